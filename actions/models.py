@@ -1,0 +1,253 @@
+"""Actions, their leads, their monthly BRAGG status and the story so far."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from sendplan.models import Issue, Person, Plan, PlanRecord, Priority, validate_first_of_month
+
+
+class BRAGG(models.TextChoices):
+    """The plan's key for actions. The labels are the seed's definitions, shown with colour."""
+
+    BLUE = "blue", "Blue – completed, embedded, sustained"
+    RED = "red", "Red – major concerns"
+    AMBER = "amber", "Amber – on track, some concerns"
+    GREEN = "green", "Green – on track, no concerns"
+    GREY = "grey", "Grey – not started, not due"
+
+    @property
+    def word(self) -> str:
+        return self.value.capitalize()
+
+
+# Statuses that need a note saying why, and the one that needs a completion date.
+BRAGG_NEEDS_NOTE = {BRAGG.RED, BRAGG.AMBER}
+BRAGG_NEEDS_COMPLETION = BRAGG.BLUE
+
+
+class EntryState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_area(self, area) -> ActionQuerySet:
+        return self.filter(plan__area=area)
+
+    def led_by(self, person_ids) -> ActionQuerySet:
+        return self.filter(lead_rows__person__in=person_ids).distinct()
+
+    def overdue(self, on: dt.date) -> ActionQuerySet:
+        """Past their (current) due month and not completed."""
+        return self.filter(
+            due_month__lt=on.replace(day=1), completed_on__isnull=True, is_ongoing=False
+        )
+
+
+class Action(PlanRecord):
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="actions")
+    issue = models.ForeignKey(Issue, models.CASCADE, related_name="actions")
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+    due_month = models.DateField(
+        "due", null=True, blank=True, validators=[validate_first_of_month]
+    )
+    original_due_month = models.DateField(
+        "originally due",
+        null=True,
+        blank=True,
+        validators=[validate_first_of_month],
+        help_text="The due month first written in the plan; kept when the due month is revised.",
+    )
+    due_as_written = models.CharField(
+        max_length=60, blank=True, help_text='The due date as the plan wrote it: "Sept 2023".'
+    )
+    is_ongoing = models.BooleanField("ongoing", default=False)
+    due_revised_reason = models.TextField("reason the due date was revised", blank=True)
+    completed_on = models.DateField("completed", null=True, blank=True)
+    leads = models.ManyToManyField(Person, through="ActionLead", related_name="actions")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "issue__order", "order", "pk"]
+        indexes = [models.Index(fields=["plan", "due_month"], name="action_plan_due")]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def parent_plan_id(self):
+        return self.issue.plan_id if self.issue_id else None
+
+    def save(self, *args, **kwargs):
+        if self.original_due_month is None and self.due_month is not None and self._state.adding:
+            self.original_due_month = self.due_month
+        super().save(*args, **kwargs)
+
+    @property
+    def is_slipped(self) -> bool:
+        return bool(
+            self.original_due_month and self.due_month and self.due_month > self.original_due_month
+        )
+
+    def is_overdue(self, on: dt.date) -> bool:
+        return bool(
+            self.due_month
+            and not self.is_ongoing
+            and self.completed_on is None
+            and self.due_month < on.replace(day=1)
+        )
+
+
+class ActionLead(PlanRecord):
+    """Who leads an action ("Actioned by"). Its own history lets leads be seen as at a date."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="+")
+    action = models.ForeignKey(Action, models.CASCADE, related_name="lead_rows")
+    person = models.ForeignKey(Person, models.PROTECT, related_name="lead_rows")
+    order = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "person"], name="action_lead_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} leads {self.action}"
+
+    def parent_plan_id(self):
+        return self.action.plan_id if self.action_id else None
+
+
+class ActionStatusQuerySet(models.QuerySet):
+    def in_month(self, month: dt.date) -> ActionStatusQuerySet:
+        return self.filter(month=month)
+
+    def submitted(self) -> ActionStatusQuerySet:
+        return self.filter(state=EntryState.SUBMITTED)
+
+
+class ActionStatus(PlanRecord):
+    """An action's BRAGG status for one month: a dated row, never an overwritten field.
+
+    The action's current status is its latest submitted month. Within an open month the
+    row can be corrected (every save is kept in its history); once the month closes it is
+    read-only.
+    """
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="action_statuses")
+    action = models.ForeignKey(Action, models.CASCADE, related_name="statuses")
+    month = models.DateField(validators=[validate_first_of_month])
+    status = models.CharField("BRAGG status", max_length=8, choices=BRAGG.choices)
+    note = models.TextField(blank=True)
+    state = models.CharField(max_length=10, choices=EntryState.choices, default=EntryState.DRAFT)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rated_at = models.DateTimeField(default=timezone.now)
+    is_example = models.BooleanField(
+        default=False, help_text="Example data added by seed_demo, not from the plan."
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = ActionStatusQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["action", "-month"]
+        verbose_name = "BRAGG status"
+        verbose_name_plural = "BRAGG statuses"
+        constraints = [
+            models.UniqueConstraint(fields=["action", "month"], name="action_status_one_per_month")
+        ]
+        indexes = [models.Index(fields=["plan", "month"], name="action_status_plan_month")]
+
+    def __str__(self) -> str:
+        return f"{self.action} – {self.month:%b %Y}: {self.get_status_display()}"
+
+    def parent_plan_id(self):
+        return self.action.plan_id if self.action_id else None
+
+    def clean(self):
+        super().clean()
+        check_bragg_rules(self.status, self.note, self.action.completed_on if self.action_id else None)
+
+
+def check_bragg_rules(status: str, note: str, completed_on: dt.date | None) -> None:
+    """The plan's rules for a BRAGG status, shared by forms, the import and the admin."""
+    errors = {}
+    if status in BRAGG_NEEDS_NOTE and not (note or "").strip():
+        errors["note"] = f"Enter a note saying why the action is {BRAGG(status).word}."
+    if status == BRAGG_NEEDS_COMPLETION and completed_on is None:
+        errors["completed_on"] = "Enter the date the action was completed, as it is Blue."
+    if errors:
+        raise ValidationError(errors)
+
+
+class StoryEntry(PlanRecord):
+    """A "story so far" entry (success, progress, risks, delays) for one month.
+
+    It belongs to an issue to be addressed, or to a whole priority where the plan reports
+    at that level. ``month`` is empty where the source gives no date for the entry.
+    """
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="story_entries")
+    issue = models.ForeignKey(
+        Issue, models.CASCADE, null=True, blank=True, related_name="story_entries"
+    )
+    priority = models.ForeignKey(
+        Priority, models.CASCADE, null=True, blank=True, related_name="story_entries"
+    )
+    month = models.DateField(null=True, blank=True, validators=[validate_first_of_month])
+    date_as_written = models.CharField(max_length=60, blank=True)
+    narrative = models.TextField(help_text="Sanitised HTML.")
+    state = models.CharField(max_length=10, choices=EntryState.choices, default=EntryState.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+    order = models.PositiveIntegerField(default=0)
+    is_example = models.BooleanField(
+        default=False, help_text="Example data added by seed_demo, not from the plan."
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "-month", "order"]
+        verbose_name = "story so far entry"
+        verbose_name_plural = "story so far entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(issue__isnull=False, priority__isnull=True)
+                    | Q(issue__isnull=True, priority__isnull=False)
+                ),
+                name="story_entry_for_issue_or_priority",
+            )
+        ]
+        indexes = [models.Index(fields=["plan", "month"], name="story_entry_plan_month")]
+
+    def __str__(self) -> str:
+        where = self.issue.ref if self.issue_id else f"priority {self.priority.number}"
+        when = f"{self.month:%b %Y}" if self.month else "undated"
+        return f"Story so far {where}, {when}"
+
+    def parent_plan_id(self):
+        if self.issue_id:
+            return self.issue.plan_id
+        if self.priority_id:
+            return self.priority.plan_id
+        return None

@@ -1,0 +1,128 @@
+"""Outcome targets and their monthly RAG impact rating."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from actions.models import Action, EntryState
+from sendplan.models import Issue, Plan, PlanRecord, validate_first_of_month
+
+
+class RAG(models.TextChoices):
+    """The plan's key for the impact of outcome targets, shown with colour, never by it."""
+
+    RED = "red", "Red – impact not measured or negative impact"
+    AMBER = "amber", "Amber – impact being measured, either neutral or not yet measured"
+    GREEN = "green", "Green – positive impact, both measured and demonstrable"
+
+    @property
+    def word(self) -> str:
+        return self.value.capitalize()
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", "Increase is better"
+    DECREASE = "decrease", "Decrease is better"
+    MAINTAIN = "maintain", "Maintain at least"
+
+
+class OutcomeTargetQuerySet(models.QuerySet):
+    def for_area(self, area) -> OutcomeTargetQuerySet:
+        return self.filter(plan__area=area)
+
+    def quantified(self) -> OutcomeTargetQuerySet:
+        return self.exclude(target_value__isnull=True)
+
+
+class OutcomeTarget(PlanRecord):
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="outcome_targets")
+    issue = models.ForeignKey(Issue, models.CASCADE, related_name="outcome_targets")
+    action = models.ForeignKey(
+        Action,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcome_targets",
+        help_text="The action this target measures, where the plan ties it to one.",
+    )
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+    target_month = models.DateField(
+        "target date", null=True, blank=True, validators=[validate_first_of_month]
+    )
+    target_as_written = models.CharField(
+        max_length=60, blank=True, help_text='The date as the plan wrote it: "Year End 2023/24".'
+    )
+    is_ongoing = models.BooleanField("ongoing", default=False)
+    unit = models.CharField(max_length=40, blank=True, help_text="%, cases, young people...")
+    baseline = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    target_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    direction = models.CharField(max_length=10, choices=Direction.choices, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = OutcomeTargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "issue__order", "order", "pk"]
+        indexes = [models.Index(fields=["plan", "target_month"], name="target_plan_month")]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def parent_plan_id(self):
+        return self.issue.plan_id if self.issue_id else None
+
+    @property
+    def is_quantified(self) -> bool:
+        return self.target_value is not None
+
+
+class ImpactRatingQuerySet(models.QuerySet):
+    def in_month(self, month) -> ImpactRatingQuerySet:
+        return self.filter(month=month)
+
+    def submitted(self) -> ImpactRatingQuerySet:
+        return self.filter(state=EntryState.SUBMITTED)
+
+
+class ImpactRating(PlanRecord):
+    """An outcome target's RAG impact rating for one month, with the measured figure."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="impact_ratings")
+    target = models.ForeignKey(OutcomeTarget, models.CASCADE, related_name="ratings")
+    month = models.DateField(validators=[validate_first_of_month])
+    rag = models.CharField("RAG impact rating", max_length=8, choices=RAG.choices)
+    measured_value = models.DecimalField(
+        "measured figure", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField(blank=True)
+    state = models.CharField(max_length=10, choices=EntryState.choices, default=EntryState.DRAFT)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rated_at = models.DateTimeField(default=timezone.now)
+    is_example = models.BooleanField(
+        default=False, help_text="Example data added by seed_demo, not from the plan."
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = ImpactRatingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["target", "-month"]
+        verbose_name = "RAG impact rating"
+        constraints = [
+            models.UniqueConstraint(fields=["target", "month"], name="impact_rating_one_per_month")
+        ]
+        indexes = [models.Index(fields=["plan", "month"], name="impact_rating_plan_month")]
+
+    def __str__(self) -> str:
+        return f"{self.target} – {self.month:%b %Y}: {self.get_rag_display()}"
+
+    def parent_plan_id(self):
+        return self.target.plan_id if self.target_id else None

@@ -1,0 +1,1 @@
+"""Reports: issued PDF progress statements (see the reports issue)."""

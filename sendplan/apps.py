@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SendplanConfig(AppConfig):
+    name = "sendplan"
+    verbose_name = "SEND plans"

@@ -1,0 +1,409 @@
+"""The core plan: local areas, their plans, priorities, issues to be addressed, the people
+named in a plan, reporting months, milestones, and who may sign in for which area.
+
+Every plan record carries its ``plan`` (and so its area) directly, even where it could be
+reached through its parent: pages scope every query by area in one indexed filter, and the
+"as at" views read each history table by plan without joins through other history tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+
+def first_of_month(value: dt.date | None) -> dt.date | None:
+    return value.replace(day=1) if value else None
+
+
+def validate_first_of_month(value: dt.date) -> None:
+    if value and value.day != 1:
+        raise ValidationError("Enter a month: the date must be the first day of the month.")
+
+
+class User(AbstractUser):
+    """A login account. People named in a plan are ``Person`` rows; a person may have one."""
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class AreaQuerySet(models.QuerySet):
+    def for_user(self, user) -> AreaQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(memberships__user=user).distinct()
+
+
+class Area(models.Model):
+    """A local area partnership: council, NHS, schools and parent carer forum of one place."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    history = HistoricalRecords()
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "local area"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class Role(models.TextChoices):
+    SEND_LEAD = "send_lead", "SEND lead (action owner)"
+    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
+    IMPLEMENTATION_GROUP = "implementation_group", "Implementation group member"
+    ASSURANCE_EXECUTIVE = "assurance_executive", "Assurance executive member"
+    VIEWER = "viewer", "Read-only viewer"
+
+
+class Membership(models.Model):
+    """A user's role in one area. A user may hold different roles in different areas."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
+    area = models.ForeignKey(Area, models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area__name", "user__username", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "area", "role"], name="membership_unique_role_in_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} in {self.area}"
+
+
+class PlanKind(models.TextChoices):
+    WSOA = "wsoa", "Written statement of action"
+    PRIORITY_ACTION_PLAN = "priority_action_plan", "Priority action plan"
+    PARTNERSHIP_ACTION_PLAN = "partnership_action_plan", "Partnership action plan"
+    ACCELERATED_PROGRESS_PLAN = "accelerated_progress_plan", "Accelerated progress plan"
+
+
+class StoryLevel(models.TextChoices):
+    ISSUE = "issue", "Each issue to be addressed"
+    PRIORITY = "priority", "Each priority"
+
+
+class PlanQuerySet(models.QuerySet):
+    def for_area(self, area: Area) -> PlanQuerySet:
+        return self.filter(area=area)
+
+    def for_user(self, user) -> PlanQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(area__memberships__user=user).distinct()
+
+
+class Plan(models.Model):
+    """An improvement plan written after an area SEND inspection."""
+
+    area = models.ForeignKey(Area, models.PROTECT, related_name="plans")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=32, choices=PlanKind.choices, default=PlanKind.WSOA)
+    inspection_date = models.DateField(
+        null=True, blank=True, help_text="The month of the Ofsted/CQC area SEND inspection."
+    )
+    publication_date = models.DateField(null=True, blank=True)
+    introduction = models.TextField(blank=True)
+    vision = models.TextField(blank=True)
+    monitoring = models.TextField(
+        blank=True, help_text="How the plan says progress and outcomes are monitored."
+    )
+    story_level = models.CharField(
+        "story so far is written for",
+        max_length=16,
+        choices=StoryLevel.choices,
+        default=StoryLevel.ISSUE,
+    )
+    source = models.CharField(
+        max_length=200, blank=True, help_text="The document this plan was transcribed from."
+    )
+    history = HistoricalRecords()
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["area__name", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("sendplan:plan_detail", kwargs={"plan_slug": self.slug})
+
+
+class PlanRecord(models.Model):
+    """Base for records that belong to one plan (and through it, to one area)."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    def parent_plan_id(self) -> int | None:
+        """The plan of the parent record, which this record's plan must equal."""
+        return None
+
+    def save(self, *args, **kwargs):
+        parent = self.parent_plan_id()
+        if parent is not None:
+            if self.plan_id is None:
+                self.plan_id = parent
+            elif self.plan_id != parent:
+                raise ValidationError("A record must belong to the same plan as its parent.")
+        super().save(*args, **kwargs)
+
+
+class FindingKind(models.TextChoices):
+    STRENGTH = "strength", "Strength"
+    AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
+    SIGNIFICANT_WEAKNESS = "significant_weakness", "Area of significant weakness"
+
+
+class Finding(PlanRecord):
+    """What the inspection found: a strength or an area for improvement."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="findings")
+    kind = models.CharField(max_length=32, choices=FindingKind.choices)
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "kind", "order"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Priority(PlanRecord):
+    """A priority or area for improvement (Darlington: an area of significant weakness)."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="priorities")
+    number = models.PositiveIntegerField()
+    title = models.TextField()
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name_plural = "priorities"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="priority_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class StrategyLink(models.Model):
+    """A reusable tag naming a strategy an issue serves (Inclusion, EHCP, Local Offer...)."""
+
+    area = models.ForeignKey(Area, models.CASCADE, related_name="strategy_links")
+    name = models.CharField(max_length=120)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="strategy_link_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IssueQuerySet(models.QuerySet):
+    def for_area(self, area: Area) -> IssueQuerySet:
+        return self.filter(plan__area=area)
+
+
+class Issue(PlanRecord):
+    """An issue to be addressed (ref such as 1.2) under a priority."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="issues")
+    priority = models.ForeignKey(Priority, models.CASCADE, related_name="issues")
+    ref = models.CharField(max_length=20, help_text="As the plan writes it, such as 1.2.")
+    description = models.TextField(blank=True)
+    is_gap = models.BooleanField(
+        "gap in the source",
+        default=False,
+        help_text="The source document is illegible or missing here; nothing was invented.",
+    )
+    order = models.PositiveIntegerField(default=0)
+    strategy_links = models.ManyToManyField(
+        StrategyLink, through="IssueStrategyLink", related_name="issues", blank=True
+    )
+    history = HistoricalRecords()
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "order", "ref"]
+        verbose_name = "issue to be addressed"
+        verbose_name_plural = "issues to be addressed"
+        constraints = [models.UniqueConstraint(fields=["plan", "ref"], name="issue_unique_ref")]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.description[:70]}".strip()
+
+    def parent_plan_id(self):
+        return self.priority.plan_id if self.priority_id else None
+
+
+class IssueStrategyLink(PlanRecord):
+    """Through row: keeps its own history so the plan's tags can be seen as at a date."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="+")
+    issue = models.ForeignKey(Issue, models.CASCADE, related_name="strategy_link_rows")
+    strategy_link = models.ForeignKey(StrategyLink, models.CASCADE, related_name="issue_rows")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["issue", "strategy_link__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "strategy_link"], name="issue_strategy_link_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue.ref} – {self.strategy_link}"
+
+    def parent_plan_id(self):
+        return self.issue.plan_id if self.issue_id else None
+
+
+class Person(models.Model):
+    """Someone named in a plan or a forum. Not a login: a person may never sign in."""
+
+    area = models.ForeignKey(Area, models.CASCADE, related_name="people")
+    name = models.CharField(max_length=120)
+    role = models.CharField("job title", max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text="The login account of this person, if they sign in.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "name"]
+        verbose_name_plural = "people"
+        constraints = [models.UniqueConstraint(fields=["area", "name"], name="person_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MonthStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class ReportingMonth(PlanRecord):
+    """A month of a plan's monitoring cycle: open for updates, then closed."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="reporting_months")
+    month = models.DateField(validators=[validate_first_of_month])
+    status = models.CharField(max_length=8, choices=MonthStatus.choices, default=MonthStatus.OPEN)
+    deadline = models.DateField(null=True, blank=True, help_text="Updates are due by this day.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "month"], name="reporting_month_unique"),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(status="open"),
+                name="reporting_month_one_open_per_plan",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} – {self.month:%B %Y} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == MonthStatus.OPEN
+
+
+class Milestone(PlanRecord):
+    """A dated commitment (Durham: "Spring 2025"), linked to the priorities it serves."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="milestones")
+    period = models.CharField(max_length=60, help_text='As the plan writes it: "Spring 2025".')
+    due_month = models.DateField(
+        null=True, blank=True, validators=[validate_first_of_month], help_text="Last month of it."
+    )
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+    priorities = models.ManyToManyField(
+        Priority, through="MilestonePriority", related_name="milestones", blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "due_month", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.text[:60]}"
+
+
+class MilestonePriority(PlanRecord):
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="+")
+    milestone = models.ForeignKey(Milestone, models.CASCADE, related_name="priority_rows")
+    priority = models.ForeignKey(Priority, models.CASCADE, related_name="milestone_rows")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["milestone", "priority__number"]
+        verbose_name = "milestone priority"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "priority"], name="milestone_priority_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} – {self.priority}"
+
+    def parent_plan_id(self):
+        return self.milestone.plan_id if self.milestone_id else None
