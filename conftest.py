@@ -1,0 +1,19 @@
+"""Root conftest: test artefacts (screenshots, PDFs rendered to PNG) go to test-artefacts/."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+ARTEFACTS = Path(__file__).resolve().parent / "test-artefacts"
+
+
+@pytest.fixture(scope="session")
+def artefacts_dir() -> Path:
+    ARTEFACTS.mkdir(exist_ok=True)
+    return ARTEFACTS
+
+
+# Playwright runs an event loop even in its sync API; Django's async-safety check would
+# refuse the ORM calls a live_server test makes around it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
