@@ -57,9 +57,7 @@ class Action(PlanRecord):
     issue = models.ForeignKey(Issue, models.CASCADE, related_name="actions")
     text = models.TextField()
     order = models.PositiveIntegerField(default=0)
-    due_month = models.DateField(
-        "due", null=True, blank=True, validators=[validate_first_of_month]
-    )
+    due_month = models.DateField("due", null=True, blank=True, validators=[validate_first_of_month])
     original_due_month = models.DateField(
         "originally due",
         null=True,
@@ -182,7 +180,9 @@ class ActionStatus(PlanRecord):
 
     def clean(self):
         super().clean()
-        check_bragg_rules(self.status, self.note, self.action.completed_on if self.action_id else None)
+        check_bragg_rules(
+            self.status, self.note, self.action.completed_on if self.action_id else None
+        )
 
 
 def check_bragg_rules(status: str, note: str, completed_on: dt.date | None) -> None:

@@ -171,10 +171,6 @@ class PlanRecord(models.Model):
     class Meta:
         abstract = True
 
-    def parent_plan_id(self) -> int | None:
-        """The plan of the parent record, which this record's plan must equal."""
-        return None
-
     def save(self, *args, **kwargs):
         parent = self.parent_plan_id()
         if parent is not None:
@@ -183,6 +179,10 @@ class PlanRecord(models.Model):
             elif self.plan_id != parent:
                 raise ValidationError("A record must belong to the same plan as its parent.")
         super().save(*args, **kwargs)
+
+    def parent_plan_id(self) -> int | None:
+        """The plan of the parent record, which this record's plan must equal."""
+        return None
 
 
 class FindingKind(models.TextChoices):

@@ -1,0 +1,83 @@
+from django.contrib import admin
+
+from sendplan.admin import AreaScopedAdmin
+
+from .models import Action, ActionLead, ActionStatus, StoryEntry
+
+
+class ActionLeadInline(admin.TabularInline):
+    model = ActionLead
+    extra = 0
+    fields = ["person", "order"]
+    autocomplete_fields = ["person"]
+
+
+class ActionStatusInline(admin.TabularInline):
+    model = ActionStatus
+    extra = 0
+    fields = ["month", "status", "note", "state", "rated_by", "rated_at", "is_example"]
+    readonly_fields = ["rated_by", "rated_at"]
+
+
+class PlanChildInlineSaveMixin:
+    """Inline rows take their plan from the parent object; the forms do not show it."""
+
+    def save_formset(self, request, form, formset, change):
+        for obj in formset.save(commit=False):
+            obj.plan_id = form.instance.plan_id
+            if hasattr(obj, "rated_by_id") and obj.rated_by_id is None:
+                obj.rated_by = request.user
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+@admin.register(Action)
+class ActionAdmin(PlanChildInlineSaveMixin, AreaScopedAdmin):
+    list_display = ["text", "issue", "due_month", "original_due_month", "completed_on", "plan"]
+    list_filter = ["plan__area", "plan", "is_ongoing", "due_month"]
+    search_fields = ["text", "issue__ref", "lead_rows__person__name"]
+    list_select_related = ["issue", "plan"]
+    autocomplete_fields = ["issue"]
+    inlines = [ActionLeadInline, ActionStatusInline]
+
+
+@admin.register(ActionLead)
+class ActionLeadAdmin(AreaScopedAdmin):
+    list_display = ["person", "action", "plan"]
+    list_filter = ["plan__area", "plan"]
+    search_fields = ["person__name", "action__text"]
+    autocomplete_fields = ["person", "action"]
+
+
+@admin.register(ActionStatus)
+class ActionStatusAdmin(AreaScopedAdmin):
+    list_display = ["action", "month", "status", "state", "rated_by", "rated_at", "is_example"]
+    list_filter = ["plan__area", "plan", "status", "state", "month", "is_example"]
+    search_fields = ["action__text", "note"]
+    list_select_related = ["action", "rated_by"]
+    autocomplete_fields = ["action"]
+    date_hierarchy = "month"
+
+    def save_model(self, request, obj, form, change):
+        if obj.rated_by_id is None:
+            obj.rated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(StoryEntry)
+class StoryEntryAdmin(AreaScopedAdmin):
+    list_display = ["__str__", "month", "state", "author", "written_at", "is_example"]
+    list_filter = ["plan__area", "plan", "state", "is_example"]
+    search_fields = ["narrative", "issue__ref"]
+    autocomplete_fields = ["issue", "priority"]
+    date_hierarchy = "written_at"
+
+    def save_model(self, request, obj, form, change):
+        from sendplan.text import sanitise_narrative
+
+        obj.narrative = sanitise_narrative(obj.narrative)
+        if obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
