@@ -1,0 +1,452 @@
+"""A plan as it stood: the one read model behind plan pages, dashboards and PDF reports.
+
+``plan_state(plan, month=..., as_at=...)`` returns the plan's structure, its actions and
+outcome targets with their leads, the BRAGG and RAG rows up to ``month`` and the story so
+far, either from the live tables or, with ``as_at``, from the audit history as it stood at
+that moment. Both paths run the same fixed number of queries whatever the size of the
+installation (one per table, all filtered by plan), and build the same plain objects, so
+a page or a report cannot tell them apart: that is what makes "as at" trustworthy.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from actions.models import BRAGG, Action, ActionLead, ActionStatus, EntryState, StoryEntry
+from outcomes.models import RAG, ImpactRating, OutcomeTarget
+from sendplan.models import Issue, IssueStrategyLink, Person, Plan, Priority, StrategyLink
+
+NOT_RATED = "none"
+
+
+def month_end(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The last instant of ``day`` in the site's time zone (for "as at" a date)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+@dataclass
+class Rating:
+    """One BRAGG or RAG row as it stood: the value, its month and who said it when."""
+
+    id: int
+    month: dt.date
+    value: str
+    note: str
+    state: str
+    by_id: int | None
+    at: dt.datetime
+    is_example: bool
+    measured_value: Decimal | None = None
+    by_name: str = ""
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == EntryState.SUBMITTED
+
+
+@dataclass
+class ActionState:
+    id: int
+    issue_id: int
+    text: str
+    order: int
+    due_month: dt.date | None
+    original_due_month: dt.date | None
+    due_as_written: str
+    is_ongoing: bool
+    due_revised_reason: str
+    completed_on: dt.date | None
+    version: int
+    leads: list[PersonState] = field(default_factory=list)
+    ratings: list[Rating] = field(default_factory=list)  # newest month first, <= month
+    month_rating: Rating | None = None  # the submitted row for the selected month
+    latest: Rating | None = None  # the newest submitted row up to the selected month
+
+    @property
+    def status(self) -> str:
+        return self.month_rating.value if self.month_rating else NOT_RATED
+
+    @property
+    def is_slipped(self) -> bool:
+        return bool(
+            self.original_due_month and self.due_month and self.due_month > self.original_due_month
+        )
+
+    def is_overdue(self, month: dt.date) -> bool:
+        """Past its due month at the end of ``month``, not completed, not rated Blue."""
+        if self.is_ongoing or not self.due_month or self.due_month >= month:
+            return False
+        if self.completed_on and self.completed_on <= month_end(month):
+            return False
+        return not (self.latest and self.latest.value == BRAGG.BLUE)
+
+
+@dataclass
+class TargetState:
+    id: int
+    issue_id: int
+    action_id: int | None
+    text: str
+    order: int
+    target_month: dt.date | None
+    target_as_written: str
+    is_ongoing: bool
+    unit: str
+    baseline: Decimal | None
+    target_value: Decimal | None
+    direction: str
+    version: int
+    ratings: list[Rating] = field(default_factory=list)
+    month_rating: Rating | None = None
+    latest: Rating | None = None
+
+    @property
+    def rag(self) -> str:
+        return self.month_rating.value if self.month_rating else NOT_RATED
+
+    @property
+    def is_quantified(self) -> bool:
+        return self.target_value is not None
+
+    @property
+    def latest_measured(self) -> Decimal | None:
+        for rating in self.ratings:
+            if rating.is_submitted and rating.measured_value is not None:
+                return rating.measured_value
+        return None
+
+    def is_past_date_without_green(self, month: dt.date) -> bool:
+        if self.is_ongoing or not self.target_month or self.target_month >= month:
+            return False
+        return not (self.latest and self.latest.value == RAG.GREEN)
+
+    @property
+    def on_course(self) -> bool | None:
+        """Whether the latest measured figure has moved from the baseline toward the target."""
+        measured = self.latest_measured
+        if measured is None or self.target_value is None:
+            return None
+        if self.direction == "decrease":
+            return measured <= self.target_value or (
+                self.baseline is not None and measured < self.baseline
+            )
+        if self.direction == "maintain":
+            return measured >= self.target_value
+        return measured >= self.target_value or (
+            self.baseline is not None and measured > self.baseline
+        )
+
+
+@dataclass
+class StoryState:
+    id: int
+    issue_id: int | None
+    priority_id: int | None
+    month: dt.date | None
+    date_as_written: str
+    narrative: str
+    state: str
+    author_id: int | None
+    written_at: dt.datetime
+    order: int
+    is_example: bool
+    version: int
+    author_name: str = ""
+
+
+@dataclass
+class PersonState:
+    id: int
+    name: str
+    role: str
+    organisation: str
+    user_id: int | None
+
+
+@dataclass
+class IssueState:
+    id: int
+    priority_id: int
+    ref: str
+    description: str
+    is_gap: bool
+    order: int
+    strategy_links: list[str] = field(default_factory=list)
+    actions: list[ActionState] = field(default_factory=list)
+    targets: list[TargetState] = field(default_factory=list)
+    story: list[StoryState] = field(default_factory=list)
+
+
+@dataclass
+class PriorityState:
+    id: int
+    number: int
+    title: str
+    description: str
+    issues: list[IssueState] = field(default_factory=list)
+    story: list[StoryState] = field(default_factory=list)
+
+    @property
+    def actions(self) -> list[ActionState]:
+        return [a for issue in self.issues for a in issue.actions]
+
+    @property
+    def targets(self) -> list[TargetState]:
+        return [t for issue in self.issues for t in issue.targets]
+
+
+@dataclass
+class PlanState:
+    plan: Plan
+    month: dt.date
+    as_at: dt.datetime | None
+    priorities: list[PriorityState]
+    people: dict[int, PersonState]
+
+    @property
+    def issues(self) -> list[IssueState]:
+        return [i for p in self.priorities for i in p.issues]
+
+    @property
+    def actions(self) -> list[ActionState]:
+        return [a for p in self.priorities for a in p.actions]
+
+    @property
+    def targets(self) -> list[TargetState]:
+        return [t for p in self.priorities for t in p.targets]
+
+    @property
+    def story(self) -> list[StoryState]:
+        entries = [s for p in self.priorities for s in p.story]
+        entries += [s for i in self.issues for s in i.story]
+        return entries
+
+    def bragg_counts(self, actions: list[ActionState] | None = None) -> dict[str, int]:
+        counts = Counter(a.status for a in (self.actions if actions is None else actions))
+        return {value: counts.get(value, 0) for value in [*BRAGG.values, NOT_RATED]}
+
+    def rag_counts(self, targets: list[TargetState] | None = None) -> dict[str, int]:
+        counts = Counter(t.rag for t in (self.targets if targets is None else targets))
+        return {value: counts.get(value, 0) for value in [*RAG.values, NOT_RATED]}
+
+    def completed_in(self, start: dt.date, end: dt.date) -> list[ActionState]:
+        return [a for a in self.actions if a.completed_on and start <= a.completed_on <= end]
+
+    def exceptions(self) -> dict[str, list]:
+        month = self.month
+        return {
+            "red_amber_actions": [a for a in self.actions if a.status in (BRAGG.RED, BRAGG.AMBER)],
+            "overdue_actions": [a for a in self.actions if a.is_overdue(month)],
+            "slipped_actions": [a for a in self.actions if a.is_slipped],
+            "targets_past_date": [t for t in self.targets if t.is_past_date_without_green(month)],
+            "red_amber_targets": [t for t in self.targets if t.rag in (RAG.RED, RAG.AMBER)],
+        }
+
+
+# --- Reading rows, live or as they stood -----------------------------------------------
+
+
+def _rows(model, as_at: dt.datetime | None, **filters) -> list:
+    """Rows of ``model`` matching ``filters``: live, or as they stood at ``as_at``.
+
+    As at a moment, each object's newest history row at or before that moment stands for
+    it, unless that row records its deletion. One query per table, filtered by plan (or
+    area), so the cost follows the plan's size, not the installation's.
+    """
+    if as_at is None:
+        return list(model.objects.filter(**filters).order_by())
+    history = (
+        model.history.filter(history_date__lte=as_at, **filters)
+        .order_by("id", "-history_date", "-history_id")
+        .only(*[f.attname for f in model._meta.concrete_fields], "history_type", "history_date")
+    )
+    latest = {}
+    for row in history.iterator(chunk_size=2000):
+        if row.id not in latest:
+            latest[row.id] = row
+    return [row for row in latest.values() if row.history_type != "-"]
+
+
+def _rating(row, measured: bool = False) -> Rating:
+    return Rating(
+        id=row.id,
+        month=row.month,
+        value=row.status if not measured else row.rag,
+        note=row.note,
+        state=row.state,
+        by_id=row.rated_by_id,
+        at=row.rated_at,
+        is_example=row.is_example,
+        measured_value=row.measured_value if measured else None,
+    )
+
+
+def _name_the_writers(actions, targets, issues, story_by_priority) -> None:
+    """Fill in who rated or wrote each row, with one query for all of them."""
+    from django.contrib.auth import get_user_model
+
+    ratings = [r for item in [*actions, *targets] for r in item.ratings]
+    entries = [e for issue in issues for e in issue.story]
+    entries += [e for group in story_by_priority.values() for e in group]
+    ids = {r.by_id for r in ratings} | {e.author_id for e in entries}
+    ids.discard(None)
+    if not ids:
+        return
+    names = {
+        u.id: (u.get_full_name() or u.username)
+        for u in get_user_model()
+        .objects.filter(id__in=ids)
+        .only("id", "username", "first_name", "last_name")
+    }
+    for rating in ratings:
+        rating.by_name = names.get(rating.by_id, "")
+    for entry in entries:
+        entry.author_name = names.get(entry.author_id, "")
+
+
+def plan_state(
+    plan: Plan,
+    *,
+    month: dt.date,
+    as_at: dt.datetime | None = None,
+    include_drafts: bool = False,
+) -> PlanState:
+    """The plan for ``month`` (ratings up to that month), live or as it stood at ``as_at``.
+
+    Drafts are left out unless ``include_drafts``: what a reader sees is what leads have
+    submitted.
+    """
+    month = month.replace(day=1)
+    people = {
+        p.id: PersonState(p.id, p.name, p.role, p.organisation, p.user_id)
+        for p in _rows(Person, as_at, area_id=plan.area_id)
+    }
+    links = {s.id: s.name for s in _rows(StrategyLink, as_at, area_id=plan.area_id)}
+
+    priorities = {
+        p.id: PriorityState(p.id, p.number, p.title, p.description)
+        for p in sorted(_rows(Priority, as_at, plan_id=plan.id), key=lambda p: p.number)
+    }
+    issues = {}
+    for row in sorted(_rows(Issue, as_at, plan_id=plan.id), key=lambda i: (i.order, i.ref)):
+        issues[row.id] = IssueState(
+            row.id, row.priority_id, row.ref, row.description, row.is_gap, row.order
+        )
+    for row in _rows(IssueStrategyLink, as_at, plan_id=plan.id):
+        if row.issue_id in issues and row.strategy_link_id in links:
+            issues[row.issue_id].strategy_links.append(links[row.strategy_link_id])
+    for issue in issues.values():
+        issue.strategy_links.sort()
+
+    actions = {}
+    for row in sorted(_rows(Action, as_at, plan_id=plan.id), key=lambda a: (a.order, a.id)):
+        actions[row.id] = ActionState(
+            id=row.id,
+            issue_id=row.issue_id,
+            text=row.text,
+            order=row.order,
+            due_month=row.due_month,
+            original_due_month=row.original_due_month,
+            due_as_written=row.due_as_written,
+            is_ongoing=row.is_ongoing,
+            due_revised_reason=row.due_revised_reason,
+            completed_on=row.completed_on,
+            version=row.version,
+        )
+    for row in sorted(_rows(ActionLead, as_at, plan_id=plan.id), key=lambda r: (r.order, r.id)):
+        if row.action_id in actions and row.person_id in people:
+            actions[row.action_id].leads.append(people[row.person_id])
+
+    targets = {}
+    for row in sorted(_rows(OutcomeTarget, as_at, plan_id=plan.id), key=lambda t: (t.order, t.id)):
+        targets[row.id] = TargetState(
+            id=row.id,
+            issue_id=row.issue_id,
+            action_id=row.action_id,
+            text=row.text,
+            order=row.order,
+            target_month=row.target_month,
+            target_as_written=row.target_as_written,
+            is_ongoing=row.is_ongoing,
+            unit=row.unit,
+            baseline=row.baseline,
+            target_value=row.target_value,
+            direction=row.direction,
+            version=row.version,
+        )
+
+    for row in _rows(ActionStatus, as_at, plan_id=plan.id, month__lte=month):
+        if row.action_id in actions and (include_drafts or row.state == EntryState.SUBMITTED):
+            actions[row.action_id].ratings.append(_rating(row))
+    for row in _rows(ImpactRating, as_at, plan_id=plan.id, month__lte=month):
+        if row.target_id in targets and (include_drafts or row.state == EntryState.SUBMITTED):
+            targets[row.target_id].ratings.append(_rating(row, measured=True))
+    for item in [*actions.values(), *targets.values()]:
+        item.ratings.sort(key=lambda r: r.month, reverse=True)
+        submitted = [r for r in item.ratings if r.is_submitted]
+        item.latest = submitted[0] if submitted else None
+        item.month_rating = next((r for r in item.ratings if r.month == month), None)
+        if item.month_rating and not item.month_rating.is_submitted and not include_drafts:
+            item.month_rating = None
+
+    story_by_priority = defaultdict(list)
+    for row in _rows(StoryEntry, as_at, plan_id=plan.id):
+        if row.month and row.month > month:
+            continue
+        if not include_drafts and row.state != EntryState.SUBMITTED:
+            continue
+        entry = StoryState(
+            id=row.id,
+            issue_id=row.issue_id,
+            priority_id=row.priority_id,
+            month=row.month,
+            date_as_written=row.date_as_written,
+            narrative=row.narrative,
+            state=row.state,
+            author_id=row.author_id,
+            written_at=row.written_at,
+            order=row.order,
+            is_example=row.is_example,
+            version=row.version,
+        )
+        if row.issue_id in issues:
+            issues[row.issue_id].story.append(entry)
+        elif row.priority_id in priorities:
+            story_by_priority[row.priority_id].append(entry)
+
+    def story_key(entry: StoryState):
+        # Newest month first; undated entries keep their place after the dated ones.
+        return (entry.month or dt.date.min, -entry.order)
+
+    for issue in issues.values():
+        issue.story.sort(key=story_key, reverse=True)
+    for action in actions.values():
+        if action.issue_id in issues:
+            issues[action.issue_id].actions.append(action)
+    for target in targets.values():
+        if target.issue_id in issues:
+            issues[target.issue_id].targets.append(target)
+    for issue in issues.values():
+        if issue.priority_id in priorities:
+            priorities[issue.priority_id].issues.append(issue)
+    for priority_id, entries in story_by_priority.items():
+        priorities[priority_id].story = sorted(entries, key=story_key, reverse=True)
+
+    _name_the_writers(actions.values(), targets.values(), issues.values(), story_by_priority)
+    return PlanState(
+        plan=plan,
+        month=month,
+        as_at=as_at,
+        priorities=list(priorities.values()),
+        people=people,
+    )
