@@ -160,7 +160,7 @@ class Plan(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("sendplan:plan_detail", kwargs={"plan_slug": self.slug})
+        return reverse("reports:plan_detail", kwargs={"plan_slug": self.slug})
 
 
 class PlanRecord(models.Model):

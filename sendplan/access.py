@@ -1,0 +1,133 @@
+"""Who may see and do what, per area. Every page reaches its data through these helpers.
+
+The permission matrix is ROLE_CAPABILITIES below (the README shows it as a table): every
+role in an area may view its plans, dashboards, forums and issued reports; a SEND lead
+updates the actions, targets and story so far they lead; a programme manager also updates
+any item, runs the months, imports and exports, records meetings and issues reports;
+implementation group and assurance executive members may also preview reports; a site
+administrator (superuser) may do everything in every area.
+
+A user outside the area gets "not found" for every page of that area, so the existence of
+another area's records is not revealed.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from .models import Area, Membership, Person, Plan, Role
+
+
+class Can(enum.StrEnum):
+    VIEW = "view"
+    UPDATE_OWN = "update_own"
+    UPDATE_ANY = "update_any"
+    MANAGE_MONTHS = "manage_months"
+    IMPORT_EXPORT = "import_export"
+    RECORD_MEETINGS = "record_meetings"
+    PREVIEW_REPORTS = "preview_reports"
+    ISSUE_REPORTS = "issue_reports"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
+    Role.SEND_LEAD: frozenset({Can.VIEW, Can.UPDATE_OWN}),
+    Role.PROGRAMME_MANAGER: frozenset(
+        {
+            Can.VIEW,
+            Can.UPDATE_OWN,
+            Can.UPDATE_ANY,
+            Can.MANAGE_MONTHS,
+            Can.IMPORT_EXPORT,
+            Can.RECORD_MEETINGS,
+            Can.PREVIEW_REPORTS,
+            Can.ISSUE_REPORTS,
+        }
+    ),
+    Role.IMPLEMENTATION_GROUP: frozenset({Can.VIEW, Can.PREVIEW_REPORTS}),
+    Role.ASSURANCE_EXECUTIVE: frozenset({Can.VIEW, Can.PREVIEW_REPORTS}),
+    Role.VIEWER: frozenset({Can.VIEW}),
+}
+ALL_CAPABILITIES = frozenset(Can)
+
+
+@dataclass
+class AreaAccess:
+    """What the signed-in user may do in one area."""
+
+    area: Area
+    roles: frozenset[str]
+    capabilities: frozenset[Can]
+    person_ids: frozenset[int] = field(default_factory=frozenset)
+    is_site_admin: bool = False
+
+    def can(self, capability: Can) -> bool:
+        return capability in self.capabilities
+
+    def require(self, capability: Can) -> None:
+        if not self.can(capability):
+            raise PermissionDenied("Your role in this area does not allow this.")
+
+    def may_update(self, lead_ids) -> bool:
+        """Whether the user may update an item led by the people ``lead_ids``."""
+        if self.can(Can.UPDATE_ANY):
+            return True
+        return self.can(Can.UPDATE_OWN) and bool(self.person_ids & set(lead_ids))
+
+    @property
+    def role_names(self) -> list[str]:
+        names = [Role(r).label for r in sorted(self.roles)]
+        if self.is_site_admin:
+            names.append("Site administrator")
+        return names
+
+
+@dataclass
+class PlanAccess(AreaAccess):
+    plan: Plan | None = None
+
+
+def area_access(user, area: Area) -> AreaAccess:
+    """The user's roles in ``area``; raises Http404 when they have none there."""
+    if not user.is_authenticated:
+        raise Http404
+    roles = frozenset(
+        Membership.objects.filter(user=user, area=area).values_list("role", flat=True)
+    )
+    if not roles and not user.is_superuser:
+        raise Http404("No such page in your areas.")
+    capabilities = (
+        ALL_CAPABILITIES
+        if user.is_superuser
+        else frozenset().union(*(ROLE_CAPABILITIES[r] for r in roles))
+    )
+    person_ids = frozenset(
+        Person.objects.filter(user=user, area=area).values_list("id", flat=True)
+    )
+    return AreaAccess(area, roles, capabilities, person_ids, user.is_superuser)
+
+
+def get_area(request: HttpRequest, area_slug: str, need: Can = Can.VIEW) -> AreaAccess:
+    area = get_object_or_404(Area, slug=area_slug)
+    access = area_access(request.user, area)
+    access.require(need)
+    request.area = area
+    return access
+
+
+def get_plan(request: HttpRequest, plan_slug: str, need: Can = Can.VIEW) -> PlanAccess:
+    """The plan named in the URL and what the user may do with it.
+
+    Not found for users outside the plan's area; PermissionDenied for a member whose
+    role lacks ``need``.
+    """
+    plan = get_object_or_404(Plan.objects.select_related("area"), slug=plan_slug)
+    base = area_access(request.user, plan.area)
+    access = PlanAccess(**base.__dict__, plan=plan)
+    access.require(need)
+    request.area = plan.area
+    return access
