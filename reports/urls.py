@@ -1,0 +1,16 @@
+from django.urls import path
+
+from .views import plan
+
+app_name = "reports"
+
+urlpatterns = [
+    # --- Plan pages (as they stand, or "as at" a date) ---------------------------------
+    path("plans/<slug:plan_slug>/", plan.plan_detail, name="plan_detail"),
+    path(
+        "plans/<slug:plan_slug>/priorities/<int:number>/",
+        plan.priority_detail,
+        name="priority_detail",
+    ),
+    path("plans/<slug:plan_slug>/issues/<str:ref>/", plan.issue_detail, name="issue_detail"),
+]
