@@ -71,6 +71,7 @@ class ActionState:
     ratings: list[Rating] = field(default_factory=list)  # newest month first, <= month
     month_rating: Rating | None = None  # the submitted row for the selected month
     latest: Rating | None = None  # the newest submitted row up to the selected month
+    overdue: bool = False  # is_overdue() for the selected month
 
     @property
     def status(self) -> str:
@@ -109,6 +110,7 @@ class TargetState:
     ratings: list[Rating] = field(default_factory=list)
     month_rating: Rating | None = None
     latest: Rating | None = None
+    past_date_without_green: bool = False  # for the selected month
 
     @property
     def rag(self) -> str:
@@ -277,6 +279,9 @@ def _rows(model, as_at: dt.datetime | None, **filters) -> list:
     return [row for row in latest.values() if row.history_type != "-"]
 
 
+rows_as_at = _rows
+
+
 def _rating(row, measured: bool = False) -> Rating:
     return Rating(
         id=row.id,
@@ -398,6 +403,11 @@ def plan_state(
         item.month_rating = next((r for r in item.ratings if r.month == month), None)
         if item.month_rating and not item.month_rating.is_submitted and not include_drafts:
             item.month_rating = None
+
+    for action in actions.values():
+        action.overdue = action.is_overdue(month)
+    for target in targets.values():
+        target.past_date_without_green = target.is_past_date_without_green(month)
 
     story_by_priority = defaultdict(list)
     for row in _rows(StoryEntry, as_at, plan_id=plan.id):

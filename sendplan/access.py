@@ -78,6 +78,35 @@ class AreaAccess:
             return True
         return self.can(Can.UPDATE_OWN) and bool(self.person_ids & set(lead_ids))
 
+    # Template-friendly spellings of can(): {% if access.can_manage_months %}
+    @property
+    def can_update_own(self) -> bool:
+        return self.can(Can.UPDATE_OWN)
+
+    @property
+    def can_update_any(self) -> bool:
+        return self.can(Can.UPDATE_ANY)
+
+    @property
+    def can_manage_months(self) -> bool:
+        return self.can(Can.MANAGE_MONTHS)
+
+    @property
+    def can_import_export(self) -> bool:
+        return self.can(Can.IMPORT_EXPORT)
+
+    @property
+    def can_record_meetings(self) -> bool:
+        return self.can(Can.RECORD_MEETINGS)
+
+    @property
+    def can_preview_reports(self) -> bool:
+        return self.can(Can.PREVIEW_REPORTS)
+
+    @property
+    def can_issue_reports(self) -> bool:
+        return self.can(Can.ISSUE_REPORTS)
+
     @property
     def role_names(self) -> list[str]:
         names = [Role(r).label for r in sorted(self.roles)]
@@ -105,9 +134,7 @@ def area_access(user, area: Area) -> AreaAccess:
         if user.is_superuser
         else frozenset().union(*(ROLE_CAPABILITIES[r] for r in roles))
     )
-    person_ids = frozenset(
-        Person.objects.filter(user=user, area=area).values_list("id", flat=True)
-    )
+    person_ids = frozenset(Person.objects.filter(user=user, area=area).values_list("id", flat=True))
     return AreaAccess(area, roles, capabilities, person_ids, user.is_superuser)
 
 

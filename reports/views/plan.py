@@ -1,0 +1,286 @@
+"""The plan pages: plan, priority, issue to be addressed — as they stand, or as at a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from actions.models import Action
+from outcomes.models import OutcomeTarget
+from sendplan.access import Can, get_plan
+from sendplan.models import Finding, MonthStatus, Plan, ReportingMonth
+
+from ..plan_state import PlanState, end_of_day, plan_state, rows_as_at
+
+
+class PlanViewForm(forms.Form):
+    """The month shown and the moment the plan is seen as at, from the query string."""
+
+    month = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m"],
+        label="Month",
+        error_messages={"invalid": "Enter a month as year and month, like 2023-04."},
+    )
+    as_at = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        label="As at",
+        help_text="See the plan as it stood at the end of this day.",
+        error_messages={"invalid": "Enter a date as year, month and day, like 2023-04-30."},
+    )
+
+    def clean_as_at(self):
+        value = self.cleaned_data["as_at"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("Enter a date that is today or in the past.")
+        return value
+
+
+@dataclass
+class PlanView:
+    """What every plan page shows: the plan for a month, live or as at a date."""
+
+    access: object
+    state: PlanState
+    form: PlanViewForm
+    month: dt.date
+    as_at_date: dt.date | None
+    months: list[dt.date]
+    open_month: dt.date | None
+
+    def context(self, **extra) -> dict:
+        return {
+            "plan": self.state.plan,
+            "access": self.access,
+            "state": self.state,
+            "view_form": self.form,
+            "month": self.month,
+            "as_at_date": self.as_at_date,
+            "months": self.months,
+            "open_month": self.open_month,
+            "query": self.query,
+            **extra,
+        }
+
+    @property
+    def query(self) -> str:
+        """The query string that keeps the month and "as at" across links."""
+        parts = [f"month={self.month:%Y-%m}"]
+        if self.as_at_date:
+            parts.append(f"as_at={self.as_at_date:%Y-%m-%d}")
+        return "?" + "&".join(parts)
+
+
+def default_month(plan: Plan, months: list[ReportingMonth]) -> dt.date:
+    """The open month, else the latest reporting month, else the current month."""
+    for reporting_month in months:
+        if reporting_month.status == MonthStatus.OPEN:
+            return reporting_month.month
+    if months:
+        return months[0].month
+    return timezone.localdate().replace(day=1)
+
+
+def load_plan_view(request, plan_slug: str) -> PlanView:
+    access = get_plan(request, plan_slug, need=Can.VIEW)
+    plan = access.plan
+    reporting_months = list(ReportingMonth.objects.filter(plan=plan).order_by("-month"))
+    form = PlanViewForm(request.GET or None)
+    month = as_at_date = None
+    if form.is_bound and form.is_valid():
+        month = form.cleaned_data["month"]
+        as_at_date = form.cleaned_data["as_at"]
+    if month is None:
+        month = default_month(plan, reporting_months)
+        if as_at_date:
+            month = min(month, as_at_date.replace(day=1))
+    as_at = end_of_day(as_at_date) if as_at_date else None
+    state = plan_state(plan, month=month, as_at=as_at)
+    open_month = next((m.month for m in reporting_months if m.status == MonthStatus.OPEN), None)
+    return PlanView(
+        access=access,
+        state=state,
+        form=form,
+        month=month,
+        as_at_date=as_at_date,
+        months=[m.month for m in reporting_months],
+        open_month=open_month,
+    )
+
+
+def plan_detail(request, plan_slug: str):
+    view = load_plan_view(request, plan_slug)
+    findings = sorted(
+        rows_as_at(Finding, view.state.as_at, plan_id=view.state.plan.id),
+        key=lambda f: (f.kind, f.order),
+    )
+    return render(request, "reports/plan_detail.html", view.context(findings=findings))
+
+
+def priority_detail(request, plan_slug: str, number: int):
+    view = load_plan_view(request, plan_slug)
+    priority = next((p for p in view.state.priorities if p.number == number), None)
+    if priority is None:
+        raise Http404("No such priority in this plan (as at the date shown).")
+    return render(request, "reports/priority_detail.html", view.context(priority=priority))
+
+
+def issue_detail(request, plan_slug: str, ref: str):
+    view = load_plan_view(request, plan_slug)
+    for priority in view.state.priorities:
+        issue = next((i for i in priority.issues if i.ref == ref), None)
+        if issue:
+            break
+    else:
+        raise Http404("No such issue to be addressed in this plan (as at the date shown).")
+    timeline = issue_timeline(view.state, issue, as_at=view.state.as_at)
+    return render(
+        request,
+        "reports/issue_detail.html",
+        view.context(priority=priority, issue=issue, timeline=timeline),
+    )
+
+
+@dataclass
+class TimelineEvent:
+    at: dt.datetime
+    who: str
+    what: str
+    subject: str
+    month: dt.date | None = None
+    value: str = ""
+    scheme: str = ""
+    detail: str = ""
+    is_example: bool = False
+
+
+def issue_timeline(state: PlanState, issue, *, as_at) -> list[TimelineEvent]:
+    """Every rating and story-so-far entry of the issue with who and when, and the
+    changes to its actions and targets from the audit history (due dates revised,
+    completions, rewording), newest first."""
+    events: list[TimelineEvent] = []
+    for action in issue.actions:
+        for rating in action.ratings:
+            events.append(
+                TimelineEvent(
+                    at=rating.at,
+                    who=rating.by_name or "Unknown",
+                    what="BRAGG status",
+                    subject=action.text,
+                    month=rating.month,
+                    value=rating.value,
+                    scheme="bragg",
+                    detail=rating.note,
+                    is_example=rating.is_example,
+                )
+            )
+    for target in issue.targets:
+        for rating in target.ratings:
+            measured = (
+                f"Measured {rating.measured_value:g}{target.unit}. "
+                if (rating.measured_value is not None)
+                else ""
+            )
+            events.append(
+                TimelineEvent(
+                    at=rating.at,
+                    who=rating.by_name or "Unknown",
+                    what="RAG impact rating",
+                    subject=target.text,
+                    month=rating.month,
+                    value=rating.value,
+                    scheme="rag",
+                    detail=measured + rating.note,
+                    is_example=rating.is_example,
+                )
+            )
+    for entry in issue.story:
+        events.append(
+            TimelineEvent(
+                at=entry.written_at,
+                who=entry.author_name or "From the plan document",
+                what="Story so far",
+                subject=f"Issue {issue.ref}",
+                month=entry.month,
+                detail=entry.date_as_written,
+                is_example=entry.is_example,
+            )
+        )
+    events += _history_events(Action, [a.id for a in issue.actions], as_at, "Action")
+    events += _history_events(OutcomeTarget, [t.id for t in issue.targets], as_at, "Outcome target")
+    events.sort(key=lambda e: e.at, reverse=True)
+    return events
+
+
+# Fields whose changes matter on a timeline, with how to say them.
+TRACKED_FIELDS = {
+    Action: {
+        "due_month": "Due month revised",
+        "completed_on": "Completion date recorded",
+        "text": "Action reworded",
+        "due_revised_reason": "Reason for revising the due month",
+    },
+    OutcomeTarget: {
+        "target_month": "Target date changed",
+        "text": "Outcome target reworded",
+        "target_value": "Target value changed",
+    },
+}
+
+
+def _history_events(model, ids, as_at, label) -> list[TimelineEvent]:
+    if not ids:
+        return []
+    rows = model.history.filter(id__in=ids).select_related("history_user")
+    if as_at:
+        rows = rows.filter(history_date__lte=as_at)
+    rows = list(rows.order_by("id", "history_date", "history_id"))
+    events = []
+    previous = {}
+    for row in rows:
+        before = previous.get(row.id)
+        previous[row.id] = row
+        who = (
+            (row.history_user.get_full_name() or row.history_user.username)
+            if (row.history_user)
+            else "Unknown"
+        )
+        if before is None:
+            events.append(
+                TimelineEvent(
+                    at=row.history_date,
+                    who=who,
+                    what=f"{label} added",
+                    subject=row.text,
+                    detail=row.history_change_reason or "",
+                )
+            )
+            continue
+        for field_name, words in TRACKED_FIELDS[model].items():
+            old, new = getattr(before, field_name), getattr(row, field_name)
+            if old != new:
+                events.append(
+                    TimelineEvent(
+                        at=row.history_date,
+                        who=who,
+                        what=words,
+                        subject=row.text,
+                        detail=f"{_say(old)} → {_say(new)}",
+                    )
+                )
+    return events
+
+
+def _say(value) -> str:
+    if value in (None, ""):
+        return "none"
+    if isinstance(value, dt.date):
+        return f"{value:%d %B %Y}" if value.day != 1 else f"{value:%B %Y}"
+    text = str(value)
+    return text if len(text) <= 120 else text[:117] + "…"
