@@ -1,0 +1,99 @@
+"""Template tags used on every page: BRAGG and RAG tags, GOV.UK tables, months.
+
+This library sits in the core app so every template can load it, but it names the keys of
+actions (BRAGG) and outcome targets (RAG). That backward import is for display only: no
+rule about statuses lives here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from django import template
+from django.forms import BoundField
+from django.utils import dateformat
+
+from actions.models import BRAGG
+from outcomes.models import RAG
+
+register = template.Library()
+
+NOT_RATED = "Not rated"
+
+
+def _tag_context(choices, value, scheme: str) -> dict:
+    """Word, definition and CSS modifier for a stored choice value (or None)."""
+    if value in (None, ""):
+        return {"word": NOT_RATED, "definition": "", "modifier": f"{scheme}-none"}
+    try:
+        choice = choices(value)
+    except ValueError:
+        # An unknown value is shown as it is stored, uncoloured, rather than hidden.
+        return {"word": str(value), "definition": "", "modifier": f"{scheme}-none"}
+    # Labels read "Amber – on track, some concerns": the word, then its definition.
+    _, _, definition = choice.label.partition(" – ")
+    return {"word": choice.word, "definition": definition, "modifier": f"{scheme}-{choice.value}"}
+
+
+@register.inclusion_tag("components/bragg_tag.html")
+def bragg_tag(value) -> dict:
+    """An action's BRAGG status as a GOV.UK tag: {% bragg_tag status.status %}."""
+    return _tag_context(BRAGG, value, "bragg")
+
+
+@register.inclusion_tag("components/rag_tag.html")
+def rag_tag(value) -> dict:
+    """An outcome target's RAG impact rating as a GOV.UK tag: {% rag_tag rating.rag %}."""
+    return _tag_context(RAG, value, "rag")
+
+
+@register.filter
+def month(value: dt.date | dt.datetime | None) -> str:
+    """A first-of-month date as the plans write it: "April 2023"."""
+    if not value:
+        return ""
+    return dateformat.format(value, "F Y")
+
+
+def _cell(value) -> dict:
+    if isinstance(value, Mapping):
+        return {"text": value.get("text", ""), "numeric": bool(value.get("numeric"))}
+    return {"text": value, "numeric": False}
+
+
+@register.inclusion_tag("components/table.html")
+def govuk_table(
+    rows: Iterable[Iterable],
+    headers: Iterable | None = None,
+    caption: str = "",
+    caption_size: str = "m",
+    first_cell_is_header: bool = False,
+) -> dict:
+    """A GOV.UK table. Headers and cells are text (escaped unless marked safe) or dicts
+    {"text": ..., "numeric": True}. {% govuk_table rows headers=headers caption="Actions" %}
+    """
+    return {
+        "caption": caption,
+        "caption_size": caption_size,
+        "headers": [_cell(h) for h in headers or []],
+        "rows": [[_cell(c) for c in row] for row in rows],
+        "first_cell_is_header": first_cell_is_header,
+    }
+
+
+@register.simple_tag
+def govuk_widget(field: BoundField) -> str:
+    """Render a bound field's widget with GOV.UK's error class and aria-describedby
+    pointing at the hint and error message that components/text_input.html writes."""
+    described_by = []
+    if field.help_text:
+        described_by.append(f"{field.auto_id}-hint")
+    css = field.field.widget.attrs.get("class", "")
+    if field.errors:
+        described_by.append(f"{field.auto_id}-error")
+        css = f"{css} govuk-input--error".strip()
+    attrs = {"class": css} if css else {}
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return field.as_widget(attrs=attrs)

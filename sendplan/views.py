@@ -1,0 +1,113 @@
+"""Pages of the core app that are not about one plan: sign-in, home, health."""
+
+from __future__ import annotations
+
+import logging
+
+from django import forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.db import connection
+from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from .models import Area, Membership, Plan
+
+logger = logging.getLogger(__name__)
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with GOV.UK error messages. The same message is shown for an
+    unknown username and a wrong password, so it does not reveal who has an account."""
+
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        error_messages={"required": "Enter your username"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "username",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "class": "govuk-input govuk-!-width-one-half",
+            }
+        ),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput(
+            attrs={
+                "autocomplete": "current-password",
+                "class": "govuk-input govuk-!-width-one-half",
+            }
+        ),
+    )
+    error_messages = {
+        "invalid_login": "Enter a correct username and password",
+        "inactive": "This account cannot sign in. Ask your programme manager to restore it.",
+    }
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+def _plan_url(plan: Plan) -> str | None:
+    # The plan pages belong to another part of the app; until their route exists the home
+    # page lists plans without links instead of failing.
+    try:
+        return plan.get_absolute_url()
+    except NoReverseMatch:
+        return None
+
+
+@require_safe
+def home(request):
+    """The areas the user may see, their role in each, and each area's plans."""
+    areas = list(
+        Area.objects.for_user(request.user).prefetch_related(
+            Prefetch("plans", queryset=Plan.objects.order_by("title")),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(user=request.user),
+                to_attr="my_memberships",
+            ),
+        )
+    )
+    if len(areas) == 1:
+        # One area only: name it in the header, as its other pages do.
+        request.area = areas[0]
+    rows = [
+        {
+            "area": area,
+            "roles": [m.get_role_display() for m in area.my_memberships],
+            "plans": [(plan, _plan_url(plan)) for plan in area.plans.all()],
+        }
+        for area in areas
+    ]
+    return render(request, "sendplan/home.html", {"rows": rows})
+
+
+@login_not_required
+@never_cache
+@require_safe
+def health(request):
+    """For load balancers and uptime checks: 200 when the database answers, else 503.
+
+    It never raises: a failing check must say "unavailable", not become a 500 page."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.warning("Health check: the database did not answer", exc_info=True)
+        return JsonResponse({"database": "unavailable"}, status=503)
+    return JsonResponse({"database": "ok"})
