@@ -48,6 +48,18 @@ def rag_tag(value) -> dict:
     return _tag_context(RAG, value, "rag")
 
 
+@register.inclusion_tag("components/status_key.html")
+def bragg_key(caption: str = "BRAGG status key") -> dict:
+    """The key to BRAGG statuses, every colour with its definition."""
+    return {"caption": caption, "entries": [_tag_context(BRAGG, c, "bragg") for c in BRAGG]}
+
+
+@register.inclusion_tag("components/status_key.html")
+def rag_key(caption: str = "RAG impact rating key") -> dict:
+    """The key to RAG impact ratings, every colour with its definition."""
+    return {"caption": caption, "entries": [_tag_context(RAG, c, "rag") for c in RAG]}
+
+
 @register.filter
 def month(value: dt.date | dt.datetime | None) -> str:
     """A first-of-month date as the plans write it: "April 2023"."""

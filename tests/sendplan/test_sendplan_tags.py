@@ -151,3 +151,20 @@ def test_error_summary_is_empty_for_a_valid_form():
     html = render('{% include "components/error_summary.html" with form=form %}', form=form)
 
     assert html.strip() == ""
+
+
+def test_bragg_key_lists_all_five_colours_with_their_meaning():
+    html = render("{% bragg_key %}")
+
+    for word in ("Blue", "Red", "Amber", "Green", "Grey"):
+        assert f">{word}</strong>" in html
+    assert "Completed, embedded, sustained" in html
+    assert "BRAGG status key" in html
+
+
+def test_rag_key_lists_red_amber_green_with_their_meaning():
+    html = render("{% rag_key caption='Impact key' %}")
+
+    assert html.count("<strong") == 3
+    assert "Positive impact, both measured and demonstrable" in html
+    assert "Impact key" in html
