@@ -1,0 +1,387 @@
+"""Reading an uploaded spreadsheet safely into tablib datasets.
+
+Everything a hostile file could use is checked before the parser sees it: the size of the
+upload (``SENDPLAN_IMPORT_MAX_BYTES``), that an .xlsx is a zip whose parts unpack to no
+more than ``SENDPLAN_IMPORT_MAX_UNPACKED_BYTES`` (Python's zipfile never inflates a part
+past its declared size, so the declared sizes bound the work), and the number of rows
+(``SENDPLAN_IMPORT_MAX_ROWS``), counted while reading so a 50,000-row sheet stops early.
+openpyxl parses the XML with defusedxml, which refuses entity declarations (billion
+laughs). Workbooks are opened read-only and with formulas visible, so a formula cell is
+reported rather than silently replaced by a cached value.
+
+CSV files are read as UTF-8 (with or without a byte-order mark). A file that is not
+UTF-8 is read as Windows-1252, the encoding Excel uses for "CSV (Comma delimited)" on
+Windows in the UK, and the preview says so, so accents can be checked before confirming.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tablib
+from django.conf import settings
+
+from .columns import FormulaCell, Problem
+
+XLSX_CONTENT_TYPES = "[Content_Types].xml"
+MAX_ZIP_MEMBERS = 1000
+DEFAULT_MAX_UNPACKED = 100 * 1024 * 1024
+
+
+class SpreadsheetError(Exception):
+    """The file cannot be read at all: its problems say why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass
+class Upload:
+    """A file as received: its name (for the format) and its bytes."""
+
+    name: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def extension(self) -> str:
+        return Path(self.name).suffix.lower()
+
+
+@dataclass
+class Sheets:
+    """The datasets read from one file, and anything the reader wants the user to know."""
+
+    plan: tablib.Dataset | None = None
+    updates: tablib.Dataset | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def max_bytes() -> int:
+    return settings.SENDPLAN_IMPORT_MAX_BYTES
+
+
+def max_rows() -> int:
+    return settings.SENDPLAN_IMPORT_MAX_ROWS
+
+
+def max_unpacked() -> int:
+    return getattr(settings, "SENDPLAN_IMPORT_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED)
+
+
+def _too_big(name: str, size: int) -> SpreadsheetError:
+    limit = max_bytes() / (1024 * 1024)
+    return SpreadsheetError(
+        [
+            Problem(
+                f"The file {name} is {size / (1024 * 1024):.1f} MB; the largest file that can "
+                f"be imported is {limit:g} MB."
+            )
+        ]
+    )
+
+
+def load_upload(source, default_name: str = "upload") -> Upload:
+    """Read ``source`` (a path, an uploaded file, a file object, bytes or an ``Upload``),
+    refusing it by size before reading more than the limit."""
+    limit = max_bytes()
+    if isinstance(source, Upload):
+        if len(source.data) > limit:
+            raise _too_big(source.name, len(source.data))
+        return source
+    if isinstance(source, bytes | bytearray):
+        if len(source) > limit:
+            raise _too_big(default_name, len(source))
+        return Upload(default_name, bytes(source))
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        if not path.is_file():
+            raise SpreadsheetError([Problem(f"There is no file {path}.")])
+        size = path.stat().st_size
+        if size > limit:
+            raise _too_big(path.name, size)
+        return Upload(path.name, path.read_bytes())
+    name = Path(getattr(source, "name", "") or default_name).name
+    size = getattr(source, "size", None)
+    if size is not None and size > limit:
+        raise _too_big(name, size)
+    if hasattr(source, "seek"):
+        source.seek(0)
+    data = source.read(limit + 1)
+    if len(data) > limit:
+        raise _too_big(name, len(data))
+    return Upload(name, data)
+
+
+def read_sheets(upload: Upload, *, headers: tuple[str, ...], role: str) -> Sheets:
+    """Read ``upload`` as the plan file (role "plan", which may hold an ``updates`` sheet)
+    or as the updates file (role "updates")."""
+    kind = _kind(upload)
+    if kind == "xlsx":
+        return _read_xlsx(upload, headers=headers, role=role)
+    return _read_csv(upload, headers=headers, role=role)
+
+
+def _kind(upload: Upload) -> str:
+    looks_zip = upload.data[:4] == b"PK\x03\x04"
+    if upload.extension in {".xlsx", ".xlsm"}:
+        return "xlsx"
+    if upload.extension in {".csv", ".txt"}:
+        return "csv"
+    if upload.extension in {".xls", ".ods", ".numbers"}:
+        raise SpreadsheetError(
+            [
+                Problem(
+                    f"The file {upload.name} is not a spreadsheet this service can read: save "
+                    f'it as an Excel workbook (.xlsx) or as "CSV UTF-8".'
+                )
+            ]
+        )
+    return "xlsx" if looks_zip else "csv"
+
+
+# --- XLSX ------------------------------------------------------------------------------
+
+
+def _not_a_workbook(upload: Upload, why: str) -> SpreadsheetError:
+    return SpreadsheetError(
+        [
+            Problem(
+                f"The file {upload.name} is not an Excel workbook that can be read ({why}). "
+                f'Save it from Excel as .xlsx, or as "CSV UTF-8".'
+            )
+        ]
+    )
+
+
+def _check_zip(upload: Upload) -> None:
+    buffer = io.BytesIO(upload.data)
+    if not zipfile.is_zipfile(buffer):
+        raise _not_a_workbook(upload, "it is not a zip file, as every .xlsx is")
+    try:
+        with zipfile.ZipFile(buffer) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _not_a_workbook(upload, f"the zip file is damaged: {exc}") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise _not_a_workbook(upload, f"it holds {len(members)} parts")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > max_unpacked():
+        raise SpreadsheetError(
+            [
+                Problem(
+                    f"The file {upload.name} unpacks to {unpacked / (1024 * 1024):,.0f} MB, "
+                    f"more than the {max_unpacked() / (1024 * 1024):g} MB a plan can need; "
+                    f"it was not opened."
+                )
+            ]
+        )
+    if not any(m.filename == XLSX_CONTENT_TYPES for m in members):
+        raise _not_a_workbook(upload, "it is a zip file without a workbook in it")
+
+
+def _open_workbook(upload: Upload):
+    import openpyxl
+    from defusedxml import DefusedXmlException
+
+    _check_zip(upload)
+    try:
+        return openpyxl.load_workbook(
+            io.BytesIO(upload.data), read_only=True, data_only=False, keep_links=False
+        )
+    except DefusedXmlException:
+        raise _not_a_workbook(
+            upload, "it declares XML entities, which a workbook saved by Excel never does"
+        ) from None
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise _not_a_workbook(upload, type(exc).__name__) from None
+
+
+def _read_xlsx(upload: Upload, *, headers: tuple[str, ...], role: str) -> Sheets:
+    from defusedxml import DefusedXmlException
+
+    workbook = _open_workbook(upload)
+    try:
+        names = list(workbook.sheetnames)
+        by_lower = {n.strip().lower(): n for n in names}
+        sheets = Sheets()
+        if role == "updates":
+            name = by_lower.get("updates", names[0] if names else None)
+            sheets.updates = _sheet_dataset(upload, workbook, name, headers, "updates")
+            return sheets
+        plan_name = by_lower.get("plan") or next(
+            (n for n in names if n.strip().lower() != "updates"), None
+        )
+        sheets.plan = _sheet_dataset(upload, workbook, plan_name, headers, "plan")
+        if "updates" in by_lower:
+            from .columns import UPDATES_HEADERS
+
+            sheets.updates = _sheet_dataset(
+                upload, workbook, by_lower["updates"], UPDATES_HEADERS, "updates"
+            )
+        return sheets
+    except DefusedXmlException:
+        raise _not_a_workbook(
+            upload, "it declares XML entities, which a workbook saved by Excel never does"
+        ) from None
+    except SpreadsheetError:
+        raise
+    except Exception as exc:
+        raise _not_a_workbook(upload, type(exc).__name__) from None
+    finally:
+        workbook.close()
+
+
+def _cell_value(cell):
+    value = cell.value
+    if getattr(cell, "data_type", None) == "f":
+        return FormulaCell(str(value))
+    if value is not None and type(value).__name__ == "ArrayFormula":
+        return FormulaCell(str(getattr(value, "text", value)))
+    if isinstance(value, str) and value == "":
+        return None
+    return value
+
+
+def _sheet_dataset(upload, workbook, name, headers, sheet) -> tablib.Dataset:
+    if name is None:
+        raise SpreadsheetError([Problem(f"The workbook {upload.name} has no sheets.")])
+    rows = ([_cell_value(c) for c in row] for row in workbook[name].iter_rows(values_only=False))
+    return _dataset(rows, headers=headers, sheet=sheet, source=f"sheet {name!r}")
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def _decode(upload: Upload) -> tuple[str, str | None]:
+    try:
+        return upload.data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = upload.data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise SpreadsheetError(
+            [
+                Problem(
+                    f"The file {upload.name} is not text in UTF-8 or Windows-1252; save it "
+                    f'from Excel as "CSV UTF-8".'
+                )
+            ]
+        ) from None
+    return text, (
+        f"The file {upload.name} is not UTF-8, so it was read as Windows-1252 (Western "
+        f'European). Check accents and symbols below; saving it from Excel as "CSV UTF-8" '
+        f"avoids this."
+    )
+
+
+def _read_csv(upload: Upload, *, headers: tuple[str, ...], role: str) -> Sheets:
+    if upload.data[:4] == b"PK\x03\x04" or b"\x00" in upload.data[:1024]:
+        raise SpreadsheetError(
+            [
+                Problem(
+                    f"The file {upload.name} is not a CSV file (it looks like a binary file). "
+                    f'Save it from Excel as "CSV UTF-8" or as .xlsx.'
+                )
+            ]
+        )
+    text, note = _decode(upload)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    sheets = Sheets(notes=[note] if note else [])
+    try:
+        dataset = _dataset(reader, headers=headers, sheet=role, source=upload.name)
+    except csv.Error as exc:
+        raise SpreadsheetError(
+            [Problem(f"The file {upload.name} is not a CSV file that can be read: {exc}.")]
+        ) from None
+    if role == "updates":
+        sheets.updates = dataset
+    else:
+        sheets.plan = dataset
+    return sheets
+
+
+# --- Both ------------------------------------------------------------------------------
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _dataset(rows, *, headers: tuple[str, ...], sheet: str, source: str) -> tablib.Dataset:
+    """Build a dataset with ``headers`` in our order from ``rows`` (the first is the
+    header row). Blank rows inside the sheet are kept, so that a data row's number in
+    the dataset plus one is its row number in the sheet; blank rows at the end are not."""
+    rows = iter(rows)
+    found = next(rows, None)
+    found = [("" if _blank(h) else str(h).strip()) for h in (found or [])]
+    while found and found[-1] == "":
+        found.pop()
+    wanted = list(headers)
+    normalised = [h.lower() for h in found]
+    if sorted(normalised) != sorted(wanted):
+        raise SpreadsheetError(
+            [
+                Problem(
+                    f"The {'' if sheet == 'plan' else 'updates '}sheet's headers must be "
+                    f"exactly: {','.join(wanted)}; found: {','.join(found) or '(none)'}."
+                )
+            ]
+        )
+    positions = [normalised.index(h) for h in wanted]
+    width = len(found)
+    limit = max_rows()
+    data: list[list] = []
+    pending_blank = 0
+    for row in rows:
+        values = list(row)
+        beyond = next(
+            (i for i in range(width, len(values)) if not _blank(values[i])),
+            None,
+        )
+        picked = [values[p] if p < len(values) else None for p in positions]
+        picked.append(_column_letter(beyond) if beyond is not None else None)
+        if all(_blank(v) for v in picked):
+            pending_blank += 1
+            if pending_blank > limit:
+                # A sheet of formatted empty rows: nothing more is coming that we can use.
+                break
+            continue
+        data.extend([None] * len(picked) for _ in range(pending_blank))
+        pending_blank = 0
+        data.append(picked)
+        if len(data) > limit:
+            raise SpreadsheetError(
+                [
+                    Problem(
+                        f"The {sheet} sheet in {source} has more than {limit:,} rows; the "
+                        f"largest plan that can be imported has {limit:,}. Split it, or "
+                        f"remove empty rows.",
+                        sheet=sheet,
+                    )
+                ]
+            )
+    dataset = tablib.Dataset(headers=[*wanted, BEYOND])
+    for values in data:
+        dataset.append(values)
+    return dataset
+
+
+BEYOND = "_beyond_last_header"
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)

@@ -1,0 +1,404 @@
+"""Importing and exporting a whole plan as a spreadsheet: the functions pages, the admin
+and the management commands call.
+
+An import is always previewed first: ``preview_plan_import`` runs the whole import
+inside a transaction that is rolled back (import-export's dry run), and returns every
+problem with its row and column, and what would be created, changed and deleted.
+``confirm_plan_import`` runs it again for real, in one transaction: any problem and
+nothing is written, history included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from actions.models import Action, StoryEntry
+from outcomes.models import OutcomeTarget
+from sendplan.models import Issue, MonthStatus, Plan, Priority, ReportingMonth
+
+from .columns import PLAN_HEADERS, UPDATES_HEADERS, Problem
+from .export import plan_to_csv, plan_to_xlsx, updates_to_csv
+from .reading import SpreadsheetError, Upload, load_upload, read_sheets
+from .resources import PlanRowResource, PlanWriter, UpdatesFailed
+
+logger = logging.getLogger("sendplan.reports.spreadsheet")
+
+FORMATS = ("csv", "xlsx")
+
+
+@dataclass
+class ImportPreview:
+    """What an import would do (or did), and every problem that stops it."""
+
+    area_name: str
+    plan_title: str
+    slug: str
+    month: dt.date
+    replace: bool
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    area_exists: bool = False
+    plan_exists: bool = False
+    plan_rows: int = 0
+    update_rows: int = 0
+    sha256: str = ""
+    updates_sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def changes(self) -> int:
+        return sum(sum(c.values()) for c in self.counts.values())
+
+    def summary(self) -> list[str]:
+        """One line per kind of record: "actions: 12 created, 1 changed, 0 deleted"."""
+        lines = []
+        for label, count in sorted(self.counts.items()):
+            lines.append(
+                f"{label}: {count.get('created', 0)} created, {count.get('updated', 0)} "
+                f"changed, {count.get('deleted', 0)} deleted"
+            )
+        return lines
+
+
+class PlanImportError(Exception):
+    """An import that was refused; ``preview.problems`` says why."""
+
+    def __init__(self, preview: ImportPreview):
+        self.preview = preview
+        self.problems = preview.problems
+        super().__init__("\n".join(str(p) for p in preview.problems))
+
+
+def current_month() -> dt.date:
+    return timezone.localdate().replace(day=1)
+
+
+def import_user(username: str | None = None):
+    """The user named, or the system account that commands act as."""
+    from django.conf import settings
+
+    User = get_user_model()
+    if username:
+        return User.objects.get(username=username)
+    user, created = User.objects.get_or_create(
+        username=settings.SENDPLAN_SYSTEM_USERNAME,
+        defaults={"is_active": False, "first_name": "sendplan", "last_name": "system"},
+    )
+    if created:
+        user.set_unusable_password()
+        user._history_user = user
+        user.save()
+    return user
+
+
+def plan_content_count(plan: Plan) -> dict[str, int]:
+    counts = {
+        "priorities": Priority.objects.filter(plan=plan).count(),
+        "issues to be addressed": Issue.objects.filter(plan=plan).count(),
+        "actions": Action.objects.filter(plan=plan).count(),
+        "outcome targets": OutcomeTarget.objects.filter(plan=plan).count(),
+        "story so far entries": StoryEntry.objects.filter(plan=plan).count(),
+    }
+    return {k: v for k, v in counts.items() if v}
+
+
+def _read(source, updates, preview: ImportPreview):
+    """The plan and updates datasets, or None with the problems in ``preview``."""
+    plan_ds = updates_ds = None
+    try:
+        upload = load_upload(source)
+        preview.sha256 = upload.sha256
+        sheets = read_sheets(upload, headers=PLAN_HEADERS, role="plan")
+        plan_ds, updates_ds = sheets.plan, sheets.updates
+        preview.notes.extend(sheets.notes)
+    except SpreadsheetError as exc:
+        preview.problems.extend(exc.problems)
+    if updates is not None:
+        try:
+            upload = load_upload(updates, default_name="updates")
+            preview.updates_sha256 = upload.sha256
+            sheets = read_sheets(upload, headers=UPDATES_HEADERS, role="updates")
+            preview.notes.extend(sheets.notes)
+            if updates_ds is not None:
+                preview.problems.append(
+                    Problem(
+                        'Give the story so far either as a sheet named "updates" in the '
+                        "workbook or as a separate file, not both."
+                    )
+                )
+            updates_ds = sheets.updates
+        except SpreadsheetError as exc:
+            preview.problems.extend(exc.problems)
+    return plan_ds, updates_ds
+
+
+def _check_target(preview: ImportPreview) -> None:
+    """Problems with where the import would go, found before anything is written."""
+    problems = preview.problems
+    if not preview.area_name:
+        problems.append(Problem("Enter the name of the local area."))
+    elif len(preview.area_name) > 120:
+        problems.append(Problem("The local area's name must be 120 characters or fewer."))
+    if not preview.plan_title:
+        problems.append(Problem("Enter the plan's title."))
+    elif len(preview.plan_title) > 200:
+        problems.append(Problem("The plan's title must be 200 characters or fewer."))
+    if not preview.slug:
+        problems.append(Problem("Enter the plan's short name for addresses (its slug)."))
+    elif preview.slug != slugify(preview.slug) or len(preview.slug) > 120:
+        problems.append(
+            Problem(
+                f'The slug "{preview.slug}" may only use lower-case letters, numbers and '
+                f"hyphens, up to 120 characters."
+            )
+        )
+    if problems:
+        return
+    from sendplan.models import Area
+
+    preview.area_exists = Area.objects.filter(name__iexact=preview.area_name).exists()
+    plan = Plan.objects.filter(slug=preview.slug).select_related("area").first()
+    preview.plan_exists = plan is not None
+    if plan is None:
+        return
+    if plan.area.name.casefold() != preview.area_name.casefold():
+        problems.append(
+            Problem(
+                f'The plan "{plan.slug}" belongs to {plan.area.name}, not to '
+                f"{preview.area_name}. Choose another slug."
+            )
+        )
+        return
+    content = plan_content_count(plan)
+    if content and not preview.replace:
+        listed = ", ".join(f"{n} {label}" for label, n in content.items())
+        problems.append(
+            Problem(
+                f'The plan "{plan.slug}" already has content ({listed}). Importing into it '
+                f"again would duplicate it: replace its content instead (--replace)."
+            )
+        )
+    closed = ReportingMonth.objects.filter(
+        plan=plan, month=preview.month, status=MonthStatus.CLOSED
+    ).exists()
+    if closed:
+        problems.append(
+            Problem(
+                f"The reporting month {preview.month:%B %Y} of this plan is closed, so its "
+                f"BRAGG and RAG ratings cannot be imported; choose another month."
+            )
+        )
+
+
+def _result_problems(result, sheet: str, headers: tuple[str, ...]) -> list[Problem]:
+    problems = []
+    for invalid in result.invalid_rows:
+        row = invalid.number + 1
+        errors = invalid.field_specific_errors
+        for column in sorted(errors, key=lambda c: headers.index(c) if c in headers else 99):
+            for message in errors[column]:
+                problems.append(Problem(message, row=row, column=column, sheet=sheet))
+        for message in invalid.non_field_specific_errors:
+            problems.append(Problem(message, row=row, sheet=sheet))
+    for error_row in result.error_rows:
+        for error in error_row.errors:
+            problems.append(
+                Problem(
+                    f"This row could not be saved ({_describe(error.error)}).",
+                    row=error_row.number + 1,
+                    sheet=sheet,
+                )
+            )
+    for error in result.base_errors:
+        if not isinstance(error.error, UpdatesFailed):
+            problems.append(Problem(f"The import failed: {_describe(error.error)}."))
+    return problems
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+
+
+def _run(
+    *,
+    source,
+    updates,
+    area_name: str,
+    plan_title: str,
+    slug: str | None,
+    replace: bool,
+    user,
+    month: dt.date | None,
+    dry_run: bool,
+    expected_sha256: str | None = None,
+    expected_updates_sha256: str | None = None,
+) -> tuple[ImportPreview, Plan | None]:
+    area_name = " ".join((area_name or "").split())
+    plan_title = " ".join((plan_title or "").split())
+    preview = ImportPreview(
+        area_name=area_name,
+        plan_title=plan_title,
+        slug=(slug or slugify(plan_title)).strip(),
+        month=(month or current_month()).replace(day=1),
+        replace=replace,
+    )
+    plan_ds, updates_ds = _read(source, updates, preview)
+    if expected_sha256 and preview.sha256 and expected_sha256 != preview.sha256:
+        preview.problems.append(
+            Problem("The file is not the one that was previewed; preview it again.")
+        )
+    if (
+        expected_updates_sha256 is not None
+        and (expected_updates_sha256 or preview.updates_sha256)
+        and expected_updates_sha256 != preview.updates_sha256
+    ):
+        preview.problems.append(
+            Problem("The updates file is not the one that was previewed; preview it again.")
+        )
+    _check_target(preview)
+    if preview.problems or plan_ds is None:
+        return preview, None
+    preview.plan_rows = len(plan_ds)
+    preview.update_rows = len(updates_ds) if updates_ds is not None else 0
+
+    writer = PlanWriter(
+        area_name=area_name,
+        plan_title=plan_title,
+        slug=preview.slug,
+        user=user,
+        month=preview.month,
+        replace=replace,
+    )
+    resource = PlanRowResource(writer=writer, updates=updates_ds)
+    # One transaction around everything (area, plan, rows, story so far, history).
+    # import-export rolls back its own part on a dry run or on any row error or
+    # validation error; the outer block makes sure of it whatever happens.
+    with transaction.atomic():
+        result = resource.import_data(
+            plan_ds,
+            dry_run=dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            collect_failed_rows=False,
+            user=user,
+        )
+        preview.problems.extend(_result_problems(result, "plan", PLAN_HEADERS))
+        if writer.updates_result is not None:
+            preview.problems.extend(
+                _result_problems(writer.updates_result, "updates", UPDATES_HEADERS)
+            )
+        preview.counts = {label: dict(c) for label, c in writer.stats.items()}
+        if dry_run or preview.problems:
+            transaction.set_rollback(True)
+    plan = writer.plan if not (dry_run or preview.problems) else None
+    return preview, plan
+
+
+def preview_plan_import(
+    *,
+    source,
+    updates=None,
+    area_name: str,
+    plan_title: str,
+    slug: str | None = None,
+    replace: bool = False,
+    user,
+    month: dt.date | None = None,
+) -> ImportPreview:
+    """Run the import without writing anything and say what it would do."""
+    preview, _ = _run(
+        source=source,
+        updates=updates,
+        area_name=area_name,
+        plan_title=plan_title,
+        slug=slug,
+        replace=replace,
+        user=user,
+        month=month,
+        dry_run=True,
+    )
+    return preview
+
+
+def confirm_plan_import(
+    *,
+    source,
+    updates=None,
+    area_name: str,
+    plan_title: str,
+    slug: str | None = None,
+    replace: bool = False,
+    user,
+    month: dt.date | None = None,
+    expected_sha256: str | None = None,
+    expected_updates_sha256: str | None = None,
+) -> tuple[Plan, ImportPreview]:
+    """Import for real, all or nothing. Raises ``PlanImportError`` listing every problem.
+
+    ``expected_sha256`` (and ``expected_updates_sha256``) make sure the file written is
+    the one that was previewed."""
+    preview, plan = _run(
+        source=source,
+        updates=updates,
+        area_name=area_name,
+        plan_title=plan_title,
+        slug=slug,
+        replace=replace,
+        user=user,
+        month=month,
+        dry_run=False,
+        expected_sha256=expected_sha256,
+        expected_updates_sha256=expected_updates_sha256,
+    )
+    if plan is None:
+        raise PlanImportError(preview)
+    logger.info(
+        "Plan import confirmed: plan=%s area=%s user=%s rows=%s updates=%s changes=%s sha256=%s",
+        plan.slug,
+        plan.area.slug,
+        getattr(user, "username", None),
+        preview.plan_rows,
+        preview.update_rows,
+        preview.changes,
+        preview.sha256,
+    )
+    return plan, preview
+
+
+def export_plan(*, plan: Plan, fmt: str) -> bytes:
+    """The plan as one file: CSV gives the plan table (its story so far is
+    ``export_plan_updates``); XLSX gives both, on sheets "plan" and "updates"."""
+    if fmt not in FORMATS:
+        raise ValueError(f"Choose a format: {' or '.join(FORMATS)}.")
+    data = plan_to_csv(plan) if fmt == "csv" else plan_to_xlsx(plan)
+    return data
+
+
+def export_plan_updates(*, plan: Plan) -> bytes:
+    """The plan's story so far as the updates CSV (ref,date,text)."""
+    return updates_to_csv(plan)
+
+
+__all__ = [
+    "ImportPreview",
+    "PlanImportError",
+    "Problem",
+    "Upload",
+    "confirm_plan_import",
+    "export_plan",
+    "export_plan_updates",
+    "import_user",
+    "preview_plan_import",
+]

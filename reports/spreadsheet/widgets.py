@@ -1,0 +1,151 @@
+"""django-import-export widgets for the plan sheet's cells.
+
+Each widget turns one cell (text from a CSV, or a str, number or datetime from a
+workbook) into a Python value, or raises ``ValueError`` with a plain-English message;
+import-export then reports it against the row and the column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from import_export import widgets
+
+from sendplan.months import MonthValue, parse_date_or_month, parse_month
+
+from .columns import FormulaCell, unescape_text
+from .ratings import parse_bragg, parse_rag
+
+REF_PATTERN = re.compile(r"^(\d{1,4})\.([0-9A-Za-z]{1,6})(?:\.[0-9A-Za-z]{1,6})*$")
+PRIORITY_REF_PATTERN = re.compile(r"^\d{1,4}$")
+# Leads are separated by ";" or new lines only: "and", "&" and "/" appear inside the
+# names of teams and posts ("SEND and Inclusion team", "Head of SEN/Inclusion").
+LIST_SEPARATORS = re.compile(r"[;\n\r]+")
+
+
+def cell_text(value) -> str:
+    """A cell as text: numbers without a spurious ".0", dates in ISO form, one
+    apostrophe taken off before a formula trigger, and surrounding space removed."""
+    if isinstance(value, FormulaCell):
+        raise ValueError(
+            f"The cell holds a formula ({value[:40]}); enter its value as text instead."
+        )
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime | dt.date):
+        value = value.isoformat()
+    text = unescape_text(str(value))
+    if "\x00" in text:
+        raise ValueError("The cell contains a NUL character; remove it.")
+    return text.strip()
+
+
+class TextWidget(widgets.Widget):
+    def __init__(self, max_length: int | None = None, what: str = "text"):
+        super().__init__()
+        self.max_length = max_length
+        self.what = what
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        text = cell_text(value)
+        if self.max_length and len(text) > self.max_length:
+            raise ValueError(
+                f"The {self.what} must be {self.max_length:,} characters or fewer; it has "
+                f"{len(text):,}."
+            )
+        return text
+
+
+class RefWidget(widgets.Widget):
+    """An issue's reference as the plan writes it ("1.2"); in the updates sheet also a
+    priority's number ("1")."""
+
+    def __init__(self, allow_priority: bool = False):
+        super().__init__()
+        self.allow_priority = allow_priority
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        if isinstance(value, float) and not value.is_integer():
+            # Excel turns a typed 1.2 into a number; 1.10 cannot be told from 1.1.
+            value = f"{value:g}"
+        text = cell_text(value)
+        if not text:
+            return ""
+        if REF_PATTERN.match(text):
+            return text
+        if self.allow_priority and PRIORITY_REF_PATTERN.match(text):
+            return text
+        example = "an issue such as 1.2 or a priority such as 1" if self.allow_priority else "1.2"
+        raise ValueError(
+            f'Enter the reference as the plan writes it, such as {example}; "{text}" is not one.'
+        )
+
+
+class MonthWidget(widgets.Widget):
+    def __init__(self, allow_ongoing: bool = True):
+        super().__init__()
+        self.allow_ongoing = allow_ongoing
+
+    def clean(self, value, row=None, **kwargs) -> MonthValue | None:
+        if isinstance(value, FormulaCell):
+            cell_text(value)
+        if isinstance(value, str):
+            value = unescape_text(value.strip())
+        if value is None or value == "":
+            return None
+        parsed = parse_month(value)
+        if len(parsed.as_written) > 60:
+            raise ValueError("The month must be 60 characters or fewer.")
+        if parsed.is_ongoing and not self.allow_ongoing:
+            raise ValueError('Enter the month the entry was written, such as "Dec 2022".')
+        return parsed
+
+
+class CompletedWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs) -> dt.date | None:
+        if isinstance(value, FormulaCell):
+            cell_text(value)
+        if isinstance(value, str):
+            value = unescape_text(value.strip())
+        if value is None or value == "":
+            return None
+        return parse_date_or_month(value)
+
+
+class RatingWidget(widgets.Widget):
+    def __init__(self, kind: str):
+        super().__init__()
+        self.parse = parse_bragg if kind == "bragg" else parse_rag
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        return self.parse(cell_text(value))
+
+
+class ListWidget(widgets.Widget):
+    """Names separated by ";" or new lines, in order, without repeats."""
+
+    def __init__(self, max_length: int, what: str):
+        super().__init__()
+        self.max_length = max_length
+        self.what = what
+
+    def clean(self, value, row=None, **kwargs) -> list[str]:
+        names: list[str] = []
+        seen: set[str] = set()
+        for part in LIST_SEPARATORS.split(cell_text(value)):
+            name = " ".join(unescape_text(part.strip()).split())
+            if not name or name.casefold() in seen:
+                continue
+            if len(name) > self.max_length:
+                raise ValueError(
+                    f"Each {self.what} must be {self.max_length} characters or fewer; "
+                    f'"{name[:40]}…" is longer. Separate names with ";" or new lines.'
+                )
+            seen.add(name.casefold())
+            names.append(name)
+        return names
