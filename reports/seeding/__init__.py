@@ -1,0 +1,23 @@
+"""Seed data: the real plans transcribed in ``fixtures/`` and the demo installation."""
+
+from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, PartResult, seed_demo, system_user
+from .plan_fixture import (
+    FixtureError,
+    LoadResult,
+    load_plan_fixture,
+    read_plan_fixture,
+    seed_plan_fixture,
+)
+
+__all__ = [
+    "DEMO_ACCOUNTS",
+    "DEMO_PASSWORD",
+    "FixtureError",
+    "LoadResult",
+    "PartResult",
+    "load_plan_fixture",
+    "read_plan_fixture",
+    "seed_demo",
+    "seed_plan_fixture",
+    "system_user",
+]
