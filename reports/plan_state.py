@@ -48,6 +48,7 @@ class Rating:
     is_example: bool
     measured_value: Decimal | None = None
     by_name: str = ""
+    version: int = 0  # the row's optimistic-locking version, for forms that edit it
 
     @property
     def is_submitted(self) -> bool:
@@ -293,6 +294,7 @@ def _rating(row, measured: bool = False) -> Rating:
         at=row.rated_at,
         is_example=row.is_example,
         measured_value=row.measured_value if measured else None,
+        version=row.version,
     )
 
 

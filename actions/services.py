@@ -1,0 +1,438 @@
+"""Writing the monthly update: BRAGG statuses, the story so far, and submitting a month.
+
+Every write here follows the same pattern against lost updates: the form carries the
+``version`` of the row it was read at; the service locks the row (``select_for_update``),
+compares, and raises ``ConflictError`` with what the other person saved if they differ.
+Nothing is ever overwritten silently. The open month is locked first, so closing a month
+and saving an update to it cannot interleave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from outcomes.models import ImpactRating
+from outcomes.services import TargetUpdate, record_impact_rating
+from sendplan.models import Issue, Plan, Priority
+from sendplan.services import ConflictError, UpdateRefused, lock_open_month, month_words
+from sendplan.text import MAX_NARRATIVE_CHARS
+
+from .models import BRAGG, Action, ActionStatus, EntryState, StoryEntry, check_bragg_rules
+from .narrative import story_html
+
+__all__ = [
+    "ActionUpdate",
+    "ConflictError",
+    "StoryUpdate",
+    "TargetUpdate",
+    "UpdateRefused",
+    "record_action_update",
+    "record_story_entry",
+    "save_month_updates",
+    "submit_month_updates",
+]
+
+
+def _name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def _save(obj, *, user, reason: str) -> None:
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.save()
+
+
+# --- BRAGG status ------------------------------------------------------------------------
+
+
+def _status_conflict(key: str, action: Action, row: ActionStatus | None) -> ConflictError:
+    saved = (
+        [("BRAGG status", BRAGG(row.status).label), ("Note", row.note or "(none)")]
+        if row
+        else [("BRAGG status", "(removed)")]
+    )
+    if row:
+        saved.append(("State", row.get_state_display()))
+    return ConflictError(
+        key=key,
+        label=f"The BRAGG status of “{action.text[:80]}”",
+        saved=saved,
+        by=_name(row.rated_by) if row else "",
+        at=row.rated_at if row else None,
+        version=row.version if row else 0,
+    )
+
+
+def _action_conflict(key: str, action: Action) -> ConflictError:
+    last = action.history.select_related("history_user").order_by("-history_date").first()
+    return ConflictError(
+        key=key,
+        label=f"The dates of “{action.text[:80]}”",
+        saved=[
+            ("Completed", action.completed_on.strftime("%-d %B %Y") if action.completed_on else ""),
+            ("Due", month_words(action.due_month) if action.due_month else "Not set"),
+            ("Reason the due date was revised", action.due_revised_reason or "(none)"),
+        ],
+        by=_name(last.history_user) if last else "",
+        at=last.history_date if last else None,
+        version=action.version,
+        version_field="action_version",
+    )
+
+
+def record_action_update(
+    *,
+    action: Action,
+    month: dt.date,
+    user,
+    status: str,
+    note: str = "",
+    completed_on: dt.date | None = None,
+    new_due_month: dt.date | None = None,
+    due_revised_reason: str = "",
+    expected_version: int,
+    expected_action_version: int | None = None,
+    submit: bool = False,
+    check_rules: bool = True,
+    key: str = "",
+) -> ActionStatus | None:
+    """Save an action's BRAGG status for the open ``month`` (as a draft, or submitted).
+
+    ``expected_version`` is the version of the month's row the form was read at (0 when
+    there was none). The action's own completion and due dates change only when they
+    differ from what is stored, checked against ``expected_action_version``. Returns the
+    row, or None when there was nothing to save. ``check_rules=False`` is for drafts saved
+    on their own, which may be incomplete; submitting always checks.
+    """
+    key = key or f"action-{action.pk}"
+    note = (note or "").strip()
+    due_revised_reason = (due_revised_reason or "").strip()
+    if completed_on and completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": "The completion date must be today or earlier."})
+    if new_due_month is not None:
+        new_due_month = new_due_month.replace(day=1)
+        if not due_revised_reason:
+            raise ValidationError(
+                {"due_revised_reason": "Enter the reason the due date was revised."}
+            )
+    if status and status not in BRAGG.values:
+        raise ValidationError({"status": "Select a BRAGG status from the list."})
+    if check_rules or submit:
+        if not status:
+            raise ValidationError({"status": "Select the BRAGG status."})
+        check_bragg_rules(status, note, completed_on)
+
+    with transaction.atomic():
+        lock_open_month(action.plan, month)
+        row = ActionStatus.objects.select_for_update().filter(action=action, month=month).first()
+        if (row.version if row else 0) != expected_version:
+            raise _status_conflict(key, action, row)
+        current = Action.objects.select_for_update().get(pk=action.pk)
+
+        changes_dates = completed_on != current.completed_on or (
+            new_due_month is not None and new_due_month != current.due_month
+        )
+        if changes_dates:
+            if expected_action_version is not None and current.version != expected_action_version:
+                raise _action_conflict(key, current)
+            reasons = []
+            if completed_on != current.completed_on:
+                current.completed_on = completed_on
+                reasons.append("completion date recorded" if completed_on else "completion cleared")
+            if new_due_month is not None and new_due_month != current.due_month:
+                if current.original_due_month is None:
+                    # The plan's first due month is kept for the "slipped" figures.
+                    current.original_due_month = current.due_month
+                current.due_month = new_due_month
+                current.due_revised_reason = due_revised_reason
+                reasons.append(f"due date revised to {month_words(new_due_month)}")
+            current.version += 1
+            reason = "; ".join(reasons)
+            _save(current, user=user, reason=reason[:1].upper() + reason[1:])
+
+        if not status:
+            return row
+        state = EntryState.SUBMITTED if submit else EntryState.DRAFT
+        if row is None:
+            row = ActionStatus(action=current, plan_id=current.plan_id, month=month, version=0)
+        elif row.status == status and row.note == note and (row.state == state or not submit):
+            # Unchanged, and not being submitted: leave the row (and its state) alone.
+            return row
+        row.status = status
+        row.note = note
+        row.state = state
+        row.rated_by = user
+        row.rated_at = timezone.now()
+        row.version += 1
+        _save(row, user=user, reason="Submitted" if submit else "Draft saved")
+        return row
+
+
+# --- Story so far ------------------------------------------------------------------------
+
+
+def _story_conflict(key: str, entry: StoryEntry | None) -> ConflictError:
+    return ConflictError(
+        key=key,
+        label="The story so far",
+        saved=[("Story so far", entry.narrative if entry else "(removed)")],
+        by=_name(entry.author) if entry else "",
+        at=entry.written_at if entry else None,
+        version=entry.version if entry else 0,
+    )
+
+
+def record_story_entry(
+    *,
+    plan: Plan,
+    month: dt.date,
+    user,
+    narrative: str,
+    expected_version: int,
+    issue: Issue | None = None,
+    priority: Priority | None = None,
+    submit: bool = False,
+    key: str = "",
+) -> StoryEntry | None:
+    """Save the month's story so far for an issue to be addressed (or a priority).
+
+    There is one entry per issue per month, which several leads may write in turn: the
+    first save creates it under a lock on the issue, later saves change it, each checked
+    against the version the writer read. ``narrative`` is what was typed: plain text or
+    the small HTML subset; it is stored sanitised.
+    """
+    if (issue is None) == (priority is None):
+        raise ValueError("Give an issue to be addressed or a priority, not both.")
+    if len(narrative or "") > MAX_NARRATIVE_CHARS:
+        raise ValidationError(
+            {
+                "narrative": f"The story so far must be {MAX_NARRATIVE_CHARS:,} characters or "
+                f"fewer; this one has {len(narrative):,}."
+            }
+        )
+    html = story_html(narrative)
+    key = key or (f"story-{issue.pk}" if issue else f"story-p{priority.pk}")
+    if submit and not html:
+        raise ValidationError({"narrative": "Enter the story so far."})
+
+    with transaction.atomic():
+        lock_open_month(plan, month)
+        # Lock the parent so two leads writing the first entry of the month do not both
+        # create one.
+        if issue is not None:
+            Issue.objects.select_for_update().filter(pk=issue.pk).first()
+            entries = StoryEntry.objects.filter(issue=issue, month=month)
+        else:
+            Priority.objects.select_for_update().filter(pk=priority.pk).first()
+            entries = StoryEntry.objects.filter(priority=priority, month=month)
+        entry = entries.select_for_update().order_by("order", "pk").first()
+        if (entry.version if entry else 0) != expected_version:
+            raise _story_conflict(key, entry)
+        state = EntryState.SUBMITTED if submit else EntryState.DRAFT
+        if entry is None:
+            if not html:
+                return None
+            entry = StoryEntry(plan=plan, issue=issue, priority=priority, month=month, version=0)
+        elif entry.narrative == html and (entry.state == state or not submit):
+            return entry
+        entry.narrative = html
+        entry.state = state
+        entry.author = user
+        entry.written_at = timezone.now()
+        entry.version += 1
+        _save(entry, user=user, reason="Submitted" if submit else "Draft saved")
+        return entry
+
+
+# --- A month's updates from one page -----------------------------------------------------
+
+
+@dataclass
+class ActionUpdate:
+    action: Action
+    status: str
+    note: str
+    completed_on: dt.date | None
+    new_due_month: dt.date | None
+    due_revised_reason: str
+    expected_version: int
+    expected_action_version: int | None
+    key: str
+
+
+@dataclass
+class StoryUpdate:
+    narrative: str
+    expected_version: int
+    key: str
+    issue: Issue | None = None
+    priority: Priority | None = None
+
+
+@dataclass
+class SubmitScope:
+    """The items a page submits: one lead's actions, targets and stories."""
+
+    action_ids: set[int] = field(default_factory=set)
+    target_ids: set[int] = field(default_factory=set)
+    issue_ids: set[int] = field(default_factory=set)
+    priority_ids: set[int] = field(default_factory=set)
+
+
+@dataclass
+class SaveResult:
+    saved: dict[str, object] = field(default_factory=dict)  # key -> saved row (or None)
+    conflicts: list[ConflictError] = field(default_factory=list)
+    errors: dict[str, ValidationError] = field(default_factory=dict)
+    submitted: int = 0
+
+
+def save_month_updates(
+    *,
+    plan: Plan,
+    month: dt.date,
+    user,
+    actions: Iterable[ActionUpdate] = (),
+    targets: Iterable[TargetUpdate] = (),
+    stories: Iterable[StoryUpdate] = (),
+    submit_scope: SubmitScope | None = None,
+    all_or_nothing: bool = True,
+) -> SaveResult:
+    """Save the changed items of a month's update page, then submit if asked.
+
+    With ``all_or_nothing`` (the page's buttons) a conflict or an error on any item saves
+    nothing at all; otherwise (the draft saved on its own every minute) each item is
+    saved or refused by itself, so a conflict on one never loses the others.
+    """
+    result = SaveResult()
+    strict = all_or_nothing
+    with transaction.atomic():
+        lock_open_month(plan, month)
+        jobs = []
+        for update in actions:
+            jobs.append(
+                (
+                    update.key,
+                    lambda u=update: record_action_update(
+                        action=u.action,
+                        month=month,
+                        user=user,
+                        status=u.status,
+                        note=u.note,
+                        completed_on=u.completed_on,
+                        new_due_month=u.new_due_month,
+                        due_revised_reason=u.due_revised_reason,
+                        expected_version=u.expected_version,
+                        expected_action_version=u.expected_action_version,
+                        check_rules=strict and submit_scope is not None,
+                        key=u.key,
+                    ),
+                )
+            )
+        for update in targets:
+            jobs.append(
+                (
+                    update.key,
+                    lambda u=update: record_impact_rating(
+                        target=u.target,
+                        month=month,
+                        user=user,
+                        rag=u.rag,
+                        measured_value=u.measured_value,
+                        note=u.note,
+                        expected_version=u.expected_version,
+                        check_rules=strict and submit_scope is not None,
+                        key=u.key,
+                    ),
+                )
+            )
+        for update in stories:
+            jobs.append(
+                (
+                    update.key,
+                    lambda u=update: record_story_entry(
+                        plan=plan,
+                        month=month,
+                        user=user,
+                        narrative=u.narrative,
+                        expected_version=u.expected_version,
+                        issue=u.issue,
+                        priority=u.priority,
+                        key=u.key,
+                    ),
+                )
+            )
+        for key, job in jobs:
+            try:
+                with transaction.atomic():
+                    result.saved[key] = job()
+            except ConflictError as conflict:
+                result.conflicts.append(conflict)
+            except ValidationError as error:
+                result.errors[key] = error
+        if strict and (result.conflicts or result.errors):
+            transaction.set_rollback(True)
+            result.saved = {}
+            return result
+        if submit_scope is not None:
+            result.submitted = submit_month_updates(
+                plan=plan, month=month, user=user, scope=submit_scope
+            )
+    return result
+
+
+def submit_month_updates(*, plan: Plan, month: dt.date, user, scope: SubmitScope) -> int:
+    """Mark the draft entries of ``scope`` for ``month`` submitted, checking each.
+
+    Raises ValidationError listing every draft that breaks a rule; then nothing is
+    submitted. Returns how many entries were submitted.
+    """
+    with transaction.atomic():
+        lock_open_month(plan, month)
+        statuses = list(
+            ActionStatus.objects.select_for_update(of=("self",))
+            .filter(plan=plan, month=month, state=EntryState.DRAFT, action_id__in=scope.action_ids)
+            .select_related("action")
+            .order_by("pk")
+        )
+        ratings = list(
+            ImpactRating.objects.select_for_update()
+            .filter(plan=plan, month=month, state=EntryState.DRAFT, target_id__in=scope.target_ids)
+            .order_by("pk")
+        )
+        stories = list(
+            StoryEntry.objects.select_for_update()
+            .filter(plan=plan, month=month, state=EntryState.DRAFT)
+            .filter(_story_filter(scope))
+            .order_by("pk")
+        )
+        problems = []
+        for row in statuses:
+            try:
+                check_bragg_rules(row.status, row.note, row.action.completed_on)
+            except ValidationError as error:
+                problems += [f"“{row.action.text[:60]}”: {m}" for m in error.messages]
+        for entry in stories:
+            if not entry.narrative.strip():
+                problems.append("Enter the story so far, or clear it, before submitting.")
+        if problems:
+            raise ValidationError(problems)
+        for row in [*statuses, *ratings, *stories]:
+            row.state = EntryState.SUBMITTED
+            row.version += 1
+            _save(row, user=user, reason="Submitted")
+        return len(statuses) + len(ratings) + len(stories)
+
+
+def _story_filter(scope: SubmitScope) -> Q:
+    return Q(issue_id__in=scope.issue_ids) | Q(priority_id__in=scope.priority_ids)
