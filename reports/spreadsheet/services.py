@@ -91,12 +91,16 @@ def import_user(username: str | None = None):
     User = get_user_model()
     if username:
         return User.objects.get(username=username)
-    user, created = User.objects.get_or_create(
-        username=settings.SENDPLAN_SYSTEM_USERNAME,
-        defaults={"is_active": False, "first_name": "sendplan", "last_name": "system"},
-    )
-    if created:
+    user = User.objects.filter(username=settings.SENDPLAN_SYSTEM_USERNAME).first()
+    if user is None:
+        user = User(
+            username=settings.SENDPLAN_SYSTEM_USERNAME,
+            is_active=False,
+            first_name="sendplan",
+            last_name="system",
+        )
         user.set_unusable_password()
+        # Its own creation is the system's act too: no history row without a user.
         user._history_user = user
         user.save()
     return user

@@ -1,0 +1,98 @@
+"""The upload form of the plan import (used by the admin; the programme manager's pages
+can use it too)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.utils.text import slugify
+
+from sendplan.models import Area, Role
+
+from .services import current_month
+
+
+def _size_limit_mb() -> float:
+    return settings.SENDPLAN_IMPORT_MAX_BYTES / (1024 * 1024)
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(
+        label="Plan spreadsheet",
+        help_text="An Excel workbook (.xlsx) or CSV file, one row per line of the plan table.",
+    )
+    updates = forms.FileField(
+        label="Story so far (optional)",
+        required=False,
+        help_text='Only if the workbook has no sheet named "updates": a file with the '
+        "columns ref, date, text.",
+    )
+    area_name = forms.CharField(label="Local area", max_length=120)
+    plan_title = forms.CharField(label="Plan title", max_length=200)
+    slug = forms.SlugField(
+        label="Short name for addresses",
+        max_length=120,
+        required=False,
+        help_text='Leave blank to use the title\'s: "Southend WSoA" becomes southend-wsoa.',
+    )
+    month = forms.CharField(
+        label="Month of the sheet's BRAGG and RAG ratings",
+        required=False,
+        help_text="As YYYY-MM, such as 2024-03. Leave blank for this month.",
+    )
+    replace = forms.BooleanField(
+        label="Replace the plan's content if it already has some (its history is kept)",
+        required=False,
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def _clean_upload(self, name: str):
+        upload = self.cleaned_data.get(name)
+        if upload and upload.size > settings.SENDPLAN_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / (1024 * 1024):.1f} MB; the largest file that can "
+                f"be imported is {_size_limit_mb():g} MB."
+            )
+        return upload
+
+    def clean_file(self):
+        return self._clean_upload("file")
+
+    def clean_updates(self):
+        return self._clean_upload("updates")
+
+    def clean_month(self) -> dt.date:
+        text = (self.cleaned_data.get("month") or "").strip()
+        if not text:
+            return current_month()
+        try:
+            return dt.datetime.strptime(text, "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError("Enter the month as YYYY-MM, such as 2024-03.") from None
+
+    def clean_area_name(self) -> str:
+        name = " ".join(self.cleaned_data["area_name"].split())
+        user = self.user
+        if user is None or user.is_superuser:
+            return name
+        # Staff who are not site administrators import only into areas where they are
+        # the programme manager; they cannot create an area.
+        area = Area.objects.filter(name__iexact=name).first()
+        if (
+            area is None
+            or not area.memberships.filter(user=user, role=Role.PROGRAMME_MANAGER).exists()
+        ):
+            raise forms.ValidationError("Select a local area where you are the programme manager.")
+        return area.name
+
+    def clean(self):
+        cleaned = super().clean()
+        title = cleaned.get("plan_title")
+        if title and not (cleaned.get("slug") or slugify(title)):
+            self.add_error("slug", "Enter a short name for addresses.")
+        return cleaned
