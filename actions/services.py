@@ -22,7 +22,7 @@ from outcomes.models import ImpactRating
 from outcomes.services import TargetUpdate, record_impact_rating
 from sendplan.models import Issue, Plan, Priority
 from sendplan.services import ConflictError, UpdateRefused, lock_open_month, month_words
-from sendplan.text import MAX_NARRATIVE_CHARS
+from sendplan.text import MAX_NARRATIVE_CHARS, sanitise_narrative
 
 from .models import BRAGG, Action, ActionStatus, EntryState, StoryEntry, check_bragg_rules
 from .narrative import story_html
@@ -185,7 +185,8 @@ def _story_conflict(key: str, entry: StoryEntry | None) -> ConflictError:
     return ConflictError(
         key=key,
         label="The story so far",
-        saved=[("Story so far", entry.narrative if entry else "(removed)")],
+        # Sanitised again because the page shows it as HTML.
+        saved=[("Story so far", sanitise_narrative(entry.narrative) if entry else "(removed)")],
         by=_name(entry.author) if entry else "",
         at=entry.written_at if entry else None,
         version=entry.version if entry else 0,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from sendplan import views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("health", views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("", include("actions.urls")),
 ]

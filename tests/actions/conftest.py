@@ -84,3 +84,57 @@ def lead2_a(area_a, action_a):
     person = factories.PersonFactory(area=area_a, name="Lead Two Person", user=user)
     factories.ActionLeadFactory(action=action_a, person=person)
     return user
+
+
+class _FormReader:
+    """What a browser would send from the page's update form, read from its HTML."""
+
+    def __init__(self, html: str):
+        from html.parser import HTMLParser
+
+        data: dict[str, str] = {}
+        reader = self
+
+        class Parser(HTMLParser):
+            textarea = None
+
+            def handle_starttag(self, tag, attrs):
+                attrs = dict(attrs)
+                name = attrs.get("name")
+                if tag == "input" and name:
+                    kind = attrs.get("type", "text")
+                    if kind in ("radio", "checkbox"):
+                        if "checked" in attrs:
+                            data[name] = attrs.get("value", "on")
+                    elif kind != "submit":
+                        data[name] = attrs.get("value", "")
+                elif tag == "textarea" and name:
+                    self.textarea = name
+                    data[name] = ""
+
+            def handle_endtag(self, tag):
+                if tag == "textarea":
+                    self.textarea = None
+
+            def handle_data(self, text):
+                if self.textarea:
+                    data[self.textarea] += text
+
+        Parser(convert_charrefs=True).feed(html)
+        # Browsers drop the first newline after <textarea>.
+        reader.data = {k: (v[1:] if v.startswith("\n") else v) for k, v in data.items()}
+
+
+def form_data(response) -> dict[str, str]:
+    return dict(_FormReader(response.content.decode()).data)
+
+
+def domain_counts() -> dict[str, int]:
+    """Rows in every table of the plan's apps, history tables included."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: model._default_manager.count()
+        for app in ("sendplan", "actions", "outcomes", "governance", "reports")
+        for model in apps.get_app_config(app).get_models()
+    }

@@ -1,0 +1,396 @@
+"""Forms of the monthly update (BRAGG status, story so far) and of running the months.
+
+Each item on the "My updates" page is its own small form, prefixed with the item's key
+(``action-12``, ``story-3``). Besides its fields it carries two hidden values: the
+``version`` of the row it was read at, for the conflict check, and ``seen``, a
+fingerprint of the values it showed. A form whose values still match ``seen`` was not
+touched, so the page does not save it, and an item that only someone else changed is
+not reported as a conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Field, Layout, Size
+from crispy_forms_gds.widgets import DateInputWidget
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from sendplan.services import month_words, this_month
+from sendplan.text import MAX_NARRATIVE_CHARS
+
+from .models import BRAGG, check_bragg_rules
+from .narrative import PROMPTS, has_disallowed_markup, normalise_newlines, story_html
+
+# How long a note or reason may be: a paragraph or two, not a report.
+MAX_NOTE_CHARS = 10_000
+EARLIEST_YEAR = 2000
+
+
+class GovukRadios(forms.RadioSelect):
+    """Radios whose label id is the first radio's, as GOV.UK error summaries link to it
+    (crispy-forms-gds numbers the radios from 1)."""
+
+    def id_for_label(self, id_, index=None):
+        return super().id_for_label(id_, "1" if index is None else index)
+
+
+class GovukDateWidget(DateInputWidget):
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else ""
+
+
+class GovukDateField(DateInputField):
+    """The GOV.UK date input (day, month, year) with messages that say what to fix."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, *, what: str, **kwargs):
+        self.what = what
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(**kwargs)
+        message = f"Enter {what} as a day, month and year, such as 27 3 2023"
+        self.error_messages["required"] = message
+        self.error_messages["incomplete"] = message
+        for sub in self.fields:
+            sub.validators = []
+            sub.error_messages["incomplete"] = message
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        try:
+            day, month, year = (int(str(v).strip()) for v in data_list)
+            value = dt.date(year, month, day)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                f"{self.what[0].upper()}{self.what[1:]} must be a real date, such as 27 3 2023"
+            ) from None
+        if value.year < EARLIEST_YEAR:
+            raise ValidationError(f"Enter {self.what} with a four-digit year, such as 2023")
+        return value
+
+
+class GovukMonthWidget(forms.MultiWidget):
+    """The GOV.UK date input without the day: month and year."""
+
+    template_name = DateInputWidget.template_name
+
+    def __init__(self, attrs=None):
+        css = "govuk-input govuk-date-input__input"
+        widgets = [
+            forms.TextInput(attrs={"class": f"{css} govuk-input--width-2", "label": "Month"}),
+            forms.TextInput(attrs={"class": f"{css} govuk-input--width-4", "label": "Year"}),
+        ]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        return (value.month, value.year) if value else (None, None)
+
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else ""
+
+
+class GovukMonthField(forms.MultiValueField):
+    widget = GovukMonthWidget
+
+    def __init__(self, *, what: str, **kwargs):
+        self.what = what
+        message = f"Enter {what} as a month and year, such as 9 2023"
+        fields = (
+            forms.CharField(error_messages={"incomplete": message}),
+            forms.CharField(error_messages={"incomplete": message}),
+        )
+        super().__init__(
+            fields=fields,
+            require_all_fields=False,
+            error_messages={"required": message, "incomplete": message},
+            **kwargs,
+        )
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        try:
+            month, year = (int(str(v).strip()) for v in data_list)
+            value = dt.date(year, month, 1)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                f"{self.what[0].upper()}{self.what[1:]} must be a real month, such as 9 2023"
+            ) from None
+        if value.year < EARLIEST_YEAR:
+            raise ValidationError(f"Enter {self.what} with a four-digit year, such as 2023")
+        return value
+
+
+def key_choices(choices) -> list[Choice]:
+    """Radio choices showing the key's word with its definition as the hint."""
+    result = []
+    for value, label in choices.choices:
+        word, _, definition = str(label).partition(" – ")
+        result.append(Choice(value, word, hint=definition[:1].upper() + definition[1:]))
+    return result
+
+
+def _canonical(value) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return normalise_newlines(value).strip()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def fingerprint(values: dict) -> str:
+    text = json.dumps({k: _canonical(v) for k, v in values.items()}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+class ItemForm(forms.Form):
+    """One item of the monthly update. Subclasses list their ``value_fields``.
+
+    ``strict`` applies the plan's rules (a note for Red, a completion date for Blue...)
+    to a changed item; the draft saved on its own every minute is not strict, so work in
+    progress is kept even when it is not complete yet.
+    """
+
+    value_fields: tuple[str, ...] = ()
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    seen = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, item=None, month: dt.date, strict: bool = True, **kwargs):
+        self.item = item
+        self.month = month
+        self.strict = strict
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["seen"] = fingerprint(self.canonical_initial())
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = self.layout()
+
+    def layout(self) -> Layout:
+        raise NotImplementedError
+
+    def canonical_initial(self) -> dict:
+        return {name: self.initial.get(name) for name in self.value_fields}
+
+    def canonical_cleaned(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.value_fields}
+
+    @property
+    def untouched(self) -> bool:
+        """Whether the values sent are those the form showed (checked after cleaning)."""
+        return fingerprint(self.canonical_cleaned()) == self.cleaned_data.get("seen")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.untouched and self.strict:
+            self.check_rules(cleaned)
+        return cleaned
+
+    def check_rules(self, cleaned: dict) -> None:
+        pass
+
+    def add_errors(self, error: ValidationError) -> None:
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+class ActionUpdateForm(ItemForm):
+    value_fields = ("status", "note", "completed_on", "new_due_month", "due_revised_reason")
+
+    action_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label="BRAGG status",
+        choices=key_choices(BRAGG),
+        required=False,
+        widget=GovukRadios,
+        error_messages={"invalid_choice": "Select a BRAGG status from the list"},
+    )
+    note = forms.CharField(
+        label="Note",
+        help_text="Say why, if the action is Red or Amber.",
+        required=False,
+        max_length=MAX_NOTE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"The note must be {MAX_NOTE_CHARS:,} characters or fewer"},
+    )
+    completed_on = GovukDateField(
+        what="the completion date",
+        label="Completion date",
+        help_text="Needed for Blue. For example, 27 3 2023",
+        required=False,
+    )
+    new_due_month = GovukMonthField(
+        what="the new due month",
+        label="New due month",
+        help_text="For example, 9 2023",
+        required=False,
+    )
+    due_revised_reason = forms.CharField(
+        label="Reason for revising the due date",
+        required=False,
+        max_length=MAX_NOTE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": f"The reason must be {MAX_NOTE_CHARS:,} characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].label = f"BRAGG status for {month_words(self.month)}"
+
+    def layout(self) -> Layout:
+        due = self.item.action.due_month if self.item and self.item.action else None
+        due_words = month_words(due) if due else "not set"
+        return Layout(
+            Field.radios("status", legend_size=Size.SMALL, small=True),
+            Field.textarea("note", rows=3),
+            Field("completed_on"),
+            HTML(
+                '<details class="govuk-details"><summary class="govuk-details__summary">'
+                '<span class="govuk-details__summary-text">Revise the due date</span>'
+                '</summary><div class="govuk-details__text">'
+                f'<p class="govuk-body">Now due: {due_words}. The original due date is kept.</p>'
+            ),
+            Field("new_due_month"),
+            Field.textarea("due_revised_reason", rows=2),
+            HTML("</div></details>"),
+            Field("version"),
+            Field("action_version"),
+            Field("seen"),
+        )
+
+    def clean_completed_on(self):
+        value = self.cleaned_data.get("completed_on")
+        if value and value > timezone.localdate():
+            raise ValidationError("The completion date must be today or in the past")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        new_due = cleaned.get("new_due_month")
+        reason = (cleaned.get("due_revised_reason") or "").strip()
+        if new_due and not reason and "due_revised_reason" not in self.errors:
+            self.add_error("due_revised_reason", "Enter the reason the due date was revised")
+        if reason and not new_due and "new_due_month" not in self.errors:
+            self.add_error("new_due_month", "Enter the new due month")
+        due = self.item.action.due_month if self.item and self.item.action else None
+        if new_due and due and new_due == due:
+            self.add_error("new_due_month", f"The action is already due in {month_words(due)}")
+        return cleaned
+
+    def check_rules(self, cleaned: dict) -> None:
+        status = cleaned.get("status")
+        if not status:
+            if any(cleaned.get(name) for name in ("note", "completed_on")):
+                self.add_error("status", "Select the BRAGG status")
+            return
+        try:
+            check_bragg_rules(status, cleaned.get("note", ""), cleaned.get("completed_on"))
+        except ValidationError as error:
+            self.add_errors(error)
+
+
+class StoryForm(ItemForm):
+    value_fields = ("narrative",)
+
+    narrative = forms.CharField(
+        label="Story so far",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=(
+            f"Write about {', '.join(p.lower() for p in PROMPTS[:-1])} and "
+            f"{PROMPTS[-1].lower()}. Leave a blank line between paragraphs. "
+            "You can use simple formatting: bold, italics, lists and links."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["narrative"].label = f"Story so far for {month_words(self.month)}"
+        self.removed_markup = False
+
+    def layout(self) -> Layout:
+        return Layout(Field.textarea("narrative", rows=10), Field("version"), Field("seen"))
+
+    def clean_narrative(self):
+        text = normalise_newlines(self.cleaned_data.get("narrative", ""))
+        if len(text) > MAX_NARRATIVE_CHARS:
+            raise ValidationError(
+                f"The story so far must be {MAX_NARRATIVE_CHARS:,} characters or fewer; "
+                f"this one has {len(text):,}. Shorten it, or keep the detail in a linked "
+                "document."
+            )
+        self.removed_markup = has_disallowed_markup(text)
+        return text
+
+    def canonical_initial(self) -> dict:
+        return {"narrative": story_html(self.initial.get("narrative", ""))}
+
+    def canonical_cleaned(self) -> dict:
+        return {"narrative": story_html(self.cleaned_data.get("narrative", ""))}
+
+
+# --- Running the months ------------------------------------------------------------------
+
+
+class _Helped(forms.Form):
+    """A form rendered with {% crispy form %} inside the template's own <form>."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class OpenMonthForm(_Helped):
+    month = GovukMonthField(what="the month to open", label="Month to open")
+    deadline = GovukDateField(
+        what="the deadline",
+        label="Deadline (optional)",
+        help_text="The day updates are due. For example, 10 6 2023",
+        required=False,
+    )
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if month > this_month():
+            raise ValidationError(f"You cannot open {month_words(month)} yet: it has not started")
+        return month
+
+    def clean(self):
+        cleaned = super().clean()
+        month, deadline = cleaned.get("month"), cleaned.get("deadline")
+        if month and deadline and deadline < month:
+            self.add_error("deadline", f"The deadline must be in or after {month_words(month)}")
+        return cleaned
+
+
+class ReopenMonthForm(_Helped):
+    reason = forms.CharField(
+        label="Why are you re-opening the month?",
+        help_text="This is recorded in the month's history.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter the reason for re-opening the month",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
+    )

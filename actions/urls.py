@@ -1,0 +1,50 @@
+import datetime as dt
+
+from django.urls import path, register_converter
+
+from .views import month, my_updates
+
+
+class MonthConverter:
+    """A month in a URL as YYYY-MM, given to the view as the first day of the month."""
+
+    regex = r"\d{4}-\d{2}"
+
+    def to_python(self, value: str) -> dt.date:
+        year, month = value.split("-")
+        return dt.date(int(year), int(month), 1)  # ValueError means "no match": a 404
+
+    def to_url(self, value) -> str:
+        if isinstance(value, dt.date):
+            return f"{value:%Y-%m}"
+        return str(value)
+
+
+register_converter(MonthConverter, "yyyy-mm")
+
+app_name = "actions"
+
+urlpatterns = [
+    # --- The monthly update ------------------------------------------------------------
+    path("plans/<slug:plan_slug>/my-updates/", my_updates.my_updates, name="my_updates"),
+    path("plans/<slug:plan_slug>/my-updates/autosave/", my_updates.autosave, name="autosave"),
+    path(
+        "plans/<slug:plan_slug>/leads/<int:person_id>/updates/",
+        my_updates.lead_updates,
+        name="lead_updates",
+    ),
+    # --- The programme manager's months --------------------------------------------------
+    path("plans/<slug:plan_slug>/months/", month.month_page, name="month"),
+    path("plans/<slug:plan_slug>/months/open/", month.open_month_view, name="open_month"),
+    path("plans/<slug:plan_slug>/months/<yyyy-mm:month>/", month.month_page, name="month_detail"),
+    path(
+        "plans/<slug:plan_slug>/months/<yyyy-mm:month>/close/",
+        month.close_month_view,
+        name="close_month",
+    ),
+    path(
+        "plans/<slug:plan_slug>/months/<yyyy-mm:month>/reopen/",
+        month.reopen_month_view,
+        name="reopen_month",
+    ),
+]

@@ -1,0 +1,1 @@
+"""Pages of the monthly update, one module per screen."""

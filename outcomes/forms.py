@@ -1,0 +1,72 @@
+"""The form for an outcome target's RAG impact rating in the monthly update."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+
+from actions.forms import MAX_NOTE_CHARS, GovukRadios, ItemForm, key_choices
+from sendplan.services import month_words
+
+from .models import RAG
+
+
+class TargetUpdateForm(ItemForm):
+    value_fields = ("rag", "measured_value", "note")
+
+    rag = forms.ChoiceField(
+        label="RAG impact rating",
+        choices=key_choices(RAG),
+        required=False,
+        widget=GovukRadios,
+        error_messages={"invalid_choice": "Select a RAG impact rating from the list"},
+    )
+    measured_value = forms.DecimalField(
+        label="Measured figure",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter the measured figure as a number, such as 42 or 42.5",
+            "max_digits": "Enter a measured figure of 10 digits or fewer before the point",
+            "max_decimal_places": "Enter the measured figure with no more than 2 decimal places",
+            "max_whole_digits": "Enter a measured figure of 10 digits or fewer before the point",
+        },
+    )
+    note = forms.CharField(
+        label="Note",
+        help_text="What the figure shows, or why the impact is not yet measured.",
+        required=False,
+        max_length=MAX_NOTE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"The note must be {MAX_NOTE_CHARS:,} characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rag"].label = f"RAG impact rating for {month_words(self.month)}"
+        target = self.item.target if self.item else None
+        if target is None or not target.is_quantified:
+            del self.fields["measured_value"]
+        else:
+            unit = f" ({target.unit})" if target.unit else ""
+            self.fields["measured_value"].label = f"Measured figure{unit}"
+            self.fields[
+                "measured_value"
+            ].help_text = f"The target is {target.target_value.normalize():f}{unit}."
+        self.helper.layout = self.layout()
+
+    def layout(self) -> Layout:
+        fields = [Field.radios("rag", legend_size=Size.SMALL, small=True)]
+        if "measured_value" in self.fields:
+            fields.append(Field.text("measured_value", field_width=10))
+        fields += [Field.textarea("note", rows=3), Field("version"), Field("seen")]
+        return Layout(*fields)
+
+    def canonical_initial(self) -> dict:
+        return {name: self.initial.get(name) for name in self.value_fields}
+
+    def check_rules(self, cleaned: dict) -> None:
+        if not cleaned.get("rag") and (cleaned.get("note") or cleaned.get("measured_value")):
+            self.add_error("rag", "Select the RAG impact rating")

@@ -1,0 +1,388 @@
+"""The "My updates" page: a lead updates their items for the open month, saves a draft,
+submits, and never overwrites another person's work without seeing it."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from actions.models import BRAGG, ActionStatus, EntryState, StoryEntry
+from outcomes.models import ImpactRating
+from sendplan.models import MonthStatus
+from tests import factories
+from tests.actions.conftest import MAY, domain_counts, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def url(plan_a):
+    return reverse("actions:my_updates", kwargs={"plan_slug": plan_a.slug})
+
+
+@pytest.fixture
+def update_page(client, lead_a, open_may, action_a, target_a, url):
+    client.force_login(lead_a)
+    return client.get(url)
+
+
+def _post(client, url, data, button="draft", **extra):
+    data = {**data, button: "1"}
+    return client.post(url, data, **extra)
+
+
+# --- Who may see the page ------------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, url, open_may):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert client.post(url, {"draft": "1"}).status_code == 302
+
+
+def test_a_lead_from_another_area_gets_not_found_and_changes_nothing(
+    client, update_page, lead_b, url, action_a
+):
+    data = form_data(update_page)
+    data[f"action-{action_a.pk}-status"] = BRAGG.GREEN
+    client.force_login(lead_b)
+    before = domain_counts()
+    assert client.get(url).status_code == 404
+    assert _post(client, url, data).status_code == 404
+    assert domain_counts() == before
+
+
+def test_a_read_only_viewer_cannot_open_or_save_the_page(
+    client, update_page, viewer_a, url, action_a
+):
+    data = form_data(update_page)
+    data[f"action-{action_a.pk}-status"] = BRAGG.GREEN
+    client.force_login(viewer_a)
+    before = domain_counts()
+    assert client.get(url).status_code == 403
+    assert _post(client, url, data).status_code == 403
+    assert domain_counts() == before
+
+
+def test_a_lead_sees_only_the_items_they_lead(other_action_a, action_a, target_a, update_page):
+    html = update_page.content.decode()
+    assert action_a.text in html
+    assert target_a.text in html
+    assert other_action_a.text not in html
+    assert "0 of 3 items submitted" in html
+
+
+def test_a_lead_cannot_save_an_item_they_do_not_lead(client, other_action_a, update_page, url):
+    data = form_data(update_page)
+    prefix = f"action-{other_action_a.pk}"
+    data.update({f"{prefix}-version": "0", f"{prefix}-status": "green", f"{prefix}-seen": ""})
+    before = domain_counts()
+    assert _post(client, url, data).status_code == 403
+    assert domain_counts() == before
+
+
+# --- Saving and submitting -----------------------------------------------------------------
+
+
+def test_a_lead_saves_a_draft_then_submits_and_sees_what_remains(
+    client, update_page, url, action_a, target_a, lead_a
+):
+    data = form_data(update_page)
+    data[f"action-{action_a.pk}-status"] = BRAGG.AMBER
+    data[f"action-{action_a.pk}-note"] = "Waiting for the parent carer forum"
+    data[f"target-{target_a.pk}-rag"] = "amber"
+    data[f"target-{target_a.pk}-measured_value"] = "71.5"
+    response = _post(client, url, data)
+    assert response.status_code == 302
+    row = ActionStatus.objects.get(action=action_a, month=MAY)
+    assert (row.status, row.state, row.rated_by) == (BRAGG.AMBER, EntryState.DRAFT, lead_a)
+
+    page = client.get(url)
+    assert "Draft saved (2 changed)" in page.content.decode()
+    response = _post(client, url, form_data(update_page), button="submit")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?submitted=1")
+    row.refresh_from_db()
+    assert row.state == EntryState.SUBMITTED
+    assert ImpactRating.objects.get(target=target_a).state == EntryState.SUBMITTED
+
+    confirmation = client.get(response["Location"]).content.decode()
+    assert "Updates submitted" in confirmation
+    assert "Still to do for May 2023" in confirmation
+    assert "Story so far for 1.1" in confirmation  # the one item left
+    assert "2 of 3 items submitted" in confirmation
+
+
+def test_the_story_so_far_is_written_as_paragraphs_and_kept(client, update_page, url, issue_a):
+    data = form_data(update_page)
+    data[f"story-{issue_a.pk}-narrative"] = "Success: the forum met.\r\n\r\nRisks: staffing."
+    assert _post(client, url, data).status_code == 302
+    entry = StoryEntry.objects.get(issue=issue_a, month=MAY)
+    assert entry.narrative == "<p>Success: the forum met.</p><p>Risks: staffing.</p>"
+    again = client.get(url)
+    assert "Success: the forum met.\n\nRisks: staffing." in again.content.decode()
+    # Saving the page again unchanged writes nothing.
+    history = entry.history.count()
+    assert _post(client, url, form_data(again)).status_code == 302
+    assert entry.history.count() == history
+
+
+def test_submitting_twice_keeps_one_row(client, update_page, url, action_a):
+    data = form_data(update_page)
+    data[f"action-{action_a.pk}-status"] = BRAGG.GREEN
+    first = _post(client, url, data, button="submit")
+    second = _post(client, url, data, button="submit")
+    assert first.status_code == 302
+    assert second.status_code == 409  # the second carries the version the first replaced
+    assert ActionStatus.objects.filter(action=action_a).count() == 1
+
+
+# --- Bad input: a clear message, and nothing else changes ----------------------------------
+
+
+def _refused(client, url, data, button="draft"):
+    before = domain_counts()
+    response = _post(client, url, data, button=button)
+    assert domain_counts() == before
+    return response.status_code, response.content.decode()
+
+
+def test_red_without_a_note_is_refused_with_a_message(client, update_page, url, action_a, target_a):
+    data = form_data(update_page)
+    data[f"action-{action_a.pk}-status"] = BRAGG.RED
+    data[f"target-{target_a.pk}-rag"] = "green"  # a good change that must not be saved either
+    status, html = _refused(client, url, data, button="submit")
+    assert status == 400
+    assert "There is a problem" in html
+    assert "Enter a note saying why the action is Red." in html
+    assert f'href="#id_action-{action_a.pk}-note"' in html
+
+
+def test_blue_without_a_completion_date_is_refused(client, update_page, url, action_a):
+    data = form_data(update_page)
+    data[f"action-{action_a.pk}-status"] = BRAGG.BLUE
+    status, html = _refused(client, url, data)
+    assert status == 400
+    assert "Enter the date the action was completed, as it is Blue." in html
+
+
+def test_a_completion_date_in_the_future_is_refused(client, update_page, url, action_a):
+    data = form_data(update_page)
+    prefix = f"action-{action_a.pk}"
+    data.update(
+        {
+            f"{prefix}-status": BRAGG.BLUE,
+            f"{prefix}-completed_on_0": "1",
+            f"{prefix}-completed_on_1": "6",
+            f"{prefix}-completed_on_2": "2023",
+        }
+    )
+    status, html = _refused(client, url, data)
+    assert status == 400
+    assert "The completion date must be today or in the past" in html
+
+
+def test_a_date_that_does_not_exist_is_refused(client, update_page, url, action_a):
+    data = form_data(update_page)
+    prefix = f"action-{action_a.pk}"
+    data.update(
+        {
+            f"{prefix}-status": BRAGG.BLUE,
+            f"{prefix}-completed_on_0": "31",
+            f"{prefix}-completed_on_1": "2",
+            f"{prefix}-completed_on_2": "2023",
+        }
+    )
+    status, html = _refused(client, url, data)
+    assert status == 400
+    assert "The completion date must be a real date" in html
+
+
+def test_revising_the_due_date_needs_a_reason(client, update_page, url, action_a):
+    data = form_data(update_page)
+    prefix = f"action-{action_a.pk}"
+    data.update({f"{prefix}-new_due_month_0": "9", f"{prefix}-new_due_month_1": "2023"})
+    status, html = _refused(client, url, data)
+    assert status == 400
+    assert "Enter the reason the due date was revised" in html
+
+
+def test_revising_the_due_date_with_a_reason_keeps_the_original(client, update_page, url, action_a):
+    data = form_data(update_page)
+    prefix = f"action-{action_a.pk}"
+    data.update(
+        {
+            f"{prefix}-new_due_month_0": "9",
+            f"{prefix}-new_due_month_1": "2023",
+            f"{prefix}-due_revised_reason": "The new team starts in August",
+        }
+    )
+    assert _post(client, url, data).status_code == 302
+    action_a.refresh_from_db()
+    assert (action_a.due_month, action_a.original_due_month) == (
+        dt.date(2023, 9, 1),
+        dt.date(2023, 6, 1),
+    )
+    assert action_a.due_revised_reason == "The new team starts in August"
+
+
+def test_a_five_megabyte_narrative_is_refused_and_nothing_is_saved(
+    client, update_page, url, issue_a
+):
+    data = form_data(update_page)
+    data[f"story-{issue_a.pk}-narrative"] = "x" * (5 * 1024 * 1024)
+    status, html = _refused(client, url, data)
+    assert status == 400
+    assert "The story so far must be 100,000 characters or fewer" in html
+
+
+def test_hostile_html_is_sanitised_and_the_lead_is_told(client, update_page, url, issue_a):
+    data = form_data(update_page)
+    data[f"story-{issue_a.pk}-narrative"] = (
+        '<p>Progress <script>alert("x")</script><iframe src="https://evil.example"></iframe>'
+        '<a href="javascript:alert(1)">click</a> <a href=" JaVaScRiPt:alert(1)">again</a>'
+        '<img src=x onerror="alert(1)"></p>'
+    )
+    response = _post(client, url, data, follow=True)
+    assert "We removed formatting that is not allowed" in response.content.decode()
+    stored = StoryEntry.objects.get(issue=issue_a).narrative
+    for banned in ("<script", "<iframe", "javascript:", "onerror", "<img", "alert("):
+        assert banned not in stored.lower()
+    assert "Progress" in stored
+
+
+def test_a_closed_month_is_read_only(client, update_page, url, action_a, open_may):
+    data = form_data(update_page)
+    data[f"action-{action_a.pk}-status"] = BRAGG.GREEN
+    open_may.status = MonthStatus.CLOSED
+    open_may.save()
+    status, html = _refused(client, url, data)
+    assert status == 409
+    assert "No month is open for updates" in html
+
+
+def test_mass_assigned_fields_are_ignored(client, update_page, url, action_a, lead_a, plan_b):
+    data = form_data(update_page)
+    prefix = f"action-{action_a.pk}"
+    other = factories.UserFactory(username="someone-else")
+    data.update(
+        {
+            f"{prefix}-status": BRAGG.GREEN,
+            f"{prefix}-rated_by": str(other.pk),
+            f"{prefix}-plan": str(plan_b.pk),
+            f"{prefix}-state": "submitted",
+            "history_user": str(other.pk),
+        }
+    )
+    assert _post(client, url, data).status_code == 302
+    row = ActionStatus.objects.get(action=action_a)
+    assert (row.rated_by, row.plan_id, row.state) == (lead_a, action_a.plan_id, "draft")
+    assert row.history.get().history_user == lead_a
+
+
+# --- No lost updates -------------------------------------------------------------------------
+
+
+def test_the_second_of_two_saves_is_refused_showing_what_the_other_person_saved(
+    client, update_page, url, action_a, lead2_a
+):
+    mine = form_data(update_page)
+    other = Client()
+    other.force_login(lead2_a)
+    theirs = form_data(other.get(url))
+    theirs[f"action-{action_a.pk}-status"] = BRAGG.AMBER
+    theirs[f"action-{action_a.pk}-note"] = "Their note about the delay"
+    assert _post(other, url, theirs).status_code == 302
+
+    mine[f"action-{action_a.pk}-status"] = BRAGG.GREEN
+    mine[f"action-{action_a.pk}-note"] = "My own careful note"
+    before = domain_counts()
+    response = _post(client, url, mine)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert domain_counts() == before
+    assert "Your changes were not saved: someone else saved first" in html
+    assert "Their note about the delay" in html  # what they saved
+    assert "My own careful note" in html  # my text is kept in the form
+    assert ActionStatus.objects.get(action=action_a).note == "Their note about the delay"
+
+    # Having read theirs, saving again is a deliberate choice and goes through.
+    again = form_data(response)
+    assert again[f"action-{action_a.pk}-note"] == "My own careful note"
+    assert _post(client, url, again).status_code == 302
+    assert ActionStatus.objects.get(action=action_a).note == "My own careful note"
+
+
+def test_an_item_only_the_other_person_changed_is_not_a_conflict(
+    client, update_page, url, action_a, issue_a, lead2_a
+):
+    mine = form_data(update_page)
+    other = Client()
+    other.force_login(lead2_a)
+    theirs = form_data(other.get(url))
+    theirs[f"action-{action_a.pk}-status"] = BRAGG.AMBER
+    theirs[f"action-{action_a.pk}-note"] = "Theirs"
+    assert _post(other, url, theirs).status_code == 302
+
+    mine[f"story-{issue_a.pk}-narrative"] = "My story"
+    assert _post(client, url, mine).status_code == 302
+    assert ActionStatus.objects.get(action=action_a).note == "Theirs"
+    assert StoryEntry.objects.get(issue=issue_a).narrative == "<p>My story</p>"
+
+
+# --- The programme manager on a lead's behalf ----------------------------------------------
+
+
+def test_the_programme_manager_can_update_for_a_lead_and_is_recorded(
+    client, open_may, action_a, lead_person_a, programme_manager_a
+):
+    url = reverse(
+        "actions:lead_updates",
+        kwargs={"plan_slug": action_a.plan.slug, "person_id": lead_person_a.pk},
+    )
+    client.force_login(programme_manager_a)
+    data = form_data(client.get(url))
+    data[f"action-{action_a.pk}-status"] = BRAGG.GREEN
+    assert _post(client, url, data).status_code == 302
+    row = ActionStatus.objects.get(action=action_a)
+    assert row.rated_by == programme_manager_a
+    assert row.history.get().history_user == programme_manager_a
+
+
+def test_a_lead_cannot_open_another_leads_page(client, lead_a, open_may, other_action_a):
+    person = other_action_a.leads.get()
+    url = reverse(
+        "actions:lead_updates",
+        kwargs={"plan_slug": other_action_a.plan.slug, "person_id": person.pk},
+    )
+    client.force_login(lead_a)
+    assert client.get(url).status_code == 403
+
+
+# --- Query counts ----------------------------------------------------------------------------
+
+
+def _grow(plan, person, n):
+    for i in range(n):
+        issue = factories.IssueFactory(priority=factories.PriorityFactory(plan=plan), ref=f"9.{i}")
+        action = factories.ActionFactory(issue=issue)
+        factories.ActionLeadFactory(action=action, person=person)
+        factories.ActionStatusFactory(action=action, month=dt.date(2023, 4, 1))
+        factories.OutcomeTargetFactory(issue=issue, action=action)
+        factories.StoryEntryFactory(issue=issue, month=dt.date(2023, 4, 1))
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_the_page_costs_the_same_queries_whatever_the_plan_size(
+    client, lead_a, open_may, lead_person_a, plan_a, url, size, django_assert_max_num_queries
+):
+    _grow(plan_a, lead_person_a, size)
+    client.force_login(lead_a)
+    # session, user, plan, memberships, people (access); open month; plan_state's fixed set
+    # (people, strategy links, priorities, issues, issue links, actions, leads, targets,
+    # statuses, ratings, story entries, writers' names); session save.
+    with django_assert_max_num_queries(24):
+        response = client.get(url)
+    assert response.status_code == 200
