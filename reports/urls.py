@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import plan
+from .views import dashboard, plan
 
 app_name = "reports"
 
@@ -13,4 +13,6 @@ urlpatterns = [
         name="priority_detail",
     ),
     path("plans/<slug:plan_slug>/issues/<str:ref>/", plan.issue_detail, name="issue_detail"),
+    # --- Dashboard (charts, exceptions, milestones; "as at" a date too) ---------------
+    path("plans/<slug:plan_slug>/dashboard/", dashboard.dashboard, name="dashboard"),
 ]

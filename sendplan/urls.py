@@ -10,5 +10,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("health", views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("", include("reports.urls")),
     path("", include("actions.urls")),
+    path("", include("governance.urls")),
 ]

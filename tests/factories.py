@@ -6,12 +6,23 @@ import factory
 from django.utils import timezone
 
 from actions.models import BRAGG, Action, ActionLead, ActionStatus, EntryState, StoryEntry
-from governance.models import Cadence, Forum, ForumMember, Meeting
+from governance.models import (
+    Attendance,
+    AttendanceStatus,
+    Cadence,
+    Decision,
+    DecisionKind,
+    Forum,
+    ForumMember,
+    Meeting,
+)
 from outcomes.models import RAG, ImpactRating, OutcomeTarget
 from sendplan.models import (
     Area,
     Issue,
     Membership,
+    Milestone,
+    MilestonePriority,
     Person,
     Plan,
     PlanKind,
@@ -205,3 +216,41 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     scheduled_for = dt.date(2023, 5, 10)
     period_start = dt.date(2023, 4, 1)
     period_end = dt.date(2023, 4, 30)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    plan = factory.SubFactory(PlanFactory)
+    period = "Spring 2025"
+    due_month = dt.date(2025, 5, 1)
+    text = factory.Sequence(lambda n: f"Milestone number {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class MilestonePriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MilestonePriority
+
+    milestone = factory.SubFactory(MilestoneFactory)
+    priority = factory.SubFactory(PriorityFactory, plan=factory.SelfAttribute("..milestone.plan"))
+    plan = factory.SelfAttribute("milestone.plan")
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(PersonFactory, area=factory.SelfAttribute("..meeting.forum.area"))
+    status = AttendanceStatus.PRESENT
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    meeting = factory.SubFactory(MeetingFactory)
+    kind = DecisionKind.DECISION
+    text = factory.Sequence(lambda n: f"Decision number {n}")

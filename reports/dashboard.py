@@ -1,0 +1,975 @@
+"""A plan's dashboard: what is off track at one glance, and the items behind each bar.
+
+Everything here is computed from ``plan_state`` (live, or as the plan stood at a moment),
+so the dashboard, the plan pages and the PDF reports count the same things. Charts are
+plotly figures built in Python and handed to the page as JSON; the browser draws them
+with plotly's strict bundle. Each chart comes with:
+
+- a table of the same figures (for screen readers, printing, and pages without script);
+- for every bar, the list of items behind it, in a ``<details>`` element the bar's click
+  opens (``BarGroup``); the table's numbers link to the same lists.
+
+Colour is never the only carrier: legends, hover text and tables use the BRAGG and RAG
+words, and every bar pattern differs by status too.
+
+Decisions written down here:
+
+- *Filters* narrow actions and outcome targets alike. Priority and strategy link apply
+  through the item's issue to be addressed. Lead and organisation apply to an action
+  through its leads; to an outcome target through the action it measures or, when the
+  plan ties it to no action, through the actions of its issue.
+- *Trend* charts cover up to the twelve months ending with the selected month, starting
+  with the first month anything was rated; an item without a submitted row in a month
+  counts as "Not rated" for that month.
+- *Missing updates* are items with no BRAGG or RAG row at all, draft or submitted, in the
+  plan's open reporting month (as it stood at the "as at" moment).
+- *Milestone status* comes from the actions of the priorities a milestone serves, at the
+  end of the selected month: **Achieved** when every one is completed (Blue, or a
+  completion date); else **Missed** when the milestone's month has passed; else **At
+  risk** when any is Red; else **On track**. A milestone linked to no actions is **Not
+  assessed**.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import plotly.graph_objects as go
+from django import forms
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+
+from actions.models import BRAGG, ActionStatus
+from outcomes.models import RAG, ImpactRating
+from sendplan.models import Milestone, MilestonePriority, MonthStatus, Plan, ReportingMonth
+
+from .plan_state import (
+    NOT_RATED,
+    ActionState,
+    IssueState,
+    PlanState,
+    PriorityState,
+    TargetState,
+    month_end,
+    plan_state,
+    rows_as_at,
+)
+
+BRAGG_ORDER = [BRAGG.BLUE, BRAGG.GREEN, BRAGG.AMBER, BRAGG.RED, BRAGG.GREY, NOT_RATED]
+RAG_ORDER = [RAG.GREEN, RAG.AMBER, RAG.RED, NOT_RATED]
+NOT_RATED_WORD = "Not rated"
+
+# GOV.UK colours; the text on amber and on the pale "not rated" bars is dark for contrast.
+COLOURS = {
+    "blue": "#1d70b8",
+    "green": "#00703c",
+    "amber": "#f47738",
+    "red": "#d4351c",
+    "grey": "#505a5f",
+    NOT_RATED: "#b1b4b6",
+}
+TEXT_COLOURS = {"amber": "#0b0c0c", NOT_RATED: "#0b0c0c"}
+# A second carrier besides colour, for printing in black and white and for colour blindness.
+PATTERNS = {"red": "x", "amber": "/", "grey": ".", NOT_RATED: "-"}
+TREND_MONTHS = 12
+FONT = {"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"}
+
+
+def word(scheme: str, value: str) -> str:
+    if value == NOT_RATED or not value:
+        return NOT_RATED_WORD
+    return (BRAGG if scheme == "bragg" else RAG)(value).word
+
+
+def plot_text(text: str) -> str:
+    """Text for a chart label: plotly reads a few HTML tags in labels, so escape them."""
+    return html.escape(str(text), quote=True)
+
+
+def shorten(text: str, length: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def add_months(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_label(month: dt.date) -> str:
+    return date_format(month, "M Y")
+
+
+# --- Filters ---------------------------------------------------------------------------
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters, from the query string. Choices come from the plan."""
+
+    priority = forms.TypedChoiceField(
+        label="Priority",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Select a priority from the list"},
+    )
+    lead = forms.TypedChoiceField(
+        label="Lead",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Select a lead from the list"},
+    )
+    organisation = forms.ChoiceField(
+        label="Organisation",
+        required=False,
+        error_messages={"invalid_choice": "Select an organisation from the list"},
+    )
+    strategy_link = forms.ChoiceField(
+        label="Strategy link",
+        required=False,
+        error_messages={"invalid_choice": "Select a strategy link from the list"},
+    )
+
+    def __init__(self, *args, state: PlanState, **kwargs):
+        kwargs.setdefault("auto_id", "filter-%s")
+        super().__init__(*args, **kwargs)
+        leads = {p.id: p for a in state.actions for p in a.leads}
+        organisations = sorted({p.organisation for p in leads.values() if p.organisation})
+        links = sorted({name for issue in state.issues for name in issue.strategy_links})
+        self.fields["priority"].choices = [("", "All priorities")] + [
+            (str(p.number), f"{p.number}. {shorten(p.title, 50)}") for p in state.priorities
+        ]
+        self.fields["lead"].choices = [("", "All leads")] + [
+            (str(p.id), p.name) for p in sorted(leads.values(), key=lambda p: p.name)
+        ]
+        self.fields["organisation"].choices = [("", "All organisations")] + [
+            (o, o) for o in organisations
+        ]
+        self.fields["strategy_link"].choices = [("", "All strategy links")] + [
+            (s, s) for s in links
+        ]
+        for form_field in self.fields.values():
+            form_field.widget.attrs["class"] = "govuk-select"
+
+    def filters(self) -> Filters:
+        """The valid filters; an invalid one is left out (and shown as an error)."""
+        if not self.is_bound:
+            return Filters()
+        self.is_valid()
+        for name in self.errors:
+            widget = self.fields[name].widget
+            widget.attrs["class"] = "govuk-select govuk-select--error"
+            widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+        data = self.cleaned_data
+        return Filters(
+            priority=data.get("priority"),
+            lead=data.get("lead"),
+            organisation=data.get("organisation") or "",
+            strategy_link=data.get("strategy_link") or "",
+        )
+
+
+@dataclass
+class Filters:
+    priority: int | None = None
+    lead: int | None = None
+    organisation: str = ""
+    strategy_link: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.priority or self.lead or self.organisation or self.strategy_link)
+
+    def _by_person(self, leads) -> bool:
+        if self.lead and not any(p.id == self.lead for p in leads):
+            return False
+        return not (
+            self.organisation and not any(p.organisation == self.organisation for p in leads)
+        )
+
+    def _by_place(self, priority: PriorityState, issue: IssueState) -> bool:
+        if self.priority and priority.number != self.priority:
+            return False
+        return not (self.strategy_link and self.strategy_link not in issue.strategy_links)
+
+    def action(self, priority, issue, action: ActionState) -> bool:
+        return self._by_place(priority, issue) and self._by_person(action.leads)
+
+    def target(self, priority, issue, target: TargetState) -> bool:
+        if not self._by_place(priority, issue):
+            return False
+        if not (self.lead or self.organisation):
+            return True
+        tied = [a for a in issue.actions if a.id == target.action_id]
+        actions = tied or issue.actions
+        return any(self._by_person(a.leads) for a in actions)
+
+
+# --- What the page shows ---------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """One action or outcome target in a list: enough to find it and see why it is there."""
+
+    kind: str  # "action" or "target"
+    id: int
+    priority_number: int
+    issue_ref: str
+    text: str
+    leads: str
+    value: str  # its BRAGG or RAG value for the list's month
+    detail: str = ""
+
+    @property
+    def scheme(self) -> str:
+        return "bragg" if self.kind == "action" else "rag"
+
+    @property
+    def tag_value(self) -> str:
+        """The value for the BRAGG/RAG tag, which shows "Not rated" for an empty one."""
+        return "" if self.value == NOT_RATED else self.value
+
+
+@dataclass
+class BarGroup:
+    html_id: str
+    label: str
+    value: str
+    scheme: str
+    items: list[Item]
+
+
+@dataclass
+class Chart:
+    html_id: str
+    title: str
+    summary: str
+    figure: dict
+    table_caption: str
+    table_headers: list
+    table_rows: list
+    groups: list[BarGroup] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def data_id(self) -> str:
+        return f"{self.html_id}-data"
+
+
+@dataclass
+class ExceptionList:
+    html_id: str
+    title: str
+    description: str
+    items: list[Item]
+
+
+@dataclass
+class MilestoneRow:
+    id: int
+    period: str
+    due_month: dt.date | None
+    text: str
+    priorities: list[int]
+    status: str
+    reason: str
+
+
+@dataclass
+class Dashboard:
+    plan: Plan
+    state: PlanState
+    month: dt.date
+    filters: Filters
+    charts: list[Chart]
+    exceptions: list[ExceptionList]
+    measures: list[dict]
+    milestones: list[MilestoneRow]
+    milestone_chart: Chart | None
+    open_month: dt.date | None
+    action_count: int
+    target_count: int
+
+    @property
+    def exception_count(self) -> int:
+        return sum(len(e.items) for e in self.exceptions)
+
+
+# --- Building it -----------------------------------------------------------------------
+
+
+def _leads(action: ActionState) -> str:
+    return ", ".join(p.name for p in action.leads)
+
+
+def _action_item(priority, issue, action: ActionState, value: str, detail: str = "") -> Item:
+    return Item(
+        "action", action.id, priority.number, issue.ref, action.text, _leads(action), value, detail
+    )
+
+
+def _target_item(priority, issue, target: TargetState, value: str, detail: str = "") -> Item:
+    return Item("target", target.id, priority.number, issue.ref, target.text, "", value, detail)
+
+
+def _rated_in(item, month: dt.date) -> str:
+    for rating in item.ratings:
+        if rating.month == month and rating.is_submitted:
+            return rating.value
+    return NOT_RATED
+
+
+def _bar(name, value, scheme, x, y, ids, orientation="v") -> go.Bar:
+    hover_noun = "actions" if scheme == "bragg" else "outcome targets"
+    return go.Bar(
+        name=name,
+        x=x if orientation == "v" else y,
+        y=y if orientation == "v" else x,
+        orientation=orientation,
+        customdata=ids,
+        marker={
+            "color": COLOURS[value],
+            "line": {"color": "#0b0c0c", "width": 1},
+            "pattern": {
+                "shape": PATTERNS.get(value, ""),
+                "fgcolor": "#ffffff" if value in ("red", "grey") else "#0b0c0c",
+                "solidity": 0.2,
+            },
+        },
+        text=[str(v) if v else "" for v in y],
+        textposition="inside",
+        insidetextanchor="middle",
+        textfont={"color": TEXT_COLOURS.get(value, "#ffffff")},
+        hovertemplate=f"%{{x}}<br>{name}: %{{y}} {hover_noun}<extra></extra>",
+    )
+
+
+def _layout(title: str, x_title: str, y_title: str, **extra) -> dict:
+    return {
+        "template": "none",
+        "barmode": "stack",
+        "font": FONT,
+        "title": {"text": plot_text(title), "font": {"size": 18}},
+        "xaxis": {"title": {"text": x_title}, "type": "category", "automargin": True},
+        "yaxis": {
+            "title": {"text": y_title},
+            "rangemode": "tozero",
+            "automargin": True,
+            "tickformat": "d",
+            "gridcolor": "#dddddd",
+        },
+        "legend": {"orientation": "h", "y": -0.25, "traceorder": "normal"},
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
+        "height": 380,
+        "clickmode": "event",
+        **extra,
+    }
+
+
+def _figure(traces, layout) -> dict:
+    figure = go.Figure(data=traces, layout=layout)
+    return json.loads(figure.to_json())
+
+
+def _count_link(count: int, html_id: str):
+    if not count:
+        return {"text": "0", "numeric": True}
+    return {
+        "text": format_html('<a class="govuk-link" href="#{}">{}</a>', html_id, count),
+        "numeric": True,
+    }
+
+
+def _distribution_chart(*, scheme, kind_noun, month, rows_by_priority, html_id) -> Chart:
+    """A stacked bar per priority, a trace per status, for one month."""
+    order = BRAGG_ORDER if scheme == "bragg" else RAG_ORDER
+    labels = [f"Priority {p.number}" for p, _ in rows_by_priority]
+    groups, traces, table_rows = [], [], []
+    counts = {
+        value: [sum(1 for i in items if i.value == value) for _, items in rows_by_priority]
+        for value in order
+    }
+    for value in order:
+        ids = []
+        for (priority, items), label in zip(rows_by_priority, labels, strict=True):
+            group_id = f"{html_id}-p{priority.number}-{value}"
+            ids.append(group_id)
+            chosen = [i for i in items if i.value == value]
+            if chosen:
+                groups.append(
+                    BarGroup(group_id, f"{label}, {word(scheme, value)}", value, scheme, chosen)
+                )
+        traces.append(_bar(word(scheme, value), value, scheme, labels, counts[value], ids))
+    for index, (priority, items) in enumerate(rows_by_priority):
+        row = [f"Priority {priority.number}: {shorten(priority.title, 70)}"]
+        for value in order:
+            row.append(_count_link(counts[value][index], f"{html_id}-p{priority.number}-{value}"))
+        row.append({"text": str(len(items)), "numeric": True})
+        table_rows.append(row)
+    totals = {value: sum(counts[value]) for value in order}
+    summary = ", ".join(f"{totals[v]} {word(scheme, v)}" for v in order)
+    total = sum(totals.values())
+    what = "BRAGG status" if scheme == "bragg" else "RAG impact rating"
+    title = f"{kind_noun.capitalize()} by priority and {what}, {date_format(month, 'F Y')}"
+    return Chart(
+        html_id=html_id,
+        title=title,
+        summary=f"Bar chart. {title}. {total} {kind_noun} in all: {summary}. "
+        "The table after the chart gives the figures.",
+        figure=_figure(traces, _layout(title, "Priority", f"Number of {kind_noun}")),
+        table_caption=title,
+        table_headers=["Priority"]
+        + [{"text": word(scheme, v), "numeric": True} for v in order]
+        + [{"text": "Total", "numeric": True}],
+        table_rows=table_rows,
+        groups=groups,
+    )
+
+
+def _trend_chart(*, scheme, kind_noun, months, entries, html_id) -> Chart:
+    """A stacked bar per month, a trace per status. ``entries``: (priority, issue, item)."""
+    order = BRAGG_ORDER if scheme == "bragg" else RAG_ORDER
+    labels = [month_label(m) for m in months]
+    by_month = []
+    for month in months:
+        items = []
+        for priority, issue, item in entries:
+            value = _rated_in(item, month)
+            make = _action_item if scheme == "bragg" else _target_item
+            items.append(make(priority, issue, item, value))
+        by_month.append(items)
+    groups, traces = [], []
+    counts = {v: [sum(1 for i in items if i.value == v) for items in by_month] for v in order}
+    for value in order:
+        ids = []
+        for month, items, label in zip(months, by_month, labels, strict=True):
+            group_id = f"{html_id}-{month:%Y-%m}-{value}"
+            ids.append(group_id)
+            chosen = [i for i in items if i.value == value]
+            if chosen and value != NOT_RATED:
+                groups.append(
+                    BarGroup(group_id, f"{label}, {word(scheme, value)}", value, scheme, chosen)
+                )
+        traces.append(_bar(word(scheme, value), value, scheme, labels, counts[value], ids))
+    # The lists read newest month first, in the key's order within a month.
+    groups.sort(key=lambda g: (g.html_id.rsplit("-", 1)[0], -order.index(g.value)), reverse=True)
+    table_rows = []
+    for index, month in enumerate(months):
+        row = [date_format(month, "F Y")]
+        for value in order:
+            group_id = f"{html_id}-{month:%Y-%m}-{value}"
+            if value == NOT_RATED:
+                row.append({"text": str(counts[value][index]), "numeric": True})
+            else:
+                row.append(_count_link(counts[value][index], group_id))
+        table_rows.append(row)
+    what = "BRAGG status" if scheme == "bragg" else "RAG impact rating"
+    title = f"{kind_noun.capitalize()} by {what}, month by month"
+    if months:
+        span = f"{date_format(months[0], 'F Y')} to {date_format(months[-1], 'F Y')}"
+        last = ", ".join(f"{counts[v][-1]} {word(scheme, v)}" for v in order)
+        summary = f"Bar chart. {title}, {span}. In {date_format(months[-1], 'F Y')}: {last}."
+    else:
+        summary = f"Bar chart. {title}. Nothing has been rated yet."
+    return Chart(
+        html_id=html_id,
+        title=title,
+        summary=summary + " The table after the chart gives the figures.",
+        figure=_figure(traces, _layout(title, "Month", f"Number of {kind_noun}")),
+        table_caption=title,
+        table_headers=["Month"] + [{"text": word(scheme, v), "numeric": True} for v in order],
+        table_rows=table_rows,
+        groups=groups,
+        note="Items with no submitted rating in a month count as not rated for that month.",
+    )
+
+
+def _trend_months(items, month: dt.date) -> list[dt.date]:
+    rated = [r.month for item in items for r in item.ratings if r.is_submitted]
+    start = add_months(month, -(TREND_MONTHS - 1))
+    start = max(start, min(rated)) if rated else month
+    months = []
+    while start <= month:
+        months.append(start)
+        start = add_months(start, 1)
+    return months
+
+
+def _measure(priority, issue, target: TargetState) -> dict:
+    latest = target.latest_measured
+    on_course = target.on_course
+    status = {None: "Not yet measured", True: "On course", False: "At risk"}[on_course]
+    progress = None
+    if latest is not None and target.baseline is not None and target.target_value is not None:
+        span = target.target_value - target.baseline
+        if span:
+            progress = float((latest - target.baseline) / span * 100)
+    return {
+        "priority": priority.number,
+        "issue_ref": issue.ref,
+        "id": target.id,
+        "text": target.text,
+        "unit": target.unit,
+        "baseline": target.baseline,
+        "latest": latest,
+        "target": target.target_value,
+        "status": status,
+        "progress": progress,
+    }
+
+
+def _number(value: Decimal | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else f"{value:g}"
+
+
+def _measures_chart(measures: list[dict], month: dt.date) -> Chart | None:
+    shown = [m for m in measures if m["progress"] is not None]
+    title = (
+        f"Quantified outcome targets: progress from baseline to target, {date_format(month, 'F Y')}"
+    )
+    table_rows = [
+        [
+            f"{m['issue_ref']}: {shorten(m['text'], 90)}",
+            {"text": _number(m["baseline"]), "numeric": True},
+            {"text": _number(m["latest"]), "numeric": True},
+            {"text": _number(m["target"]), "numeric": True},
+            m["unit"],
+            m["status"],
+        ]
+        for m in measures
+    ]
+    figure = None
+    if shown:
+        labels = [plot_text(f"{m['issue_ref']}: {shorten(m['text'], 40)}") for m in shown]
+        colours = [
+            COLOURS["green"] if m["status"] == "On course" else COLOURS["red"] for m in shown
+        ]
+        trace = go.Bar(
+            x=[round(m["progress"], 1) for m in shown],
+            y=labels,
+            orientation="h",
+            marker={"color": colours, "line": {"color": "#0b0c0c", "width": 1}},
+            text=[f"{m['status']}: {round(m['progress'])}%" for m in shown],
+            textposition="auto",
+            textfont={"color": "#ffffff"},
+            customdata=[f"measure-{m['id']}" for m in shown],
+            hovertemplate="%{y}<br>%{text} of the way from baseline to target<extra></extra>",
+            showlegend=False,
+        )
+        layout = _layout(title, "Progress from baseline to target (%)", "")
+        layout.update(
+            barmode="group",
+            xaxis={
+                "title": {"text": "Progress from baseline to target (%)"},
+                "zeroline": True,
+                "gridcolor": "#dddddd",
+                "automargin": True,
+            },
+            yaxis={"automargin": True, "type": "category"},
+            height=max(200, 60 + 45 * len(shown)),
+            shapes=[
+                {
+                    "type": "line",
+                    "x0": 100,
+                    "x1": 100,
+                    "yref": "paper",
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": "#0b0c0c", "dash": "dash"},
+                }
+            ],
+        )
+        figure = _figure([trace], layout)
+    on_course = sum(1 for m in measures if m["status"] == "On course")
+    at_risk = sum(1 for m in measures if m["status"] == "At risk")
+    return Chart(
+        html_id="measures",
+        title=title,
+        summary=(
+            f"Bar chart. {title}. {on_course} on course, {at_risk} at risk; a bar reaching "
+            "the dashed line at 100% has met its target. The table after the chart gives "
+            "the baseline, latest measured figure and target of each."
+        ),
+        figure=figure or {},
+        table_caption="Quantified outcome targets: baseline, latest measured figure and target",
+        table_headers=[
+            "Outcome target",
+            {"text": "Baseline", "numeric": True},
+            {"text": "Latest measured", "numeric": True},
+            {"text": "Target", "numeric": True},
+            "Unit",
+            "Status",
+        ],
+        table_rows=table_rows,
+    )
+
+
+MILESTONE_ORDER = ["Achieved", "On track", "At risk", "Missed", "Not assessed"]
+MILESTONE_COLOURS = {
+    "Achieved": COLOURS["blue"],
+    "On track": COLOURS["green"],
+    "At risk": COLOURS["red"],
+    "Missed": "#0b0c0c",
+    "Not assessed": COLOURS["grey"],
+}
+MILESTONE_SYMBOLS = {
+    "Achieved": "star",
+    "On track": "circle",
+    "At risk": "triangle-up",
+    "Missed": "x",
+    "Not assessed": "square-open",
+}
+
+
+def milestone_status(milestone, actions: list[ActionState], month: dt.date) -> tuple[str, str]:
+    """A milestone's status at the end of ``month`` from its priorities' actions."""
+    if not actions:
+        return "Not assessed", "No actions under its priorities."
+    end = month_end(month)
+
+    def done(a: ActionState) -> bool:
+        return bool(
+            (a.completed_on and a.completed_on <= end)
+            or (a.latest and a.latest.value == BRAGG.BLUE)
+        )
+
+    finished = sum(1 for a in actions if done(a))
+    if finished == len(actions):
+        return "Achieved", f"All {len(actions)} actions completed."
+    if milestone.due_month and milestone.due_month < month:
+        return "Missed", f"{finished} of {len(actions)} actions completed by its date."
+    red = sum(1 for a in actions if a.status == BRAGG.RED)
+    if red:
+        return "At risk", f"{red} of {len(actions)} actions Red."
+    return "On track", f"{finished} of {len(actions)} actions completed, none Red."
+
+
+def _milestones(plan, state: PlanState, month, as_at) -> list[MilestoneRow]:
+    milestones = rows_as_at(Milestone, as_at, plan_id=plan.id)
+    links = rows_as_at(MilestonePriority, as_at, plan_id=plan.id)
+    priorities = {p.id: p for p in state.priorities}
+    rows = []
+    for milestone in sorted(milestones, key=lambda m: (m.due_month or dt.date.max, m.order)):
+        linked = sorted(
+            (
+                priorities[link.priority_id]
+                for link in links
+                if link.milestone_id == milestone.id and link.priority_id in priorities
+            ),
+            key=lambda p: p.number,
+        )
+        actions = [a for p in linked for a in p.actions]
+        status, reason = milestone_status(milestone, actions, month)
+        rows.append(
+            MilestoneRow(
+                milestone.id,
+                milestone.period,
+                milestone.due_month,
+                milestone.text,
+                [p.number for p in linked],
+                status,
+                reason,
+            )
+        )
+    return rows
+
+
+def _milestone_chart(rows: list[MilestoneRow]) -> Chart | None:
+    if not rows:
+        return None
+    dated = [r for r in rows if r.due_month]
+    traces = []
+    for status in MILESTONE_ORDER:
+        chosen = [r for r in dated if r.status == status]
+        if not chosen:
+            continue
+        traces.append(
+            go.Scatter(
+                name=status,
+                x=[r.due_month.isoformat() for r in chosen],
+                y=[status for _ in chosen],
+                mode="markers+text",
+                marker={
+                    "size": 16,
+                    "color": MILESTONE_COLOURS[status],
+                    "symbol": MILESTONE_SYMBOLS[status],
+                    "line": {"color": "#0b0c0c", "width": 1},
+                },
+                text=[plot_text(r.period) for r in chosen],
+                textposition="top center",
+                customdata=[f"milestone-{r.id}" for r in chosen],
+                hovertext=[
+                    plot_text(f"{r.period}: {status}. {shorten(r.text, 80)}") for r in chosen
+                ],
+                hoverinfo="text",
+            )
+        )
+    layout = _layout("Milestones", "Month due", "Status")
+    layout.update(
+        xaxis={
+            "title": {"text": "Month due"},
+            "type": "date",
+            "tickformat": "%b %Y",
+            "automargin": True,
+            "gridcolor": "#dddddd",
+        },
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": MILESTONE_ORDER[::-1],
+            "automargin": True,
+        },
+        height=320,
+    )
+    summary = ", ".join(
+        f"{sum(1 for r in rows if r.status == s)} {s.lower()}"
+        for s in MILESTONE_ORDER
+        if any(r.status == s for r in rows)
+    )
+    return Chart(
+        html_id="milestones-chart",
+        title="Milestones",
+        summary=f"Timeline of {len(rows)} milestones by month due and status: {summary}. "
+        "The table after the chart lists each one.",
+        figure=_figure(traces, layout) if traces else {},
+        table_caption="Milestones and their status",
+        table_headers=["Period", "Milestone", "Priorities", "Status", "Why"],
+        table_rows=[
+            [r.period, r.text, ", ".join(str(n) for n in r.priorities) or "–", r.status, r.reason]
+            for r in rows
+        ],
+    )
+
+
+def reporting_months(plan: Plan, as_at) -> list:
+    """The plan's reporting months (newest first) as they stood at ``as_at``."""
+    return sorted(
+        rows_as_at(ReportingMonth, as_at, plan_id=plan.id), key=lambda m: m.month, reverse=True
+    )
+
+
+def default_month(months: list, as_at_date: dt.date | None, today: dt.date) -> dt.date:
+    """The newest closed reporting month (its figures are final), else the open month,
+    else the current month; never after the "as at" date."""
+    closed = [m.month for m in months if m.status == MonthStatus.CLOSED]
+    open_ = [m.month for m in months if m.status == MonthStatus.OPEN]
+    month = (closed or open_ or [today.replace(day=1)])[0]
+    if as_at_date:
+        month = min(month, as_at_date.replace(day=1))
+    return month
+
+
+def _missing_updates(plan, state, filtered_actions, filtered_targets, open_month, as_at):
+    """Items with no row at all (draft or submitted) in the open month."""
+    if open_month is None:
+        return []
+    rated_actions = {
+        r.action_id for r in rows_as_at(ActionStatus, as_at, plan_id=plan.id, month=open_month)
+    }
+    rated_targets = {
+        r.target_id for r in rows_as_at(ImpactRating, as_at, plan_id=plan.id, month=open_month)
+    }
+    missing = [
+        _action_item(
+            p, i, a, _rated_in(a, state.month), f"No update for {date_format(open_month, 'F Y')}"
+        )
+        for p, i, a in filtered_actions
+        if a.id not in rated_actions
+    ]
+    missing += [
+        _target_item(
+            p, i, t, _rated_in(t, state.month), f"No rating for {date_format(open_month, 'F Y')}"
+        )
+        for p, i, t in filtered_targets
+        if t.id not in rated_targets
+    ]
+    return missing
+
+
+def build_dashboard(
+    plan: Plan,
+    *,
+    month: dt.date,
+    as_at: dt.datetime | None,
+    filters: Filters,
+    state: PlanState | None = None,
+    months: list | None = None,
+) -> Dashboard:
+    """The dashboard of ``plan`` for ``month``, live or as it stood at ``as_at``."""
+    state = state or plan_state(plan, month=month, as_at=as_at)
+    months = reporting_months(plan, as_at) if months is None else months
+    open_month = next((m.month for m in months if m.status == MonthStatus.OPEN), None)
+
+    actions = [
+        (p, i, a)
+        for p in state.priorities
+        for i in p.issues
+        for a in i.actions
+        if filters.action(p, i, a)
+    ]
+    targets = [
+        (p, i, t)
+        for p in state.priorities
+        for i in p.issues
+        for t in i.targets
+        if filters.target(p, i, t)
+    ]
+    priorities = [
+        p for p in state.priorities if not filters.priority or p.number == filters.priority
+    ]
+
+    action_rows = [
+        (
+            p,
+            [
+                _action_item(p, i, a, a.status, a.month_rating.note if a.month_rating else "")
+                for pp, i, a in actions
+                if pp is p
+            ],
+        )
+        for p in priorities
+    ]
+    target_rows = [
+        (
+            p,
+            [
+                _target_item(p, i, t, t.rag, t.month_rating.note if t.month_rating else "")
+                for pp, i, t in targets
+                if pp is p
+            ],
+        )
+        for p in priorities
+    ]
+    trend = _trend_months([a for _, _, a in actions] + [t for _, _, t in targets], state.month)
+    charts = [
+        _distribution_chart(
+            scheme="bragg",
+            kind_noun="actions",
+            month=state.month,
+            rows_by_priority=action_rows,
+            html_id="bragg-priority",
+        ),
+        _trend_chart(
+            scheme="bragg",
+            kind_noun="actions",
+            months=trend,
+            entries=actions,
+            html_id="bragg-trend",
+        ),
+        _distribution_chart(
+            scheme="rag",
+            kind_noun="outcome targets",
+            month=state.month,
+            rows_by_priority=target_rows,
+            html_id="rag-priority",
+        ),
+        _trend_chart(
+            scheme="rag",
+            kind_noun="outcome targets",
+            months=trend,
+            entries=targets,
+            html_id="rag-trend",
+        ),
+    ]
+
+    measures = [_measure(p, i, t) for p, i, t in targets if t.is_quantified]
+    measures_chart = _measures_chart(measures, state.month) if measures else None
+    if measures_chart:
+        charts.append(measures_chart)
+
+    month_words = date_format(state.month, "F Y")
+    action_ids = {a.id for _, _, a in actions}
+    target_ids = {t.id for _, _, t in targets}
+    found = state.exceptions()
+    where = {a.id: (p, i) for p, i, a in actions}
+    where_t = {t.id: (p, i) for p, i, t in targets}
+
+    def a_items(key, detail):
+        return [
+            _action_item(*where[a.id], a, a.status, detail(a))
+            for a in found[key]
+            if a.id in action_ids
+        ]
+
+    def t_items(key, detail):
+        return [
+            _target_item(*where_t[t.id], t, t.rag, detail(t))
+            for t in found[key]
+            if t.id in target_ids
+        ]
+
+    def due(a):
+        return date_format(a.due_month, "F Y") if a.due_month else a.due_as_written
+
+    exceptions = [
+        ExceptionList(
+            "red-amber-actions",
+            "Red and Amber actions",
+            f"Actions rated Red or Amber for {month_words}, with the lead's note.",
+            a_items("red_amber_actions", lambda a: a.month_rating.note if a.month_rating else ""),
+        ),
+        ExceptionList(
+            "overdue-actions",
+            "Overdue actions",
+            f"Past their due month at the end of {month_words} and not Blue.",
+            a_items("overdue_actions", lambda a: f"Due {due(a)}"),
+        ),
+        ExceptionList(
+            "slipped-actions",
+            "Slipped due dates",
+            "Actions whose due month was revised later than the plan first said.",
+            a_items(
+                "slipped_actions",
+                lambda a: (
+                    f"Originally due {date_format(a.original_due_month, 'F Y')}, "
+                    f"now {due(a)}. {a.due_revised_reason}"
+                ).strip(),
+            ),
+        ),
+        ExceptionList(
+            "targets-past-date",
+            "Outcome targets past their date without Green",
+            f"Target date before {month_words} and the latest impact is not Green.",
+            t_items(
+                "targets_past_date",
+                lambda t: (
+                    f"Target date {date_format(t.target_month, 'F Y')}; latest "
+                    f"{word('rag', t.latest.value if t.latest else NOT_RATED)}"
+                ),
+            ),
+        ),
+    ]
+    if open_month:
+        exceptions.append(
+            ExceptionList(
+                "missing-updates",
+                f"Missing updates for {date_format(open_month, 'F Y')}",
+                f"Items with no update at all, draft or submitted, in the open month "
+                f"({date_format(open_month, 'F Y')}).",
+                _missing_updates(plan, state, actions, targets, open_month, as_at),
+            )
+        )
+
+    milestones = _milestones(plan, state, state.month, as_at)
+    return Dashboard(
+        plan=plan,
+        state=state,
+        month=state.month,
+        filters=filters,
+        charts=charts,
+        exceptions=exceptions,
+        measures=measures,
+        milestones=milestones,
+        milestone_chart=_milestone_chart(milestones),
+        open_month=open_month,
+        action_count=len(actions),
+        target_count=len(targets),
+    )
