@@ -192,24 +192,32 @@ def _check_zip(upload: Upload) -> None:
 
 def _open_workbook(upload: Upload):
     import openpyxl
-    from defusedxml import DefusedXmlException
 
     _check_zip(upload)
     try:
         return openpyxl.load_workbook(
             io.BytesIO(upload.data), read_only=True, data_only=False, keep_links=False
         )
-    except DefusedXmlException:
-        raise _not_a_workbook(
-            upload, "it declares XML entities, which a workbook saved by Excel never does"
-        ) from None
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise _not_a_workbook(upload, type(exc).__name__) from None
+        raise _workbook_error(upload, exc) from None
+
+
+def _workbook_error(upload: Upload, exc: BaseException) -> SpreadsheetError:
+    from defusedxml import DefusedXmlException
+
+    # openpyxl wraps what went wrong ("Unable to read workbook: could not read strings"):
+    # defusedxml's refusal of entities (billion laughs) is the cause to name.
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return _not_a_workbook(
+                upload, "it declares XML entities, which a workbook saved by Excel never does"
+            )
+        cause = cause.__cause__ or cause.__context__
+    return _not_a_workbook(upload, type(exc).__name__)
 
 
 def _read_xlsx(upload: Upload, *, headers: tuple[str, ...], role: str) -> Sheets:
-    from defusedxml import DefusedXmlException
-
     workbook = _open_workbook(upload)
     try:
         names = list(workbook.sheetnames)
@@ -230,14 +238,10 @@ def _read_xlsx(upload: Upload, *, headers: tuple[str, ...], role: str) -> Sheets
                 upload, workbook, by_lower["updates"], UPDATES_HEADERS, "updates"
             )
         return sheets
-    except DefusedXmlException:
-        raise _not_a_workbook(
-            upload, "it declares XML entities, which a workbook saved by Excel never does"
-        ) from None
     except SpreadsheetError:
         raise
     except Exception as exc:
-        raise _not_a_workbook(upload, type(exc).__name__) from None
+        raise _workbook_error(upload, exc) from None
     finally:
         workbook.close()
 

@@ -371,6 +371,8 @@ class PlanWriter:
             elif not row.issue and declared_issue:
                 row.issue = declared_issue[0]
         for column in ACTION_COLUMNS:
+            if "action" in skip:
+                break
             if column not in skip and not row.action and getattr(row, column):
                 add(
                     column,
@@ -378,6 +380,8 @@ class PlanWriter:
                     f"leave {column} blank.",
                 )
         for column in TARGET_COLUMNS:
+            if "outcome_target" in skip:
+                break
             if column not in skip and not row.outcome_target and getattr(row, column):
                 add(
                     column,

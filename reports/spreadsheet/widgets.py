@@ -28,9 +28,8 @@ def cell_text(value) -> str:
     """A cell as text: numbers without a spurious ".0", dates in ISO form, one
     apostrophe taken off before a formula trigger, and surrounding space removed."""
     if isinstance(value, FormulaCell):
-        raise ValueError(
-            f"The cell holds a formula ({value[:40]}); enter its value as text instead."
-        )
+        shown = value if len(value) <= 80 else value[:79] + "…"
+        raise ValueError(f"The cell holds a formula ({shown}); enter its value as text instead.")
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -569,7 +569,11 @@ def test_the_command_names_the_headers_a_sheet_must_have(db, tmp_path):
 
 
 def test_the_command_gives_one_line_for_one_bad_row(db, tmp_path):
-    text = Path(GOOD).read_text(encoding="utf-8").replace("Tony Murphy,Sept 2023", "Tony Murphy,31/02/2023")
+    text = (
+        Path(GOOD)
+        .read_text(encoding="utf-8")
+        .replace("Tony Murphy,Sept 2023", "Tony Murphy,31/02/2023")
+    )
     source = _write(tmp_path, "plan.csv", text)
 
     with pytest.raises(CommandError) as error:
