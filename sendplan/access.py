@@ -9,6 +9,10 @@ administrator (superuser) may do everything in every area.
 
 A user outside the area gets "not found" for every page of that area, so the existence of
 another area's records is not revealed.
+
+Programme managers and site administrators must also have entered an authenticator code in
+this session before any capability beyond reading (``SENDPLAN_REQUIRE_MFA``): ``require()``
+raises ``VerificationRequired`` and middleware sends them to the code page.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -53,6 +58,29 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.VIEWER: frozenset({Can.VIEW}),
 }
 ALL_CAPABILITIES = frozenset(Can)
+# What a programme manager or administrator may do before entering an authenticator code.
+READ_CAPABILITIES = frozenset({Can.VIEW, Can.PREVIEW_REPORTS})
+
+
+class VerificationRequired(PermissionDenied):
+    """The user must enter an authenticator code before doing this (see the module doc)."""
+
+
+def needs_second_factor(user) -> bool:
+    """Whether ``user`` must verify with an authenticator before any write."""
+    if not settings.SENDPLAN_REQUIRE_MFA or not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or user.is_superuser
+        or Membership.objects.filter(user=user, role=Role.PROGRAMME_MANAGER).exists()
+    )
+
+
+def is_verified(user) -> bool:
+    """Whether this session entered an authenticator code (set by OTPMiddleware)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
 
 
 @dataclass
@@ -64,6 +92,7 @@ class AreaAccess:
     capabilities: frozenset[Can]
     person_ids: frozenset[int] = field(default_factory=frozenset)
     is_site_admin: bool = False
+    needs_verification: bool = False
 
     def can(self, capability: Can) -> bool:
         return capability in self.capabilities
@@ -71,6 +100,8 @@ class AreaAccess:
     def require(self, capability: Can) -> None:
         if not self.can(capability):
             raise PermissionDenied("Your role in this area does not allow this.")
+        if self.needs_verification and capability not in READ_CAPABILITIES:
+            raise VerificationRequired("Enter a code from your authenticator app first.")
 
     def may_update(self, lead_ids) -> bool:
         """Whether the user may update an item led by the people ``lead_ids``."""
@@ -135,7 +166,8 @@ def area_access(user, area: Area) -> AreaAccess:
         else frozenset().union(*(ROLE_CAPABILITIES[r] for r in roles))
     )
     person_ids = frozenset(Person.objects.filter(user=user, area=area).values_list("id", flat=True))
-    return AreaAccess(area, roles, capabilities, person_ids, user.is_superuser)
+    needs_verification = needs_second_factor(user) and not is_verified(user)
+    return AreaAccess(area, roles, capabilities, person_ids, user.is_superuser, needs_verification)
 
 
 def get_area(request: HttpRequest, area_slug: str, need: Can = Can.VIEW) -> AreaAccess:

@@ -33,7 +33,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sendplan.apps.SendplanAdminConfig",  # the admin, requiring a verified authenticator
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,15 +62,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sendplan.middleware.NoStoreWhenSignedInMiddleware",
+    "sendplan.middleware.SecurityEventMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "sendplan.middleware.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before any process_view (CSRF reads the body there), after CSP so a 413 page has it.
+    "sendplan.middleware.RequestSizeLimitMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -134,7 +139,9 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "sendplan.passwords.ContextWordsValidator"},
+    # No NumericPasswordValidator: a rule on which characters a password holds is a
+    # composition rule, which ASVS 6.2.5 and the NCSC advise against.
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -145,7 +152,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(timedelta(minutes=30).total_seconds())
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request pushes expiry 30 minutes on
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
+SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)  # sendplan.middleware.SessionLifetimeMiddleware
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -198,6 +205,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 SENDPLAN_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 SENDPLAN_IMPORT_MAX_ROWS = 5000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Any larger request body is refused with a 413 before it is read
+# (sendplan.middleware.RequestSizeLimitMiddleware).
+SENDPLAN_MAX_REQUEST_BYTES = SENDPLAN_IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # --- Content-Security-Policy -----------------------------------------------------------
@@ -217,15 +227,35 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Login throttling (django-axes) ----------------------------------------------------
+# The limits (10 per username and address, 50 per address, in a rolling 5 minutes; locked
+# for 15 minutes, never for good) are applied by sendplan.throttling.SendplanAxesHandler
+# from axes' failure log, which every app process shares through the database.
 AXES_ENABLED = env.bool("SENDPLAN_AXES_ENABLED", default=not TESTING)
-AXES_FAILURE_LIMIT = 10
+AXES_HANDLER = "sendplan.throttling.SendplanAxesHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_FAILURE_LIMIT = 10  # per username and address
+SENDPLAN_AXES_ADDRESS_LIMIT = 50  # per address, whatever the usernames
+SENDPLAN_AXES_WINDOW = timedelta(minutes=5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "sendplan.audit_log.client_ip"
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, use
+# the connection's address). Wrong here means every user shares the proxy's address.
+SENDPLAN_TRUSTED_PROXY_COUNT = env.int("SENDPLAN_TRUSTED_PROXY_COUNT", default=0)
 AXES_RESET_ON_SUCCESS = True
 AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# --- Two-factor sign-in (django-otp) ----------------------------------------------------
+# Programme managers and site administrators must enter an authenticator code before any
+# write or admin page (sendplan.access, sendplan.otp). On by default; DJANGO_DEBUG=1 turns
+# it off so that the demo accounts sign in with a password alone.
+SENDPLAN_REQUIRE_MFA = env.bool("SENDPLAN_REQUIRE_MFA", default=not DEBUG and not TESTING)
+OTP_TOTP_ISSUER = "sendplan"
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes, wait 2**(n-1) seconds
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- Security headers ------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -2,12 +2,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sendplan import views
+from sendplan import two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/verify/", two_factor.verify, name="otp_verify"),
+    path("account/two-factor/", two_factor.setup, name="two_factor"),
+    path(
+        "account/two-factor/backup-codes/",
+        two_factor.backup_codes,
+        name="two_factor_backup_codes",
+    ),
     path("health", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("", include("reports.urls")),

@@ -1,0 +1,114 @@
+"""Security middleware of our own. Their places in settings.MIDDLEWARE matter; each says why."""
+
+from __future__ import annotations
+
+import logging
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+
+from .access import VerificationRequired
+from .audit_log import log_event
+from .security_signals import SIGNED_IN_AT
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request body larger than ``SENDPLAN_MAX_REQUEST_BYTES`` with a 413 page,
+    before anything reads it: a 20 MB upload is answered at once and nothing is written
+    to disk. It must come before CsrfViewMiddleware, which reads the body of every POST.
+    Django's own DATA_UPLOAD_MAX_MEMORY_SIZE leaves file parts out of its count."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.SENDPLAN_MAX_REQUEST_BYTES
+        if length > limit:
+            log_event(request, "request_too_large", path=request.path, bytes=length)
+            response = render(
+                request,
+                "413.html",
+                {"limit_mb": settings.SENDPLAN_IMPORT_MAX_BYTES // (1024 * 1024)},
+                status=413,
+            )
+            # The body was not read; the server must not try to read the next request
+            # from the rest of it.
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Tells browsers and proxies not to keep any page shown to a signed-in user (plans
+    hold information about children's services). Outermost, so it sees the final
+    response of every view, error page and lockout page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session ``SESSION_ABSOLUTE_LIFETIME`` after sign-in, however active it has
+    been; the idle timeout is SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST. A
+    session with no sign-in time (made before this check existed) is ended too. It runs
+    after AuthenticationMiddleware and before LoginRequiredMiddleware, which then sends
+    the now anonymous request to the sign-in page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            signed_in_at = request.session.get(SIGNED_IN_AT)
+            lifetime = settings.SESSION_ABSOLUTE_LIFETIME.total_seconds()
+            if not isinstance(signed_in_at, int) or time.time() - signed_in_at > lifetime:
+                log_event(request, "session_expired", user=user)
+                logout(request)
+        return self.get_response(request)
+
+
+class SecurityEventMiddleware:
+    """Logs every refusal (403, 413, 429) with who, where and from which address, and
+    turns ``VerificationRequired`` (a programme manager or administrator without a
+    verified authenticator asking for a write page) into a redirect to the code page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code in (403, 429):
+            log_event(
+                request,
+                "refused",
+                level=logging.WARNING,
+                status=response.status_code,
+                method=request.method,
+                path=request.path,
+            )
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, VerificationRequired):
+            log_event(request, "verification_required", path=request.path)
+            url = reverse("otp_verify") + "?" + urlencode({"next": request.get_full_path()})
+            return redirect(url)
+        return None

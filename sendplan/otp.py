@@ -1,0 +1,105 @@
+"""Two-factor sign-in rules: the admin site that insists on a verified authenticator, and
+backup codes that are stored hashed.
+
+django-otp stores its static (backup) tokens as plain text. We keep its StaticDevice and
+StaticToken tables, with their single use and throttling, but what we store in
+``StaticToken.token`` is a slow hash of the code: a copy of the database does not give
+away a way in. ``verify_backup_code()`` hashes what the user typed and lets django-otp
+look the hash up.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+from .access import is_verified, needs_second_factor
+
+BACKUP_CODE_COUNT = 10
+BACKUP_CODE_DEVICE_NAME = "Backup codes"
+# 12 characters from a 32-letter alphabet: 60 random bits, so that even with the slow
+# hash below, guessing from a stolen hash is out of reach.
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+_CODE_LENGTH = 12
+_HASH_ITERATIONS = 100_000
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").lower() if ch.isalnum())
+
+
+def hash_backup_code(user, code: str) -> str:
+    """The 16 characters stored for ``code`` (StaticToken.token holds at most 16).
+
+    The salt is per user, and 80 bits of a PBKDF2 hash of a 60-bit random code is
+    enough: unlike a password, the code is never chosen by a person."""
+    digest = hashlib.pbkdf2_hmac(
+        "sha256",
+        normalise_code(code).encode(),
+        f"sendplan-backup-code:{user.pk}".encode(),
+        _HASH_ITERATIONS,
+    )
+    return base64.b32encode(digest).decode()[:16].lower()
+
+
+def new_backup_codes(user) -> list[str]:
+    """Replace the user's backup codes with new ones; return them to be shown once."""
+    codes = [
+        "".join(secrets.choice(_ALPHABET) for _ in range(_CODE_LENGTH))
+        for _ in range(BACKUP_CODE_COUNT)
+    ]
+    with transaction.atomic():
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, name=BACKUP_CODE_DEVICE_NAME, defaults={"confirmed": True}
+        )
+        device.token_set.all().delete()
+        for code in codes:
+            StaticToken.objects.create(device=device, token=hash_backup_code(user, code))
+    return [f"{code[:4]}-{code[4:8]}-{code[8:]}" for code in codes]
+
+
+def verify_backup_code(user, code: str) -> StaticDevice | None:
+    """The backup-code device that accepted ``code`` (which is used up), or None.
+
+    django-otp's throttling applies: after each failure the next attempt must wait
+    1, 2, 4... seconds."""
+    hashed = hash_backup_code(user, code)
+    with transaction.atomic():
+        for device in StaticDevice.objects.devices_for_user(user).select_for_update():
+            if device.verify_token(hashed):
+                return device
+    return None
+
+
+class SendplanAdminSite(admin.AdminSite):
+    """Django's admin, open only to staff who entered an authenticator code in this
+    session (when SENDPLAN_REQUIRE_MFA is on). Its sign-in page is ours."""
+
+    site_header = "sendplan administration"
+    site_title = "sendplan admin"
+
+    def has_permission(self, request):
+        if not super().has_permission(request):
+            return False
+        return not needs_second_factor(request.user) or is_verified(request.user)
+
+    def login(self, request, extra_context=None):
+        # One sign-in page for the whole service, then the code page if needed.
+        next_url = request.GET.get("next") or reverse("admin:index")
+        if request.user.is_authenticated:
+            if not super().has_permission(request):
+                raise PermissionDenied("The admin is for site administrators.")
+            if not self.has_permission(request):
+                return redirect(reverse("otp_verify") + "?" + urlencode({"next": next_url}))
+            return redirect(next_url if url_has_allowed_host_and_scheme(next_url, None) else "/")
+        return redirect(reverse(settings.LOGIN_URL) + "?" + urlencode({"next": next_url}))
