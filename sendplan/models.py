@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -29,10 +30,30 @@ def validate_first_of_month(value: dt.date) -> None:
         raise ValidationError("Enter a month: the date must be the first day of the month.")
 
 
+class UserManager(DjangoUserManager):
+    def system_user(self) -> User:
+        """The account that commands and imports act as when no user is named.
+
+        Inactive with no usable password, so nobody can sign in as it; its own creation is
+        recorded as done by itself, so no history row ever lacks a user.
+        """
+        username = settings.SENDPLAN_SYSTEM_USERNAME
+        user = self.filter(username=username).first()
+        if user is None:
+            user = self.model(username=username, first_name="sendplan", last_name="(system)")
+            user.is_active = False
+            user.set_unusable_password()
+            user._history_user = user
+            user.save()
+        return user
+
+
 class User(AbstractUser):
     """A login account. People named in a plan are ``Person`` rows; a person may have one."""
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
 
     class Meta:
         ordering = ["username"]
@@ -396,6 +417,7 @@ class MilestonePriority(PlanRecord):
     class Meta:
         ordering = ["milestone", "priority__number"]
         verbose_name = "milestone priority"
+        verbose_name_plural = "milestone priorities"
         constraints = [
             models.UniqueConstraint(
                 fields=["milestone", "priority"], name="milestone_priority_unique"
