@@ -121,6 +121,35 @@ ALLOWED = {
 }
 
 
+QUERYSET_METHODS = {
+    "objects",
+    "all",
+    "filter",
+    "exclude",
+    "select_related",
+    "prefetch_related",
+    "order_by",
+    "select_for_update",
+    "annotate",
+    "only",
+    "defer",
+    "using",
+}
+
+
+def _looks_like_a_queryset(node) -> bool:
+    """Whether ``node`` (what .update() is called on) reads as a QuerySet: Model.objects,
+    a chain of QuerySet methods, or a name that says so (``qs``, ``..._queryset``).
+    dict.update() on a plain name or attribute passes."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr in QUERYSET_METHODS or _looks_like_a_queryset(node.func.value)
+    if isinstance(node, ast.Attribute):
+        return node.attr in QUERYSET_METHODS
+    if isinstance(node, ast.Name):
+        return node.id in {"qs", "queryset"} or node.id.endswith(("_qs", "_queryset"))
+    return False
+
+
 def _source_files():
     for app in DOMAIN_APPS:
         for path in (ROOT / app).rglob("*.py"):
@@ -140,12 +169,33 @@ def test_no_code_writes_around_the_audit_history():
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
             name = node.func.attr
-            # dict.update(...) and set.update(...) take positional arguments only;
-            # QuerySet.update() is called with keywords.
-            if (name == "update" and node.keywords and not node.args) or name in {
+            if (name == "update" and _looks_like_a_queryset(node.func.value)) or name in {
                 "bulk_create",
                 "bulk_update",
                 "_raw_delete",
             }:
                 offenders.append(f"{rel}:{node.lineno} .{node.func.attr}()")
     assert offenders == [], "Writes that skip history: " + ", ".join(offenders)
+
+
+@pytest.mark.parametrize(
+    "source, flagged",
+    [
+        ("Action.objects.filter(plan=p).update(text='x')", True),
+        ("Action.objects.update(text='x')", True),
+        ("qs.update(text='x')", True),
+        ("Action.objects.bulk_create(rows)", True),
+        ("plan.actions.all().update(text='x')", True),
+        ("layout.update(barmode='group')", False),
+        ("values.update(rated_by=user)", False),
+        ("bulk_create_with_history(rows, Action, default_user=u)", False),
+    ],
+)
+def test_the_history_guard_tells_querysets_from_dicts(source, flagged):
+    node = ast.parse(source).body[0].value
+    name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+    is_flagged = (name == "update" and _looks_like_a_queryset(node.func.value)) or name in {
+        "bulk_create",
+        "bulk_update",
+    }
+    assert is_flagged is flagged
