@@ -5,8 +5,92 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+# --- Issued reports (PDF progress statements) ------------------------------------------
+
+
+class IssuedReportQuerySet(models.QuerySet):
+    def for_forum(self, forum) -> IssuedReportQuerySet:
+        return self.filter(forum=forum)
+
+    def without_content(self) -> IssuedReportQuerySet:
+        """Everything but the PDF bytes: for lists, which never need them."""
+        return self.defer("content")
+
+
+class IssuedReport(models.Model):
+    """A progress statement issued to a forum: the PDF exactly as it was sent, frozen.
+
+    The file lives in the database (app servers keep no state), with its SHA-256, who
+    issued it and when, and the "as at" moment its content was built from, so the same
+    report can be rebuilt from the audit history and compared. Once saved it never
+    changes: ``save()`` refuses updates and ``delete()`` refuses deletion.
+    """
+
+    plan = models.ForeignKey("sendplan.Plan", models.PROTECT, related_name="issued_reports")
+    forum = models.ForeignKey("governance.Forum", models.PROTECT, related_name="issued_reports")
+    meeting = models.ForeignKey(
+        "governance.Meeting",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_reports",
+        help_text="The meeting the report was issued for, if any.",
+    )
+    period_code = models.CharField(max_length=10, help_text='"2023-04", "2023-Q1" or "2023".')
+    period_label = models.CharField(max_length=60)
+    period_start = models.DateField(help_text="First day of the period's first month.")
+    period_end = models.DateField(help_text="First day of the period's last month.")
+    as_at = models.DateTimeField(help_text="The moment of the plan's history it was built from.")
+    title = models.CharField(max_length=200)
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField(editable=False)
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+    size = models.PositiveIntegerField("size in bytes", editable=False)
+    page_count = models.PositiveIntegerField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="issued_reports"
+    )
+    issued_at = models.DateTimeField()
+    # The bytes never change, so the history need not copy them.
+    history = HistoricalRecords(excluded_fields=["content"])
+
+    objects = IssuedReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["forum", "-period_start", "-issued_at"]
+        indexes = [
+            models.Index(fields=["forum", "period_start"], name="issued_report_forum_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (issued {self.issued_at:%d %B %Y})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError("An issued report never changes: issue a new one instead.")
+        content = bytes(self.content)
+        self.size = len(content)
+        self.sha256 = hashlib.sha256(content).hexdigest()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "reports:issued_report_download",
+            kwargs={
+                "area_slug": self.forum.area.slug,
+                "forum_slug": self.forum.slug,
+                "report_id": self.pk,
+            },
+        )
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("An issued report is a record of what a forum was sent: keep it.")
+
 
 # --- Plan spreadsheet imports ----------------------------------------------------------
 

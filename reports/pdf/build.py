@@ -1,0 +1,84 @@
+"""Building one report: read the plan, draw the charts, write the HTML, make the PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from governance.models import Forum
+from sendplan.models import Plan
+
+from .charts import report_charts
+from .context import ReportData, build_report_data
+from .periods import Period
+from .render import RenderedPDF, render_pdf, render_pdf_isolated, report_html
+
+
+@dataclass
+class BuiltReport:
+    data: ReportData
+    pdf: RenderedPDF
+
+    @property
+    def filename(self) -> str:
+        return report_filename(self.data)
+
+
+def report_filename(data: ReportData) -> str:
+    forum = data.forum.slug
+    return f"{data.plan.slug}-{forum}-{data.period.code}.pdf"
+
+
+def generated_by_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def prepare_report(
+    *,
+    plan: Plan,
+    forum: Forum,
+    period: Period,
+    as_at: dt.datetime | None = None,
+    user=None,
+    is_preview: bool = True,
+    meeting=None,
+) -> ReportData:
+    data = build_report_data(
+        plan=plan,
+        forum=forum,
+        period=period,
+        as_at=as_at,
+        generated_by=generated_by_name(user),
+        is_preview=is_preview,
+        meeting=meeting,
+    )
+    data.charts = report_charts(data)
+    return data
+
+
+def build_report(
+    *,
+    plan: Plan,
+    forum: Forum,
+    period: Period,
+    as_at: dt.datetime | None = None,
+    user=None,
+    is_preview: bool = True,
+    meeting=None,
+    isolated: bool = True,
+) -> BuiltReport:
+    """The report as a PDF. ``isolated`` renders in a child process with a time limit."""
+    data = prepare_report(
+        plan=plan,
+        forum=forum,
+        period=period,
+        as_at=as_at,
+        user=user,
+        is_preview=is_preview,
+        meeting=meeting,
+    )
+    html = report_html(data)
+    pdf = render_pdf_isolated(html) if isolated else render_pdf(html)
+    return BuiltReport(data, pdf)
