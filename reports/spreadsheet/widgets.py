@@ -38,10 +38,12 @@ def cell_text(value) -> str:
         value = int(value)
     if isinstance(value, dt.datetime | dt.date):
         value = value.isoformat()
-    text = unescape_text(str(value))
+    # Space around the cell goes first, so that a tab or return the export escaped
+    # ("'\tx") is kept once the apostrophe is off.
+    text = unescape_text(str(value).strip())
     if "\x00" in text:
         raise ValueError("The cell contains a NUL character; remove it.")
-    return text.strip()
+    return text
 
 
 class TextWidget(widgets.Widget):
@@ -137,7 +139,7 @@ class ListWidget(widgets.Widget):
         names: list[str] = []
         seen: set[str] = set()
         for part in LIST_SEPARATORS.split(cell_text(value)):
-            name = " ".join(unescape_text(part.strip()).split())
+            name = " ".join(part.split())
             if not name or name.casefold() in seen:
                 continue
             if len(name) > self.max_length:
