@@ -90,3 +90,19 @@ def client_for(user, **kwargs) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="session")
+def seeded_scratch(tmp_path_factory):
+    """A database outside the test database, migrated from empty and seeded with the demo
+    (real plans, example ratings and history), on the suite's backend. The migrate and
+    seed_demo results are kept for the tests to assert on."""
+    from types import SimpleNamespace
+
+    from .scratchdb import manage, scratch_database
+
+    tmp = tmp_path_factory.mktemp("scratch")
+    with scratch_database(tmp, "source") as url:
+        migrated = manage(url, "migrate", "--no-input")
+        seeded = manage(url, "seed_demo") if migrated.returncode == 0 else None
+        yield SimpleNamespace(url=url, tmp=tmp, migrated=migrated, seeded=seeded)
