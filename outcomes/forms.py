@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
@@ -50,11 +52,11 @@ class TargetUpdateForm(ItemForm):
         if target is None or not target.is_quantified:
             del self.fields["measured_value"]
         else:
-            unit = f" ({target.unit})" if target.unit else ""
-            self.fields["measured_value"].label = f"Measured figure{unit}"
-            self.fields[
-                "measured_value"
-            ].help_text = f"The target is {target.target_value.normalize():f}{unit}."
+            unit = target.unit
+            field = self.fields["measured_value"]
+            field.label = f"Measured figure ({unit})" if unit else "Measured figure"
+            figure = Decimal(str(target.target_value)).normalize()
+            field.help_text = f"The target is {figure:f} {unit}".rstrip() + "."
         self.helper.layout = self.layout()
 
     def layout(self) -> Layout:
