@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -243,6 +244,7 @@ class BarGroup:
     value: str
     scheme: str
     items: list[Item]
+    position: tuple = ()  # where its list goes among the chart's lists
 
 
 @dataclass
@@ -256,6 +258,9 @@ class Chart:
     table_rows: list
     groups: list[BarGroup] = field(default_factory=list)
     note: str = ""
+
+    def __post_init__(self):
+        self.groups.sort(key=lambda g: g.position)
 
     @property
     def data_id(self) -> str:
@@ -340,6 +345,8 @@ def _bar(name, value, scheme, x, y, ids, orientation="v") -> go.Bar:
                 "shape": PATTERNS.get(value, ""),
                 "fgcolor": "#ffffff" if value in ("red", "grey") else "#0b0c0c",
                 "solidity": 0.2,
+                # The pattern is drawn over the status colour, not instead of it.
+                "fillmode": "overlay",
             },
         },
         text=[str(v) if v else "" for v in y],
@@ -350,22 +357,31 @@ def _bar(name, value, scheme, x, y, ids, orientation="v") -> go.Bar:
     )
 
 
-def _layout(title: str, x_title: str, y_title: str, **extra) -> dict:
+def _layout(x_title: str, y_title: str, *, top: int = 0, **extra) -> dict:
+    """A chart's layout. No title: the page's heading above the chart names it.
+
+    ``top`` is the tallest stack, so the count axis ticks whole numbers only."""
     return {
         "template": "none",
         "barmode": "stack",
         "font": FONT,
-        "title": {"text": plot_text(title), "font": {"size": 18}},
         "xaxis": {"title": {"text": x_title}, "type": "category", "automargin": True},
         "yaxis": {
             "title": {"text": y_title},
             "rangemode": "tozero",
             "automargin": True,
             "tickformat": "d",
+            "dtick": max(1, math.ceil(top / 8)),
             "gridcolor": "#dddddd",
         },
-        "legend": {"orientation": "h", "y": -0.25, "traceorder": "normal"},
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "y": 1.02,
+            "yanchor": "bottom",
+            "traceorder": "normal",
+        },
+        "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
         "height": 380,
         "clickmode": "event",
         **extra,
@@ -403,7 +419,14 @@ def _distribution_chart(*, scheme, kind_noun, month, rows_by_priority, html_id) 
             chosen = [i for i in items if i.value == value]
             if chosen:
                 groups.append(
-                    BarGroup(group_id, f"{label}, {word(scheme, value)}", value, scheme, chosen)
+                    BarGroup(
+                        group_id,
+                        f"{label}, {word(scheme, value)}",
+                        value,
+                        scheme,
+                        chosen,
+                        position=(priority.number, order.index(value)),
+                    )
                 )
         traces.append(_bar(word(scheme, value), value, scheme, labels, counts[value], ids))
     for index, (priority, items) in enumerate(rows_by_priority):
@@ -422,7 +445,14 @@ def _distribution_chart(*, scheme, kind_noun, month, rows_by_priority, html_id) 
         title=title,
         summary=f"Bar chart. {title}. {total} {kind_noun} in all: {summary}. "
         "The table after the chart gives the figures.",
-        figure=_figure(traces, _layout(title, "Priority", f"Number of {kind_noun}")),
+        figure=_figure(
+            traces,
+            _layout(
+                "Priority",
+                f"Number of {kind_noun}",
+                top=max(map(len, [items for _, items in rows_by_priority]), default=0),
+            ),
+        ),
         table_caption=title,
         table_headers=["Priority"]
         + [{"text": word(scheme, v), "numeric": True} for v in order]
@@ -454,11 +484,17 @@ def _trend_chart(*, scheme, kind_noun, months, entries, html_id) -> Chart:
             chosen = [i for i in items if i.value == value]
             if chosen and value != NOT_RATED:
                 groups.append(
-                    BarGroup(group_id, f"{label}, {word(scheme, value)}", value, scheme, chosen)
+                    BarGroup(
+                        group_id,
+                        f"{label}, {word(scheme, value)}",
+                        value,
+                        scheme,
+                        chosen,
+                        # Newest month first, in the key's order within a month.
+                        position=(-month.toordinal(), order.index(value)),
+                    )
                 )
         traces.append(_bar(word(scheme, value), value, scheme, labels, counts[value], ids))
-    # The lists read newest month first, in the key's order within a month.
-    groups.sort(key=lambda g: (g.html_id.rsplit("-", 1)[0], -order.index(g.value)), reverse=True)
     table_rows = []
     for index, month in enumerate(months):
         row = [date_format(month, "F Y")]
@@ -481,7 +517,10 @@ def _trend_chart(*, scheme, kind_noun, months, entries, html_id) -> Chart:
         html_id=html_id,
         title=title,
         summary=summary + " The table after the chart gives the figures.",
-        figure=_figure(traces, _layout(title, "Month", f"Number of {kind_noun}")),
+        figure=_figure(
+            traces,
+            _layout("Month", f"Number of {kind_noun}", top=max(map(len, by_month), default=0)),
+        ),
         table_caption=title,
         table_headers=["Month"] + [{"text": word(scheme, v), "numeric": True} for v in order],
         table_rows=table_rows,
@@ -564,17 +603,21 @@ def _measures_chart(measures: list[dict], month: dt.date) -> Chart | None:
             hovertemplate="%{y}<br>%{text} of the way from baseline to target<extra></extra>",
             showlegend=False,
         )
-        layout = _layout(title, "Progress from baseline to target (%)", "")
+        layout = _layout("Progress from baseline to target (%)", "")
         layout.update(
             barmode="group",
             xaxis={
                 "title": {"text": "Progress from baseline to target (%)"},
                 "zeroline": True,
                 "gridcolor": "#dddddd",
+                "range": [
+                    min(0, *(m["progress"] for m in shown)) - 5,
+                    max(110, *(m["progress"] + 10 for m in shown)),
+                ],
                 "automargin": True,
             },
             yaxis={"automargin": True, "type": "category"},
-            height=max(200, 60 + 45 * len(shown)),
+            height=max(220, 80 + 45 * len(shown)),
             shapes=[
                 {
                     "type": "line",
@@ -712,7 +755,8 @@ def _milestone_chart(rows: list[MilestoneRow]) -> Chart | None:
                 hoverinfo="text",
             )
         )
-    layout = _layout("Milestones", "Month due", "Status")
+    layout = _layout("Month due", "Status")
+    months = [r.due_month for r in dated]
     layout.update(
         xaxis={
             "title": {"text": "Month due"},
@@ -720,14 +764,22 @@ def _milestone_chart(rows: list[MilestoneRow]) -> Chart | None:
             "tickformat": "%b %Y",
             "automargin": True,
             "gridcolor": "#dddddd",
+            # A few months either side, so one milestone alone still sits on a timeline.
+            "range": [
+                add_months(min(months), -3).isoformat(),
+                add_months(max(months), 3).isoformat(),
+            ]
+            if months
+            else None,
         },
         yaxis={
             "type": "category",
             "categoryorder": "array",
             "categoryarray": MILESTONE_ORDER[::-1],
+            "range": [-0.5, len(MILESTONE_ORDER) - 0.5],
             "automargin": True,
         },
-        height=320,
+        height=360,
     )
     summary = ", ".join(
         f"{sum(1 for r in rows if r.status == s)} {s.lower()}"
@@ -741,9 +793,16 @@ def _milestone_chart(rows: list[MilestoneRow]) -> Chart | None:
         "The table after the chart lists each one.",
         figure=_figure(traces, layout) if traces else {},
         table_caption="Milestones and their status",
-        table_headers=["Period", "Milestone", "Priorities", "Status", "Why"],
+        table_headers=["Period", "Month due", "Milestone", "Priorities", "Status", "Why"],
         table_rows=[
-            [r.period, r.text, ", ".join(str(n) for n in r.priorities) or "–", r.status, r.reason]
+            [
+                r.period,
+                date_format(r.due_month, "F Y") if r.due_month else "–",
+                r.text,
+                ", ".join(str(n) for n in r.priorities) or "–",
+                r.status,
+                r.reason,
+            ]
             for r in rows
         ],
     )

@@ -1,0 +1,91 @@
+"""An implementation group member finds what is off track and drills into it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from sendplan.models import Role
+from tests import factories
+from tests.reports.dashboard_data import build_plan
+
+
+@pytest.fixture
+def member(transactional_db):
+    area = factories.AreaFactory(name="Darlington", slug="darlington")
+    plan = factories.PlanFactory(
+        area=area, title="Darlington Written Statement of Action", slug="darlington-wsoa"
+    )
+    one, two = build_plan(plan)
+    milestone = factories.MilestoneFactory(plan=plan, period="Autumn 2023", text="Strategy")
+    factories.MilestonePriorityFactory(milestone=milestone, priority=one)
+    user = factories.UserFactory(username="darlington-sig", first_name="Sam")
+    factories.MembershipFactory(user=user, area=area, role=Role.IMPLEMENTATION_GROUP)
+    return user, plan
+
+
+def test_member_sees_the_charts_and_drills_into_a_bar(
+    signed_in_page, live_server, member, axe, screenshot, console
+):
+    user, plan = member
+    page = signed_in_page(user)
+
+    # The dashboard for April 2023: every chart is drawn by plotly, with no console error
+    # and no Content-Security-Policy violation (the console fixture checks both).
+    page.goto(f"{live_server.url}/plans/{plan.slug}/dashboard/?month=2023-04")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard for April 2023")
+    charts = page.locator("[data-chart-figure]")
+    expect(charts).to_have_count(6)
+    for index in range(6):
+        expect(charts.nth(index)).to_have_attribute("data-chart-drawn", "true")
+        expect(charts.nth(index).locator("svg.main-svg").first).to_be_visible()
+    # Each chart is an image with a summary for screen readers.
+    expect(
+        page.get_by_role("img", name=re.compile("^Bar chart. Actions by priority"))
+    ).to_be_visible()
+    axe(page, "dashboard")
+    screenshot(page, "dashboard")
+
+    # Clicking the Red bar of priority 1 opens the list of the actions behind it.
+    red_list = page.locator("#bragg-priority-p1-red")
+    expect(red_list).not_to_have_attribute("open", "")
+    red_bar = page.locator("#bragg-priority .trace.bars").nth(3).locator(".point path").first
+    red_bar.scroll_into_view_if_needed()
+    box = red_bar.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(red_list).to_have_attribute("open", "")
+    expect(red_list).to_contain_text("Action 1.1.3")
+    expect(red_list).to_contain_text("Red")
+    screenshot(page, "dashboard-red-bar-list")
+
+    # A filter narrows the lists: only Jo Littler's actions remain.
+    page.get_by_label("Lead").select_option(label="Jo Littler")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_text("4 actions and 6 outcome targets match the filters")).to_be_visible()
+    red_amber = page.locator("#red-amber-actions")
+    expect(red_amber).to_contain_text("Action 1.1.3")
+    expect(red_amber).not_to_contain_text("Action 1.1.2")  # led by Nic Childs
+    expect(charts).to_have_count(6)
+    expect(charts.first).to_have_attribute("data-chart-drawn", "true")
+    axe(page, "dashboard-filtered")
+    screenshot(page, "dashboard-filtered")
+
+
+def test_dashboard_tables_work_without_javascript(browser, live_server, member, transactional_db):
+    user, plan = member
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/plans/{plan.slug}/dashboard/?month=2023-04")
+
+    # The table's figure links to the list behind the bar; the browser opens it.
+    table = page.get_by_role("table", name=re.compile("Figures: Actions by priority"))
+    table.get_by_role("link", name="1").first.click()
+    expect(page).to_have_url(re.compile("#bragg-priority-p1-blue$"))
+    page.locator("#bragg-priority-p1-blue summary").click()
+    expect(page.locator("#bragg-priority-p1-blue")).to_contain_text("Action 1.1.0")
+    context.close()
