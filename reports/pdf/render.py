@@ -48,13 +48,17 @@ def static_roots() -> list[Path]:
     return roots
 
 
-def base_url() -> str:
-    """A file URL of the static directory holding the print stylesheet, so the template's
-    relative ``href="reports/print.css"`` finds it."""
+def stylesheet_path() -> Path:
     found = finders.find(STYLESHEET)
     if not found:
         raise ReportRenderError(f"The print stylesheet {STYLESHEET} is missing.")
-    root = Path(found).resolve().parents[len(Path(STYLESHEET).parts) - 1]
+    return Path(found).resolve()
+
+
+def base_url() -> str:
+    """A file URL of the static directory holding the print stylesheet: relative URLs
+    resolve there (and are then checked by the fetcher like any other)."""
+    root = stylesheet_path().parents[len(Path(STYLESHEET).parts) - 1]
     return root.as_uri() + "/"
 
 
@@ -104,7 +108,10 @@ def safe_fetcher():
 
 def report_html(data) -> str:
     """The report's HTML, from a ``context.ReportData`` with its charts."""
-    return render_to_string("reports/pdf/report.html", {"report": data})
+    return render_to_string(
+        "reports/pdf/report.html",
+        {"report": data, "stylesheet_url": stylesheet_path().as_uri(), "base_url": base_url()},
+    )
 
 
 @dataclass
