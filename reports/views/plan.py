@@ -87,7 +87,8 @@ def default_month(plan: Plan, months: list[ReportingMonth]) -> dt.date:
     return timezone.localdate().replace(day=1)
 
 
-def load_plan_view(request, plan_slug: str) -> PlanView:
+def load_plan_view(request, plan_slug: str, *, months: int | None = None) -> PlanView:
+    """The plan for the page; ``months`` as in ``plan_state`` (None: every month)."""
     access = get_plan(request, plan_slug, need=Can.VIEW)
     plan = access.plan
     reporting_months = list(ReportingMonth.objects.filter(plan=plan).order_by("-month"))
@@ -101,7 +102,7 @@ def load_plan_view(request, plan_slug: str) -> PlanView:
         if as_at_date:
             month = min(month, as_at_date.replace(day=1))
     as_at = end_of_day(as_at_date) if as_at_date else None
-    state = plan_state(plan, month=month, as_at=as_at)
+    state = plan_state(plan, month=month, as_at=as_at, months=months)
     open_month = next((m.month for m in reporting_months if m.status == MonthStatus.OPEN), None)
     return PlanView(
         access=access,
@@ -115,7 +116,9 @@ def load_plan_view(request, plan_slug: str) -> PlanView:
 
 
 def plan_detail(request, plan_slug: str):
-    view = load_plan_view(request, plan_slug)
+    # The plan and priority pages show each item's status for the month and its latest:
+    # one month of ratings is enough, so their cost does not grow with the plan's age.
+    view = load_plan_view(request, plan_slug, months=1)
     findings = sorted(
         rows_as_at(Finding, view.state.as_at, plan_id=view.state.plan.id),
         key=lambda f: (f.kind, f.order),
@@ -124,7 +127,7 @@ def plan_detail(request, plan_slug: str):
 
 
 def priority_detail(request, plan_slug: str, number: int):
-    view = load_plan_view(request, plan_slug)
+    view = load_plan_view(request, plan_slug, months=1)
     priority = next((p for p in view.state.priorities if p.number == number), None)
     if priority is None:
         raise Http404("No such priority in this plan (as at the date shown).")
@@ -143,8 +146,18 @@ def issue_detail(request, plan_slug: str, ref: str):
     return render(
         request,
         "reports/issue_detail.html",
-        view.context(priority=priority, issue=issue, timeline=timeline),
+        view.context(
+            priority=priority,
+            issue=issue,
+            timeline=timeline,
+            timeline_recent=timeline[:TIMELINE_SHOWN],
+            timeline_older=timeline[TIMELINE_SHOWN:],
+        ),
     )
+
+
+# An issue gathers a row per item per month; the newest ones answer most questions.
+TIMELINE_SHOWN = 15
 
 
 @dataclass

@@ -24,7 +24,8 @@ NOT_RATED = "Not rated"
 
 def _tag_context(choices, value, scheme: str) -> dict:
     """Word, definition and CSS modifier for a stored choice value (or None)."""
-    if value in (None, ""):
+    # "none" is how plan_state counts items with no rating for the month.
+    if value in (None, "", "none"):
         return {"word": NOT_RATED, "definition": "", "modifier": f"{scheme}-none"}
     try:
         choice = choices(value)
