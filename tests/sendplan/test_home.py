@@ -23,7 +23,7 @@ def test_lead_sees_their_area_their_role_and_their_plan(client, lead_a, plan_a):
     body = response.content.decode()
     assert "Area A" in body
     assert "SEND lead (action owner)" in body
-    assert "Area A WSoA" in body
+    assert f'href="{plan_a.get_absolute_url()}">Area A WSoA</a>' in body
 
 
 def test_lead_does_not_see_another_areas_plans(client, lead_a, plan_a, plan_b):
