@@ -343,6 +343,10 @@ class PlanWriter:
                     f"Priority {number} is named differently on row {declared[1]} "
                     f'("{declared[0][:60]}"). Leave the cell blank or repeat that title.',
                 )
+            elif not title and not declared and written_number is not None:
+                # The cell names the priority only by its number ("2", "Priority 2") and
+                # no row gives its title: the number is the best title there is.
+                title = f"Priority {number}"
             elif not title and not declared and number not in self.priorities:
                 add(
                     "priority",

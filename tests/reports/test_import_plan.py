@@ -728,3 +728,39 @@ def test_a_programme_manager_imports_only_into_their_own_area(admin_client_for, 
     assert b"Select a local area where you are the programme manager" in refused.content
     assert accepted.status_code == 302
     assert PlanImport.objects.get().area_name == "Darlington"
+
+
+def test_a_priority_named_only_by_its_number_takes_the_number_as_its_title(importer, tmp_path):
+    source = _write(
+        tmp_path,
+        "plan.csv",
+        "ref,priority,issue,strategy_links,action,actioned_by,by_when,completed,bragg,"
+        "outcome_target,target_date,impact_rag\n"
+        "1.1,Priority 1,Information shared,,Consult,,,,,,,\n"
+        "2.1,2,Post 19 offer,,,,,,,,,\n",
+    )
+
+    plan, _ = _import(importer, source=source, updates=None)
+
+    assert list(plan.priorities.values_list("number", "title")) == [
+        (1, "Priority 1"),
+        (2, "Priority 2"),
+    ]
+
+
+def test_a_priority_cell_naming_another_priority_than_the_ref_is_refused(importer, tmp_path):
+    source = _write(
+        tmp_path,
+        "plan.csv",
+        "ref,priority,issue,strategy_links,action,actioned_by,by_when,completed,bragg,"
+        "outcome_target,target_date,impact_rag\n"
+        "1.3,2. Poor preparation for adulthood,Post 19 offer,,,,,,,,,\n",
+    )
+
+    with pytest.raises(PlanImportError) as error:
+        _import(importer, source=source, updates=None)
+
+    assert str(error.value) == (
+        "Row 2, column priority: The ref 1.3 puts this issue under priority 1, but this cell "
+        "names priority 2."
+    )
