@@ -1,4 +1,5 @@
-"""Password rules beyond Django's own: no words from the service or the user's areas.
+"""Password rules beyond Django's own: no words from the service, the user's account or
+the user's areas.
 
 Length, the common-password list and similarity to the user's name are Django's
 validators (settings.AUTH_PASSWORD_VALIDATORS). There are no composition rules and no
@@ -20,11 +21,23 @@ def _squash(text: str) -> str:
 
 
 class ContextWordsValidator:
-    """Refuses a password containing the service's name or the name of one of the user's
-    local areas ("Darlington2023!" is the first thing an attacker tries)."""
+    """Refuses a password containing the service's name, the user's username or names,
+    or the name of one of the user's local areas ("Darlington2023!" is the first thing
+    an attacker tries). Django's UserAttributeSimilarityValidator compares the whole
+    password only, so "jsmith-lakes-kayak" passes it."""
 
     def _words(self, user) -> list[str]:
         words = list(SERVICE_WORDS)
+        if user is not None:
+            email = getattr(user, "email", "") or ""
+            words.extend(
+                [
+                    getattr(user, "username", "") or "",
+                    getattr(user, "first_name", "") or "",
+                    getattr(user, "last_name", "") or "",
+                    email.split("@")[0],
+                ]
+            )
         if user is not None and getattr(user, "pk", None):
             from .models import Area
 
