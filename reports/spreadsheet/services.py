@@ -86,24 +86,10 @@ def current_month() -> dt.date:
 
 def import_user(username: str | None = None):
     """The user named, or the system account that commands act as."""
-    from django.conf import settings
-
     User = get_user_model()
     if username:
         return User.objects.get(username=username)
-    user = User.objects.filter(username=settings.SENDPLAN_SYSTEM_USERNAME).first()
-    if user is None:
-        user = User(
-            username=settings.SENDPLAN_SYSTEM_USERNAME,
-            is_active=False,
-            first_name="sendplan",
-            last_name="system",
-        )
-        user.set_unusable_password()
-        # Its own creation is the system's act too: no history row without a user.
-        user._history_user = user
-        user.save()
-    return user
+    return User.objects.system_user()
 
 
 def plan_content_count(plan: Plan) -> dict[str, int]:
