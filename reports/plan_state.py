@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from actions.models import BRAGG, Action, ActionLead, ActionStatus, EntryState, StoryEntry
@@ -55,7 +56,7 @@ class Rating:
         return self.state == EntryState.SUBMITTED
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class ActionState:
     id: int
     issue_id: int
@@ -93,7 +94,7 @@ class ActionState:
         return not (self.latest and self.latest.value == BRAGG.BLUE)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class TargetState:
     id: int
     issue_id: int
@@ -176,7 +177,7 @@ class PersonState:
     user_id: int | None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class IssueState:
     id: int
     priority_id: int
@@ -190,7 +191,7 @@ class IssueState:
     story: list[StoryState] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class PriorityState:
     id: int
     number: int
@@ -208,13 +209,18 @@ class PriorityState:
         return [t for issue in self.issues for t in issue.targets]
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class PlanState:
     plan: Plan
     month: dt.date
     as_at: dt.datetime | None
     priorities: list[PriorityState]
     people: dict[int, PersonState]
+
+    def __repr__(self) -> str:
+        # The default dataclass repr walks the whole plan: Django's debug page would spend
+        # minutes printing it.
+        return f"<PlanState {self.plan.slug} {self.month:%Y-%m} as_at={self.as_at}>"
 
     @property
     def issues(self) -> list[IssueState]:
@@ -283,6 +289,81 @@ def _rows(model, as_at: dt.datetime | None, **filters) -> list:
 rows_as_at = _rows
 
 
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _newest_submitted_before(model, parent: str, start: dt.date, **extra) -> Subquery:
+    """The newest month before ``start`` in which the row's parent has a submitted row."""
+    return Subquery(
+        model.objects.filter(
+            **{parent: OuterRef(parent)},
+            state=EntryState.SUBMITTED,
+            month__lt=start,
+            **extra,
+        )
+        .order_by("-month")
+        .values("month")[:1]
+    )
+
+
+def _monthly_rows(
+    model, as_at, *, plan_id: int, month: dt.date, start: dt.date | None, parents: tuple
+) -> list:
+    """Rows of a monthly table (BRAGG statuses, RAG ratings, story so far) up to ``month``.
+
+    With ``start``, only the months from ``start`` on, and for each parent (the action,
+    target, issue or priority in ``parents``) the rows of its newest month with a submitted
+    row before ``start`` (for RAG ratings also the newest with a measured figure), so
+    ``latest``, ``latest_measured`` and "the previous entry" come out as with every month,
+    while the rows read stay the same however many months the plan has run. Undated story
+    so far entries are always read.
+    """
+    if start is None:
+        return _rows(model, as_at, plan_id=plan_id, month__lte=month)
+    measured = model is ImpactRating
+    if as_at is None:
+        older = Q()
+        for parent in parents:
+            older |= Q(month=_newest_submitted_before(model, parent, start))
+            if measured:
+                older |= Q(
+                    month=_newest_submitted_before(
+                        model, parent, start, measured_value__isnull=False
+                    )
+                )
+        condition = Q(month__gte=start, month__lte=month) | Q(
+            older, state=EntryState.SUBMITTED, month__lt=start
+        )
+        if model is StoryEntry:
+            condition |= Q(month__isnull=True)
+        return list(model.objects.filter(condition, plan_id=plan_id).order_by())
+
+    # As at a moment the rows come from the history, so the choice is made here.
+    rows = [r for r in _rows(model, as_at, plan_id=plan_id) if r.month is None or r.month <= month]
+
+    def parent(row) -> tuple:
+        return tuple(getattr(row, f"{p}_id") for p in parents)
+
+    newest: dict[tuple, dt.date] = {}  # (parent, kind) -> newest submitted month before
+    for row in rows:
+        if row.month is None or row.month >= start or row.state != EntryState.SUBMITTED:
+            continue
+        kinds = ["any", "measured"] if measured and row.measured_value is not None else ["any"]
+        for kind in kinds:
+            if row.month > newest.get((parent(row), kind), dt.date.min):
+                newest[(parent(row), kind)] = row.month
+    keep = {(key, m) for (key, _), m in newest.items()}
+    return [
+        row
+        for row in rows
+        if row.month is None
+        or row.month >= start
+        or (row.state == EntryState.SUBMITTED and (parent(row), row.month) in keep)
+    ]
+
+
 def _rating(row, measured: bool = False) -> Rating:
     return Rating(
         id=row.id,
@@ -327,13 +408,21 @@ def plan_state(
     month: dt.date,
     as_at: dt.datetime | None = None,
     include_drafts: bool = False,
+    months: int | None = None,
 ) -> PlanState:
     """The plan for ``month`` (ratings up to that month), live or as it stood at ``as_at``.
 
     Drafts are left out unless ``include_drafts``: what a reader sees is what leads have
     submitted.
+
+    ``months`` keeps only that many months of BRAGG statuses, RAG ratings and story so far,
+    ending with ``month``, plus each item's newest submitted row before them: enough for
+    ``month_rating``, ``latest``, ``latest_measured`` and the previous month's entry, and a
+    page's cost then no longer grows with the months a plan has run (a plan page reads one
+    month, the dashboard its trend). ``None`` reads every month (a timeline, a report).
     """
     month = month.replace(day=1)
+    start = add_months(month, -(months - 1)) if months else None
     people = {
         p.id: PersonState(p.id, p.name, p.role, p.organisation, p.user_id)
         for p in _rows(Person, as_at, area_id=plan.area_id)
@@ -392,10 +481,11 @@ def plan_state(
             version=row.version,
         )
 
-    for row in _rows(ActionStatus, as_at, plan_id=plan.id, month__lte=month):
+    window = {"plan_id": plan.id, "month": month, "start": start}
+    for row in _monthly_rows(ActionStatus, as_at, parents=("action",), **window):
         if row.action_id in actions and (include_drafts or row.state == EntryState.SUBMITTED):
             actions[row.action_id].ratings.append(_rating(row))
-    for row in _rows(ImpactRating, as_at, plan_id=plan.id, month__lte=month):
+    for row in _monthly_rows(ImpactRating, as_at, parents=("target",), **window):
         if row.target_id in targets and (include_drafts or row.state == EntryState.SUBMITTED):
             targets[row.target_id].ratings.append(_rating(row, measured=True))
     for item in [*actions.values(), *targets.values()]:
@@ -412,7 +502,12 @@ def plan_state(
         target.past_date_without_green = target.is_past_date_without_green(month)
 
     story_by_priority = defaultdict(list)
-    for row in _rows(StoryEntry, as_at, plan_id=plan.id):
+    story_rows = (
+        _rows(StoryEntry, as_at, plan_id=plan.id)
+        if start is None
+        else _monthly_rows(StoryEntry, as_at, parents=("issue", "priority"), **window)
+    )
+    for row in story_rows:
         if row.month and row.month > month:
             continue
         if not include_drafts and row.state != EntryState.SUBMITTED:
