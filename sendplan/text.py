@@ -24,6 +24,9 @@ def sanitise_narrative(html: str) -> str:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        # Links must be absolute http(s) or mailto: a relative or protocol-relative
+        # ("//elsewhere.example") link would otherwise pass the scheme check.
+        url_relative="deny",
     )
     return cleaned.strip()
 
