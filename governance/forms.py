@@ -47,6 +47,11 @@ class DateField(DateInputField):
             raise ValidationError(f"{self.what.capitalize()} must be a real date") from None
 
 
+def _short(text: str, length: int = 110) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def _helper(*layout, submit: str) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
@@ -92,7 +97,7 @@ class AttendanceForm(forms.Form):
                 initial=current.get(member.person_id, NOT_RECORDED),
             )
             self.people[name] = member.person_id
-            names.append(Field.radios(name, legend_size=Size.SMALL, inline=True))
+            names.append(Field.radios(name, legend_size=Size.SMALL, inline=True, small=True))
         self.helper = _helper(*names, submit="Save attendance")
 
     def statuses(self) -> dict[int, str | None]:
@@ -164,9 +169,9 @@ class DecisionForm(forms.Form):
             .select_related("issue")
             .order_by("issue__order", "order", "pk")
         )
-        self.fields["issues"].label_from_instance = lambda i: f"{i.ref} {i.description[:90]}"
-        self.fields["actions"].label_from_instance = lambda a: f"{a.issue.ref}: {a.text[:110]}"
-        self.fields["targets"].label_from_instance = lambda t: f"{t.issue.ref}: {t.text[:110]}"
+        self.fields["issues"].label_from_instance = lambda i: f"{i.ref} {_short(i.description)}"
+        self.fields["actions"].label_from_instance = lambda a: f"{a.issue.ref}: {_short(a.text)}"
+        self.fields["targets"].label_from_instance = lambda t: f"{t.issue.ref}: {_short(t.text)}"
         links = []
         if forum.plan_id:
             links = [
@@ -181,7 +186,7 @@ class DecisionForm(forms.Form):
         self.helper = _helper(
             Field.radios("kind", legend_size=Size.MEDIUM, inline=True),
             Field.textarea("text", label_size=Size.MEDIUM),
-            Field.select("owner", label_size=Size.MEDIUM),
+            Field.select("owner", legend_size=Size.MEDIUM),
             Field("due_date", context={"legend_size": Size.for_legend("m")}),
             *links,
             submit="Record it",

@@ -127,8 +127,15 @@ def calendar_slots(
     for day in meeting_calendar(forum, start, end):
         period_start, period_end = review_period(forum.cadence, day)
         in_slot = by_slot.get(slot_key(forum.cadence, day))
-        meeting = in_slot.pop(0) if in_slot else None
-        slots.append(CalendarSlot(day, period_start, period_end, meeting))
+        if in_slot:  # the slot's meeting, with the date and period it was given
+            meeting = in_slot.pop(0)
+            slots.append(
+                CalendarSlot(
+                    meeting.scheduled_for, meeting.period_start, meeting.period_end, meeting
+                )
+            )
+        else:
+            slots.append(CalendarSlot(day, period_start, period_end))
     for extra in by_slot.values():
         for meeting in extra:
             slots.append(

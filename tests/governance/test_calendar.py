@@ -76,7 +76,7 @@ def test_a_meeting_off_the_rule_takes_its_slot(area_a):
 
     assert [(s.scheduled_for, s.meeting) for s in slots] == [
         (dt.date(2023, 3, 14), None),
-        (dt.date(2023, 4, 11), mid_april),
+        (dt.date(2023, 4, 17), mid_april),  # the meeting's own date replaces the rule's
         (dt.date(2023, 4, 28), extra),  # a second meeting in a month is listed too
         (dt.date(2023, 5, 9), None),
     ]
