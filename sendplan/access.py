@@ -173,8 +173,8 @@ def area_access(user, area: Area) -> AreaAccess:
 def get_area(request: HttpRequest, area_slug: str, need: Can = Can.VIEW) -> AreaAccess:
     area = get_object_or_404(Area, slug=area_slug)
     access = area_access(request.user, area)
+    request.area = area  # set first, so that a refusal is logged with its area
     access.require(need)
-    request.area = area
     return access
 
 
@@ -187,6 +187,6 @@ def get_plan(request: HttpRequest, plan_slug: str, need: Can = Can.VIEW) -> Plan
     plan = get_object_or_404(Plan.objects.select_related("area"), slug=plan_slug)
     base = area_access(request.user, plan.area)
     access = PlanAccess(**base.__dict__, plan=plan)
+    request.area = plan.area  # set first, so that a refusal is logged with its area
     access.require(need)
-    request.area = plan.area
     return access

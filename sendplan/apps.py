@@ -9,6 +9,9 @@ class SendplanConfig(AppConfig):
 
     def ready(self):
         from . import security_signals  # noqa: F401  (connects the receivers)
+        from .audit_log import install_log_context
+
+        install_log_context()
 
 
 class SendplanAdminConfig(admin_apps.AdminConfig):

@@ -9,11 +9,15 @@ of line breaks so that a crafted value cannot forge another log line.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
+import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import LazyObject, empty
 
 logger = logging.getLogger("sendplan.audit")
 
@@ -91,3 +95,93 @@ def log_event(
     record.update(fields)
     line = " ".join(f"{key}={_clean(value)}" for key, value in record.items())
     logger.log(level, line, extra={"sendplan_event": record})
+
+
+# --- Who, where and from which address, on every log line -------------------------------
+# SecurityEventMiddleware sets the request being handled; a log record factory copies its
+# user, area and address onto every record made meanwhile, whichever logger makes it (the
+# PDF, import and export code log through their own module loggers), and UTCFormatter
+# prints them after the message with the time in UTC.
+
+_current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "sendplan_current_request", default=None
+)
+_in_factory: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "sendplan_in_log_factory", default=False
+)
+
+
+@contextmanager
+def request_context(request: HttpRequest | None):
+    token = _current_request.set(request)
+    try:
+        yield
+    finally:
+        _current_request.reset(token)
+
+
+def _resolved_user(request: HttpRequest):
+    """The request's user if it has been loaded already: logging must not query."""
+    user = request.__dict__.get("user")
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            return None
+        user = user._wrapped
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def request_fields() -> dict[str, str]:
+    request = _current_request.get()
+    if request is None:
+        return {}
+    user = _resolved_user(request)
+    area = getattr(request, "area", None)
+    return {
+        "user": user.get_username() if user is not None else "-",
+        "area": getattr(area, "slug", None) or "-",
+        "ip": client_ip(request),
+    }
+
+
+def install_log_context() -> None:
+    """Make every log record carry ``request_fields()`` as ``record.request_context``."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "sendplan", False):
+        return
+
+    def factory(*args, **kwargs):
+        record = previous(*args, **kwargs)
+        record.request_context = ""
+        if record.name != logger.name and not _in_factory.get():
+            token = _in_factory.set(True)
+            try:
+                fields = request_fields()
+            finally:
+                _in_factory.reset(token)
+            if fields:
+                record.request_context = (
+                    " [" + " ".join(f"{k}={_clean(v)}" for k, v in fields.items()) + "]"
+                )
+        return record
+
+    factory.sendplan = True
+    logging.setLogRecordFactory(factory)
+
+
+class UTCFormatter(logging.Formatter):
+    """ISO 8601 times in UTC, and the request's user, area and address after the message."""
+
+    converter = time.gmtime
+
+    def __init__(self, fmt=None, datefmt=None, style="%", **kwargs):
+        super().__init__(
+            fmt or "%(asctime)s %(levelname)s %(name)s %(message)s%(request_context)s",
+            datefmt or "%Y-%m-%dT%H:%M:%SZ",
+            style,
+            **kwargs,
+        )
+
+    def format(self, record):
+        if not hasattr(record, "request_context"):
+            record.request_context = ""
+        return super().format(record)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from .access import VerificationRequired
-from .audit_log import log_event
+from .audit_log import log_event, request_context
 from .security_signals import SIGNED_IN_AT
 
 
@@ -86,7 +86,8 @@ class SessionLifetimeMiddleware:
 
 
 class SecurityEventMiddleware:
-    """Logs every refusal (403, 413, 429) with who, where and from which address, and
+    """Logs every refusal (403, 429) with who, where and from which address, puts the
+    request in the log context (sendplan.audit_log) for every line logged meanwhile, and
     turns ``VerificationRequired`` (a programme manager or administrator without a
     verified authenticator asking for a write page) into a redirect to the code page."""
 
@@ -94,7 +95,12 @@ class SecurityEventMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        with request_context(request):
+            response = self.get_response(request)
+            self._log_refusal(request, response)
+        return response
+
+    def _log_refusal(self, request: HttpRequest, response: HttpResponse) -> None:
         if response.status_code in (403, 429):
             log_event(
                 request,
@@ -104,7 +110,6 @@ class SecurityEventMiddleware:
                 method=request.method,
                 path=request.path,
             )
-        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception):
         if isinstance(exception, VerificationRequired):

@@ -277,13 +277,16 @@ if not DEBUG and not TESTING:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Times in UTC; each line logged during a request ends with its user, area and client
+    # address (sendplan.audit_log). Security events are the "sendplan.audit" lines.
+    "formatters": {"utc": {"()": "sendplan.audit_log.UTCFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "utc"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "sendplan": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Imports, exports, PDFs and reminders are logged at INFO by their own modules;
+        # they reach the console through the root logger.
+        **{app: {"level": "INFO"} for app in ("actions", "outcomes", "governance", "reports")},
     },
 }
