@@ -50,6 +50,13 @@ class Item:
         return SUBMITTED if self.current.state == SUBMITTED else DRAFT
 
     @property
+    def previous_by(self) -> str:
+        """Who wrote last month's entry (a rating's rater or a story's author)."""
+        if self.previous is None:
+            return ""
+        return getattr(self.previous, "by_name", "") or getattr(self.previous, "author_name", "")
+
+    @property
     def progress_word(self) -> str:
         return PROGRESS_WORDS[self.progress]
 

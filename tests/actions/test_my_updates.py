@@ -386,3 +386,24 @@ def test_the_page_costs_the_same_queries_whatever_the_plan_size(
     with django_assert_max_num_queries(24):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_last_months_entry_is_shown_beside_each_item(
+    client, lead_a, open_may, action_a, issue_a, url
+):
+    factories.ActionStatusFactory(
+        action=action_a,
+        month=dt.date(2023, 4, 1),
+        status=BRAGG.AMBER,
+        note="April's note",
+        rated_by=lead_a,
+    )
+    factories.StoryEntryFactory(
+        issue=issue_a, month=dt.date(2023, 4, 1), narrative="<p>April's story</p>", author=lead_a
+    )
+    client.force_login(lead_a)
+    html = client.get(url).content.decode()
+    assert "April 2023" in html
+    assert "April&#x27;s note" in html
+    assert "<p>April's story</p>" in html
+    assert f"By {lead_a.get_full_name()}" in html
