@@ -176,6 +176,9 @@ def render_pdf_isolated(html: str, *, timeout: float | None = None) -> RenderedP
     """
     timeout = pdf_timeout() if timeout is None else timeout
     url_base = base_url()
+    # Imported here, in the parent, once per process: a child that had to import
+    # WeasyPrint (pango, fontconfig, harfbuzz) itself would spend seconds on it every time.
+    import weasyprint  # noqa: F401
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, html, url_base), daemon=True)
