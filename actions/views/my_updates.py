@@ -238,7 +238,7 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
         return render(request, "actions/my_updates.html", context)
 
     month = reporting_month.month
-    state = plan_state(plan, month=month, include_drafts=True)
+    state = plan_state(plan, month=month, include_drafts=True, months=1)
     items = items_led_by(month_items(state), person_ids)
     status = 200
     page_messages: list[str] = []
@@ -318,7 +318,7 @@ def _forms_after_conflict(plan, month, items, data, conflicts):
     fresh = {
         item.key: item
         for item in items_led_by(
-            month_items(plan_state(plan, month=month, include_drafts=True)),
+            month_items(plan_state(plan, month=month, include_drafts=True, months=1)),
             set().union(*(item.lead_ids for item in items)) if items else set(),
         )
     }
@@ -376,7 +376,8 @@ def autosave(request, plan_slug: str):
         )
     month = reporting_month.month
     items_by_key = {
-        item.key: item for item in month_items(plan_state(plan, month=month, include_drafts=True))
+        item.key: item
+        for item in month_items(plan_state(plan, month=month, include_drafts=True, months=1))
     }
     keys = _posted_keys(request.POST)
     items = []
@@ -406,7 +407,8 @@ def autosave(request, plan_slug: str):
     # of the items saved. Only those: moving an item another person changed to their
     # version would let the page's old values overwrite theirs on the next save.
     fresh = {
-        item.key: item for item in month_items(plan_state(plan, month=month, include_drafts=True))
+        item.key: item
+        for item in month_items(plan_state(plan, month=month, include_drafts=True, months=1))
     }
     answer = {}
     for key in result.saved:

@@ -8,7 +8,13 @@ from django.views.decorators.http import require_safe
 
 from sendplan.access import Can, get_plan
 
-from ..dashboard import DashboardFilterForm, build_dashboard, default_month, reporting_months
+from ..dashboard import (
+    TREND_MONTHS,
+    DashboardFilterForm,
+    build_dashboard,
+    default_month,
+    reporting_months,
+)
 from ..plan_state import end_of_day, plan_state
 from .plan import PlanViewForm
 
@@ -30,7 +36,8 @@ def dashboard(request, plan_slug: str):
     months = reporting_months(plan, as_at)
     if month is None:
         month = default_month(months, as_at_date, timezone.localdate())
-    state = plan_state(plan, month=month, as_at=as_at)
+    # Only the months the trend shows (and each item's latest before them).
+    state = plan_state(plan, month=month, as_at=as_at, months=TREND_MONTHS)
 
     filter_data = {k: v for k, v in request.GET.items() if k in FILTER_NAMES and v}
     filter_form = DashboardFilterForm(filter_data or None, state=state)

@@ -1,0 +1,105 @@
+"""plan_state(months=n): a window of months reads less and tells the same story."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from actions.models import BRAGG, EntryState
+from actions.progress import _split
+from reports.plan_state import add_months, end_of_day, plan_state
+from sendplan.models import Plan
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+START = dt.date(2022, 10, 1)
+
+
+def _summary(state):
+    """What pages show of a month: each item's status, latest and previous entry."""
+
+    def rating(r):
+        return None if r is None else (r.id, r.month, r.value, r.state)
+
+    actions = {
+        a.id: (rating(a.month_rating), rating(a.latest), a.overdue, a.status) for a in state.actions
+    }
+    targets = {
+        t.id: (rating(t.month_rating), rating(t.latest), t.latest_measured, t.on_course, t.rag)
+        for t in state.targets
+    }
+    previous = {}
+    for issue in state.issues:
+        for item in [*issue.actions, *issue.targets]:
+            current, before = _split(item.ratings, state.month)
+            previous[("item", item.id)] = (rating(current), rating(before))
+        current, before = _split(issue.story, state.month)
+        previous[("story", issue.id)] = (
+            current and current.id,
+            before and before.id,
+        )
+    return actions, targets, previous
+
+
+@pytest.fixture
+def generated_plan():
+    call_command(
+        "generate_demo_data", "--areas", "1", "--months", "8", "--start-month", "2022-10",
+        verbosity=0,
+    )  # fmt: skip
+    return Plan.objects.get(slug="area01-wsoa")
+
+
+@pytest.mark.parametrize("months", [1, 3])
+@pytest.mark.parametrize("include_drafts", [False, True])
+def test_a_window_shows_the_same_statuses_latest_and_previous_entries(
+    generated_plan, months, include_drafts
+):
+    for n in (0, 3, 7):
+        month = add_months(START, n)
+        full = plan_state(generated_plan, month=month, include_drafts=include_drafts)
+        window = plan_state(
+            generated_plan, month=month, include_drafts=include_drafts, months=months
+        )
+        assert _summary(window) == _summary(full), month
+
+
+def test_a_window_as_at_a_date_matches_the_full_read_as_at_that_date(generated_plan):
+    as_at = end_of_day(dt.date(2023, 2, 20))
+    for month in (dt.date(2023, 1, 1), dt.date(2023, 2, 1)):
+        full = plan_state(generated_plan, month=month, as_at=as_at)
+        window = plan_state(generated_plan, month=month, as_at=as_at, months=1)
+        assert _summary(window) == _summary(full)
+
+
+def test_a_one_month_window_reads_at_most_two_rows_per_item(generated_plan):
+    state = plan_state(generated_plan, month=add_months(START, 7), months=1)
+    assert max(len(a.ratings) for a in state.actions) <= 2
+    assert max(len(t.ratings) for t in state.targets) <= 3  # newest, newest measured
+    assert max(len(i.story) for i in state.issues) <= 2
+
+
+def test_the_latest_measured_figure_survives_a_month_without_one(plan_a, lead_a):
+    issue = factories.IssueFactory(priority=factories.PriorityFactory(plan=plan_a, number=1))
+    target = factories.OutcomeTargetFactory(
+        issue=issue, target_value=Decimal(80), baseline=Decimal(40), direction="increase"
+    )
+    for month, measured in [(1, Decimal(55)), (2, None), (3, None)]:
+        factories.ImpactRatingFactory(
+            target=target,
+            month=dt.date(2023, month, 1),
+            rag="amber",
+            measured_value=measured,
+            state=EntryState.SUBMITTED,
+        )
+    action = factories.ActionFactory(issue=issue)
+    factories.ActionStatusFactory(action=action, month=dt.date(2023, 1, 1), status=BRAGG.AMBER)
+    state = plan_state(plan_a, month=dt.date(2023, 4, 1), months=1)
+    (only,) = state.targets
+    assert only.latest.month == dt.date(2023, 3, 1)
+    assert only.latest_measured == Decimal(55)
+    assert only.on_course is True
+    assert state.actions[0].latest.value == BRAGG.AMBER
+    assert state.actions[0].month_rating is None
