@@ -11,9 +11,10 @@ the models, each with the importing user as its history user. Bulk mode is never
 it skips ``save()`` and so the history.
 
 Into a plan that already has content (``replace``), the writer updates in place rather
-than deleting and re-creating: priorities are matched by number, issues by ref, actions,
-outcome targets and story-so-far entries by their position under their issue (or
-priority), BRAGG and RAG rows by the import month. Only what differs is saved, and what
+than deleting and re-creating: priorities are matched by number, issues by ref, actions
+and outcome targets by their text under their issue (an edited line takes over a line
+whose text the sheet no longer has), story-so-far entries by their position under their
+issue or priority, and BRAGG and RAG rows by the import month. Only what differs is saved, and what
 the sheet no longer has is deleted at the end, one object at a time so each deletion
 has its history row. Importing the same file twice therefore changes nothing the second
 time; deleted rows keep their history.
@@ -84,8 +85,12 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _text_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def _same_text(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return _text_key(a) == _text_key(b)
 
 
 def split_priority_title(text: str) -> tuple[int | None, str]:
@@ -271,6 +276,8 @@ class PlanWriter:
         self.last_action: dict[str, Action | None] = {}
         self.story_count: dict[tuple, int] = {}
         self.seen: dict[type, set[int]] = defaultdict(set)
+        self.used: dict[str, set[int]] = defaultdict(set)
+        self.sheet_texts: dict[str, dict[str, set[str]]] = defaultdict(dict)
 
     # --- Saving with history -------------------------------------------------------------
 
@@ -476,6 +483,41 @@ class PlanWriter:
             self.journal.set(self.people, name.casefold(), person)
         return person
 
+    def scan(self, dataset) -> None:
+        """Note every action and outcome target text the sheet gives under each ref, so
+        that replacing can tell an edited line from one that moved."""
+        previous = None
+        for values in dataset.dict:
+            ref = values.get("ref")
+            if _blank(ref):
+                ref = previous
+            previous = ref
+            if ref is None:
+                continue
+            ref = f"{ref:g}" if isinstance(ref, float) else str(ref).strip()
+            for column, kind in (("action", "actions"), ("outcome_target", "targets")):
+                text = values.get(column)
+                if isinstance(text, str) and text.strip():
+                    self.sheet_texts[kind].setdefault(ref, set()).add(_text_key(text))
+
+    def _match(self, old: list, text: str, ref: str, kind: str):
+        """The existing record a line of the sheet updates, when replacing: the one with
+        the same text, else one whose text the sheet no longer has (an edited line),
+        else none (a new line). Matching by text keeps each action's BRAGG history with
+        it when lines are inserted or moved."""
+        used = self.used[kind]
+        same = next(
+            (o for o in old if o.pk not in used and _text_key(o.text) == _text_key(text)), None
+        )
+        if same is None:
+            in_sheet = self.sheet_texts[kind].get(ref, set())
+            same = next(
+                (o for o in old if o.pk not in used and _text_key(o.text) not in in_sheet), None
+            )
+        if same is not None:
+            self.journal.add(used, same.pk)
+        return same
+
     def _next(self, counter: dict, key) -> int:
         position = counter.get(key, 0)
         self.journal.set(counter, key, position + 1)
@@ -492,9 +534,8 @@ class PlanWriter:
             "is_ongoing": bool(due and due.is_ongoing),
             "completed_on": row.completed,
         }
-        existing = self.old_actions.get(issue.pk, [])
-        if position < len(existing):
-            action = existing[position]
+        action = self._match(self.old_actions.get(issue.pk, []), row.action, row.ref, "actions")
+        if action is not None:
             self._update(action, values)
         else:
             action = Action(plan=self.plan, issue=issue, **values)
@@ -569,9 +610,10 @@ class PlanWriter:
             "target_as_written": when.as_written if when else "",
             "is_ongoing": bool(when and when.is_ongoing),
         }
-        existing = self.old_targets.get(issue.pk, [])
-        if position < len(existing):
-            target = existing[position]
+        target = self._match(
+            self.old_targets.get(issue.pk, []), row.outcome_target, row.ref, "targets"
+        )
+        if target is not None:
             self._update(target, values)
         else:
             target = OutcomeTarget(plan=self.plan, issue=issue, **values)
@@ -835,6 +877,7 @@ class PlanRowResource(_RowResource):
 
     def before_import(self, dataset, **kwargs):
         self.writer.open_plan()
+        self.writer.scan(dataset)
 
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)

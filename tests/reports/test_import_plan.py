@@ -764,3 +764,43 @@ def test_a_priority_cell_naming_another_priority_than_the_ref_is_refused(importe
         "Row 2, column priority: The ref 1.3 puts this issue under priority 1, but this cell "
         "names priority 2."
     )
+
+
+def test_replacing_with_a_line_inserted_keeps_each_actions_ratings_with_it(importer, tmp_path):
+    plan, _ = _import(importer)
+    consult = Action.objects.get(plan=plan, issue__ref="1.1", order=0)
+    lines = Path(GOOD).read_text(encoding="utf-8").splitlines()
+    inserted = (
+        lines[1].split(',"Consult with')[0] + ",A new first action,Jo Littler,Jan 2024,,Green,,,"
+    )
+    source = _write(tmp_path, "plan.csv", "\n".join([lines[0], inserted, *lines[1:]]) + "\n")
+
+    plan, preview = _import(importer, source=source, replace=True, month=dt.date(2024, 4, 1))
+
+    consult.refresh_from_db()
+    assert consult.text.startswith("Consult with parent/carers")
+    assert consult.order == 1
+    assert list(consult.statuses.values_list("month", "status")) == [
+        (dt.date(2024, 4, 1), BRAGG.BLUE),
+        (MONTH, BRAGG.BLUE),
+    ]
+    new = Action.objects.get(plan=plan, issue__ref="1.1", order=0)
+    assert new.text == "A new first action"
+    assert preview.counts["actions"] == {"created": 1, "updated": 2}
+
+
+def test_replacing_with_an_edited_action_updates_it_in_place(importer, tmp_path):
+    plan, _ = _import(importer)
+    dashboard = Action.objects.get(plan=plan, issue__ref="1.2", order=0)
+    text = (
+        Path(GOOD)
+        .read_text(encoding="utf-8")
+        .replace("Develop a comprehensive SEND Data Dashboard", "Develop a SEND data dashboard")
+    )
+    source = _write(tmp_path, "plan.csv", text)
+
+    plan, preview = _import(importer, source=source, replace=True)
+
+    dashboard.refresh_from_db()
+    assert dashboard.text.startswith("Develop a SEND data dashboard")
+    assert preview.counts == {"actions": {"updated": 1}}
