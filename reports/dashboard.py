@@ -266,6 +266,16 @@ class Chart:
     def data_id(self) -> str:
         return f"{self.html_id}-data"
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to draw: no rows in its table, or stacked bars all zero high."""
+        if not self.table_rows or not self.figure.get("data"):
+            return True
+        stacked = [
+            t for t in self.figure["data"] if t.get("type") == "bar" and t.get("orientation") != "h"
+        ]
+        return bool(stacked) and not any(sum(t["y"]) for t in stacked)
+
 
 @dataclass
 class ExceptionList:

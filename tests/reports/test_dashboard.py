@@ -454,3 +454,13 @@ def test_a_milestone_with_no_red_and_work_left_is_on_track(plan_a):
     [row] = board.milestones
     assert row.status == "On track"
     assert row.reason == "0 of 1 actions completed, none Red."
+
+
+def test_a_dashboard_with_nothing_to_draw_says_so(client, viewer_a, plan_a):
+    client.force_login(viewer_a)
+
+    body = client.get(_url(plan_a, "?month=2023-04")).content.decode()
+
+    assert body.count("Nothing to draw") == 4
+    assert "data-chart-figure" not in body
+    assert "This plan has no milestones." in body
