@@ -17,11 +17,13 @@ from sendplan.text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES,
 
 PROMPTS = ["Success", "Progress", "Risks", "Delays"]
 
-_LOOKS_LIKE_HTML = re.compile(r"<\s*/?\s*[a-zA-Z!]")
+# As browsers read it: a tag starts with "<" right before a letter, "/" or "!".
+_LOOKS_LIKE_HTML = re.compile(r"</?[a-zA-Z]|<!")
 _PLAIN_BLOCK = re.compile(r"^(?:<p>(?:(?!</?p>).)*</p>)+$", re.DOTALL)
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _BR = re.compile(r"<br\s*/?>")
 _OTHER_TAG = re.compile(r"<(?!/?p>|br\s*/?>)[^>]*>")
+_TAG_NAME = re.compile(r"</?([a-zA-Z][\w-]*)")
 
 
 def normalise_newlines(text: str) -> str:
@@ -78,6 +80,8 @@ class _MarkupScanner(HTMLParser):
     def handle_comment(self, data):
         self.found_disallowed = True
 
+    handle_decl = handle_pi = unknown_decl = handle_comment
+
 
 def _safe_href(value: str) -> bool:
     # Browsers ignore control characters and spaces inside a scheme ("java\tscript:").
@@ -92,6 +96,10 @@ def has_disallowed_markup(text: str) -> bool:
     text = normalise_newlines(text)
     if not _LOOKS_LIKE_HTML.search(text):
         return False
+    # A tag left unclosed at the end ("<img src=x onerror=...") never reaches the parser's
+    # handlers, so the tag names are also checked on their own.
+    if any(name.lower() not in ALLOWED_TAGS for name in _TAG_NAME.findall(text)):
+        return True
     scanner = _MarkupScanner()
     scanner.feed(text)
     scanner.close()

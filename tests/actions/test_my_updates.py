@@ -407,3 +407,30 @@ def test_last_months_entry_is_shown_beside_each_item(
     assert "April&#x27;s note" in html
     assert "<p>April's story</p>" in html
     assert f"By {lead_a.get_full_name()}" in html
+
+
+def test_a_plan_reporting_by_priority_has_one_story_per_priority(
+    client, lead_a, open_may, action_a, url, plan_a
+):
+    plan_a.story_level = "priority"
+    plan_a.save()
+    client.force_login(lead_a)
+    page = client.get(url)
+    priority = action_a.issue.priority
+    html = page.content.decode()
+    assert f"Story so far for priority {priority.number}" in html
+    data = form_data(page)
+    data[f"story-p{priority.pk}-narrative"] = "The priority's story"
+    assert _post(client, url, data).status_code == 302
+    entry = StoryEntry.objects.get(priority=priority, month=MAY)
+    assert (entry.issue, entry.narrative) == (None, "<p>The priority's story</p>")
+
+
+def test_an_open_month_that_has_not_started_cannot_be_rated(client, lead_a, plan_a, action_a, url):
+    factories.ReportingMonthFactory(plan=plan_a, month=dt.date(2023, 6, 1))
+    client.force_login(lead_a)
+    data = form_data(client.get(url))
+    data[f"action-{action_a.pk}-status"] = BRAGG.GREEN
+    status, html = _refused(client, url, data)
+    assert status == 409
+    assert "You cannot update June 2023 yet: it has not started." in html
