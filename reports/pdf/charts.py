@@ -145,12 +145,12 @@ def report_charts(data) -> list[Chart]:
     return [
         bar_chart(
             "chart-bragg",
-            f"Actions by BRAGG status, {data.period.end:%B %Y}",
+            f"Actions by BRAGG status, {data.status_month:%B %Y}",
             data.bragg_counts,
         ),
         bar_chart(
             "chart-rag",
-            f"Outcome targets by RAG impact rating, {data.period.end:%B %Y}",
+            f"Outcome targets by RAG impact rating, {data.status_month:%B %Y}",
             data.rag_counts,
         ),
         trend_chart(

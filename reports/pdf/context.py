@@ -240,6 +240,7 @@ class ReportData:
     bragg_key: list[dict]
     rag_key: list[dict]
     story_count: int
+    status_month: dt.date  # the month whose statuses are shown: see build_report_data
     charts: list = field(default_factory=list)  # filled by charts.report_charts
 
     @property
@@ -298,7 +299,7 @@ def _changes(
     target_rows: dict[int, TargetRow],
     previous: IssuedReport | None,
 ) -> Changes:
-    trail_months = period.months
+    trail_months = [m for m in period.months if m <= state.month]
     status_moves, rag_moves, completions, slipped, new_actions = [], [], [], [], []
     if previous is not None:
         before_state = plan_state(state.plan, month=previous.period_end, as_at=previous.as_at)
@@ -388,10 +389,25 @@ def _changes(
     )
 
 
+def latest_month_with_updates(state: PlanState, period: Period) -> dt.date:
+    """The period's last month with a submitted rating or story so far entry, or its last
+    month if it has none."""
+    months = {
+        rating.month
+        for item in [*state.actions, *state.targets]
+        for rating in item.ratings
+        if rating.is_submitted
+    }
+    months |= {entry.month for entry in state.story if entry.month}
+    in_period = [m for m in months if period.start <= m <= period.end]
+    return max(in_period) if in_period else period.end
+
+
 def _trend(state: PlanState, period: Period) -> tuple[list[dt.date], dict[str, list[int]]]:
-    count = max(len(period.months), TREND_MONTHS)
+    months_in_period = [m for m in period.months if m <= state.month]
+    count = max(len(months_in_period), TREND_MONTHS)
     months = []
-    month = period.end
+    month = state.month
     for _ in range(count):
         months.append(month)
         month = period_containing(month - dt.timedelta(days=1), MONTH).start
@@ -423,9 +439,16 @@ def build_report_data(
     meeting=None,
     state: PlanState | None = None,
 ) -> ReportData:
-    """Everything the report shows, for ``period``, live or as the plan stood at ``as_at``."""
+    """Everything the report shows, for ``period``, live or as the plan stood at ``as_at``.
+
+    Statuses are those of the period's last month, or of its latest month with anything
+    submitted when the period is not over yet (an annual statement in May shows April).
+    """
     if state is None:
         state = plan_state(plan, month=period.end, as_at=as_at)
+        latest = latest_month_with_updates(state, period)
+        if latest != state.month:
+            state = plan_state(plan, month=latest, as_at=as_at)
     now = timezone.now()
 
     rows: dict[int, ActionRow] = {}
@@ -507,4 +530,5 @@ def build_report_data(
         bragg_key=_key(BRAGG),
         rag_key=_key(RAG),
         story_count=story_count,
+        status_month=state.month,
     )

@@ -108,6 +108,28 @@ def test_the_outline_has_a_bookmark_for_each_priority(built):
     assert "Summary: January to March 2023" in titles
 
 
+def test_each_chart_is_a_tagged_figure_with_its_title_and_its_figures_as_text(built):
+    reader = pdf_reader(built.pdf.content)
+    figures = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "get"):
+            if node.get("/S") == "/Figure":
+                figures.append(str(node.get("/Alt")))
+            if node.get("/K") is not None:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert "Actions by BRAGG status, March 2023" in figures
+    assert "Outcome targets by RAG impact rating, March 2023" in figures
+    summary = pdf_pages(built.pdf.content)[1]
+    assert "Mar 23 1 1 1 1 0 1" in summary  # the trend chart's table: Blue, Green, Amber...
+
+
 def test_every_colour_in_the_tables_comes_with_its_word(built):
     text = " ".join(pdf_pages(built.pdf.content))
     # The key on the cover gives each word its meaning.
