@@ -1,0 +1,192 @@
+"""Simulated SEND leads for locust: sign in, read pages, save draft updates.
+
+Each simulated user is one generated lead (``generate_demo_data``): user n signs in as
+``area{n % areas + 1:02d}-lead{n // areas % 6 + 1}``, so no two users share a lead while
+there are fewer users than areas x 6 and no two of them edit the same item. About 70% of
+requests read (my updates, the plan page, the dashboard) and 30% write (saving the month's
+update as a draft, one transaction over every item the lead leads, as the page's "Save"
+button does).
+
+The server is reached over plain HTTP on 127.0.0.1 as if through a TLS-terminating load
+balancer: every request carries ``X-Forwarded-Proto: https`` (production settings trust
+it) and an https ``Origin``, and the secure ``__Host-`` cookies production sets are kept
+and sent back over the loopback connection.
+
+Environment: ``LOCUST_AREAS`` (how many generated areas exist, default 1) and
+``LOCUST_PASSWORD`` (the generated logins' password).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+import re
+from html.parser import HTMLParser
+from http.cookiejar import DefaultCookiePolicy
+from urllib.parse import urlsplit
+
+from locust import HttpUser, between, task
+
+AREAS = int(os.environ.get("LOCUST_AREAS", "1"))
+PASSWORD = os.environ.get("LOCUST_PASSWORD", "generated-demo-2023")
+LEADS_PER_AREA = 6
+_numbers = itertools.count()
+
+
+def _send_secure_cookies_over_loopback(policy, cookie, request) -> bool:
+    return True
+
+
+# requests copies the session's cookies into a new jar with the default policy for every
+# request, so a policy set on the session is lost: the default policy itself is told to
+# send Secure cookies over http. This process only ever talks to the loopback server.
+DefaultCookiePolicy.return_ok_secure = _send_secure_cookies_over_loopback
+
+
+class FormFields(HTMLParser):
+    """The fields a browser would submit from the first form holding ``marker``."""
+
+    def __init__(self, marker: str):
+        super().__init__()
+        self.marker = marker
+        self.forms: list[list[tuple[str, str]]] = []
+        self.radios: list[dict[str, list[str]]] = []
+        self._form: list | None = None
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._text = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._form = []
+            self.forms.append(self._form)
+            self.radios.append({})
+        if self._form is None:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind == "radio":
+                self.radios[-1].setdefault(name, []).append(a.get("value", ""))
+            if kind in ("radio", "checkbox"):
+                if "checked" in a:
+                    self._form.append((name, a.get("value", "on")))
+            elif kind not in ("submit", "button", "file"):
+                self._form.append((name, a.get("value", "")))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, ""
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self._form.append((self._select, a.get("value", "")))
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea and self._form is not None:
+            self._form.append((self._textarea, self._text.lstrip("\n")))
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._form = None
+
+    def form(self) -> tuple[list[tuple[str, str]], dict[str, list[str]]] | None:
+        for fields, radios in zip(self.forms, self.radios, strict=True):
+            if any(name.endswith(self.marker) for name, _ in fields):
+                return fields, radios
+        return None
+
+
+class Lead(HttpUser):
+    # A lead reads a page before the next click: 3 to 8 seconds, so 20 leads make about
+    # 3.6 requests a second, a busy month-end for one installation.
+    wait_time = between(3, 8)
+
+    def on_start(self):
+        number = next(_numbers)
+        area = number % AREAS + 1
+        lead = number // AREAS % LEADS_PER_AREA + 1
+        self.username = f"area{area:02d}-lead{lead}"
+        self.plan = f"area{area:02d}-wsoa"
+        self.origin = "https://" + urlsplit(self.host).netloc
+        self.client.headers.update({"X-Forwarded-Proto": "https"})
+        self.saves = 0
+        self.sign_in()
+
+    def _get(self, path: str, name: str):
+        """A page read: anything but 200 (a redirect to sign-in, say) is a failure."""
+        with self.client.get(
+            path, name=name, allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{name} answered {response.status_code}")
+            return response
+
+    def sign_in(self):
+        page = self.client.get("/sign-in/", name="sign in page")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        with self.client.post(
+            "/sign-in/",
+            data={
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+                "username": self.username,
+                "password": PASSWORD,
+            },
+            headers={"Origin": self.origin, "Referer": self.origin + "/sign-in/"},
+            name="sign in",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"sign-in as {self.username} answered {response.status_code}")
+
+    # --- Reads (about 70%) ---------------------------------------------------------------
+
+    @task(3)
+    def my_updates(self):
+        self._get(f"/plans/{self.plan}/my-updates/", "my updates")
+
+    @task(2)
+    def plan_page(self):
+        self._get(f"/plans/{self.plan}/", "plan page")
+
+    @task(2)
+    def dashboard(self):
+        self._get(f"/plans/{self.plan}/dashboard/", "dashboard")
+
+    # --- Writes (about 30%) --------------------------------------------------------------
+
+    @task(3)
+    def save_draft(self):
+        path = f"/plans/{self.plan}/my-updates/"
+        page = self._get(path, "my updates (before saving)")
+        parser = FormFields("-version")
+        parser.feed(page.text)
+        found = parser.form()
+        if found is None:
+            return  # nothing to update this month: a read, then
+        fields, radios = found
+        statuses = [name for name in radios if name.endswith("-status")]
+        if not statuses:
+            return
+        self.saves += 1
+        chosen = random.choice(statuses)  # noqa: S311 - which item to edit, not a secret
+        key = chosen[: -len("-status")]
+        data = [(n, v) for n, v in fields if n not in (chosen, f"{key}-note")]
+        status = "green" if "green" in radios[chosen] else radios[chosen][0]
+        data += [(chosen, status), (f"{key}-note", f"Load test draft {self.saves}")]
+        with self.client.post(
+            path,
+            data=data,
+            headers={"Origin": self.origin, "Referer": self.origin + path},
+            name="save draft",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"saving a draft answered {response.status_code}")

@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""A bounded load run: gunicorn on 127.0.0.1 with the production settings, locust headless.
+
+    loadtest/run_load.py --database-url sqlite:////tmp/big.sqlite3 --seconds 60 --users 20
+
+It collects the static files, starts gunicorn (``--workers`` x ``--threads``) on a free
+port with only the production variables set, waits for ``/health``, runs
+``loadtest/locustfile.py`` (simulated leads of the generated areas) for ``--seconds``,
+stops gunicorn and prints requests, requests per second, median and p95 response times,
+errors, 5xx responses and "database is locked" lines in gunicorn's log. With ``--max-p95``
+or ``--max-errors`` it exits 1 when a figure misses, so CI can run it.
+
+Needs a database made by ``generate_demo_data`` (and migrated). Starts and stops only
+its own gunicorn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def production_env(database_url: str) -> dict[str, str]:
+    """Only the documented production variables, as a deployment would set them."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "SENDPLAN_")) and k != "DATABASE_URL"
+    }
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }
+    )
+    return env
+
+
+def manage(env, *args) -> str:
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def generated_areas(env) -> int:
+    out = manage(
+        env,
+        "shell",
+        "-c",
+        "from sendplan.models import Plan; "
+        "print(Plan.objects.filter(source='generate_demo_data').count())",
+    )
+    return int(out.strip().splitlines()[-1])
+
+
+def start_gunicorn(env, port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
+    handle = log.open("w")
+    return subprocess.Popen(  # noqa: S603
+        [
+            str(BIN / "gunicorn"),
+            "sendplan.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--max-requests",
+            "500",
+            "--max-requests-jitter",
+            "50",
+            "--timeout",
+            "120",
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            'ACCESS %(s)s %(M)s "%(r)s"',
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_for_health(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(  # noqa: S310 - our own loopback server
+                urllib.request.Request(
+                    f"http://127.0.0.1:{port}/health", headers={"X-Forwarded-Proto": "https"}
+                ),
+                timeout=2,
+            ) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"gunicorn did not answer /health on port {port} within {timeout} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def read_stats(prefix: Path) -> dict:
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    by_name = {
+        r["Name"]: {
+            "requests": int(r["Request Count"]),
+            "failures": int(r["Failure Count"]),
+            "median_ms": float(r["Median Response Time"] or 0),
+            "p95_ms": float(r["95%"] or 0),
+        }
+        for r in rows
+        if r["Name"] != "Aggregated"
+    }
+    return {
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "rps": float(total["Requests/s"]),
+        "median_ms": float(total["Median Response Time"] or 0),
+        "p95_ms": float(total["95%"] or 0),
+        "by_name": by_name,
+    }
+
+
+def read_log(log: Path) -> dict:
+    text = log.read_text(errors="replace")
+    statuses = re.findall(r"^ACCESS (\d{3}) ", text, flags=re.MULTILINE)
+    return {
+        "server_errors": sum(1 for s in statuses if s.startswith("5")),
+        "locked": text.count("database is locked"),
+        "tracebacks": text.count("Traceback (most recent call last)"),
+    }
+
+
+def run(args) -> dict:
+    env = production_env(args.database_url)
+    manage(env, "collectstatic", "--no-input", "-v0")
+    areas = args.areas or generated_areas(env)
+    if not areas:
+        raise SystemExit("No generated areas here: run manage.py generate_demo_data first.")
+    port = args.port or free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="sendplan-load-"))
+    log = workdir / "gunicorn.log"
+    server = start_gunicorn(env, port, args.workers, args.threads, log)
+    try:
+        wait_for_health(port)
+        locust_env = {**os.environ, "LOCUST_AREAS": str(areas), "LOCUST_PASSWORD": args.password}
+        subprocess.run(  # noqa: S603
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(ROOT / "loadtest" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                str(args.spawn_rate),
+                "--run-time",
+                f"{args.seconds}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(workdir / "locust"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--exit-code-on-error",
+                "0",
+            ],
+            cwd=ROOT,
+            env=locust_env,
+            capture_output=True,
+            text=True,
+            timeout=args.seconds + 120,
+            check=False,
+        )
+    finally:
+        stop(server)
+    result = {
+        "database": args.database_url.split(":", 1)[0].replace("postgres", "postgresql"),
+        "workers": args.workers,
+        "threads": args.threads,
+        "users": args.users,
+        "seconds": args.seconds,
+        "areas": areas,
+        **read_stats(workdir / "locust"),
+        **read_log(log),
+        "log": str(log),
+    }
+    return result
+
+
+def describe(result: dict) -> str:
+    lines = [
+        f"Load run ({result['database']}, gunicorn {result['workers']} workers x "
+        f"{result['threads']} threads, {result['users']} simulated leads over "
+        f"{result['areas']} areas, {result['seconds']} s)",
+        f"  {result['requests']} requests, {result['rps']:.1f} req/s, median "
+        f"{result['median_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms",
+        f"  errors {result['failures']}, 5xx {result['server_errors']}, "
+        f"'database is locked' {result['locked']}, tracebacks {result['tracebacks']}",
+    ]
+    for name, row in sorted(result["by_name"].items()):
+        lines.append(
+            f"    {name:28} {row['requests']:>6} requests, median {row['median_ms']:>5.0f} ms, "
+            f"p95 {row['p95_ms']:>5.0f} ms, {row['failures']} failed"
+        )
+    lines.append(f"  gunicorn log: {result['log']}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"), required=False)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--spawn-rate", type=float, default=2)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--areas", type=int, default=0, help="Generated areas (default: count).")
+    parser.add_argument("--password", default="generated-demo-2023")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--max-p95", type=float, help="Exit 1 when the p95 (ms) is above.")
+    parser.add_argument("--max-errors", type=int, help="Exit 1 when errors are above.")
+    args = parser.parse_args(argv)
+    if not args.database_url:
+        parser.error("Give --database-url (or set DATABASE_URL).")
+
+    result = run(args)
+    print(json.dumps(result) if args.json else describe(result))
+    missed = []
+    if args.max_p95 is not None and result["p95_ms"] > args.max_p95:
+        missed.append(f"p95 {result['p95_ms']:.0f} ms > {args.max_p95:.0f} ms")
+    errors = result["failures"] + result["server_errors"] + result["locked"]
+    if args.max_errors is not None and errors > args.max_errors:
+        missed.append(f"{errors} errors > {args.max_errors}")
+    if missed:
+        print("MISSED: " + "; ".join(missed), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

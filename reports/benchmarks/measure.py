@@ -1,0 +1,271 @@
+"""The benchmark's measurements: pages, the 500-row import and the quarterly PDF.
+
+Each figure is the server's time for one request, measured around the test client's
+call in this process (no network, no browser): the median and the 95th percentile of
+``repeat`` requests after ``warmup`` requests that are not counted. The query count comes
+from one more request. Nothing here asserts anything: the command prints the figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Count, Max
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import NoReverseMatch, reverse
+
+from governance.models import Cadence, Forum
+from sendplan.models import Area, Plan, ReportingMonth
+
+BENCHMARK_URLCONF = "reports.benchmarks.urls"
+NOT_AVAILABLE = "not available yet"
+
+
+@dataclass
+class Figure:
+    name: str
+    samples_ms: list[float] = field(default_factory=list)
+    status: int | None = None
+    queries: int | None = None
+    note: str = ""
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.samples_ms) if self.samples_ms else None
+
+    @property
+    def p95(self) -> float | None:
+        if len(self.samples_ms) < 2:
+            return self.median
+        return statistics.quantiles(self.samples_ms, n=20, method="inclusive")[18]
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "median": self.median, "p95": self.p95}
+
+
+def time_calls(call: Callable[[], object], *, repeat: int, warmup: int) -> list[float]:
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+# --- The installation ------------------------------------------------------------------
+
+
+def installation_size() -> dict:
+    """How big the installation is: areas, plans and the rows the pages read."""
+    from actions.models import ActionStatus
+    from outcomes.models import ImpactRating
+
+    months = ReportingMonth.objects.values("plan").annotate(n=Count("id")).aggregate(m=Max("n"))
+    return {
+        "areas": Area.objects.count(),
+        "plans": Plan.objects.count(),
+        "months": months["m"] or 0,
+        "bragg_statuses": ActionStatus.objects.count(),
+        "rag_ratings": ImpactRating.objects.count(),
+        "history_rows": ActionStatus.history.count() + ImpactRating.history.count(),
+        "vendor": connection.vendor,
+    }
+
+
+def pick_plan(slug: str | None = None) -> Plan:
+    """The plan named, else the generated plan in the middle of the installation."""
+    plans = Plan.objects.select_related("area")
+    if slug:
+        return plans.get(slug=slug)
+    generated = list(plans.filter(source="generate_demo_data").order_by("slug"))
+    if not generated:
+        raise Plan.DoesNotExist(
+            "No generated plan here: run manage.py generate_demo_data first, or name a plan."
+        )
+    return generated[len(generated) // 2]
+
+
+# --- Pages ------------------------------------------------------------------------------
+
+
+def page_urls(plan: Plan) -> list[tuple[str, str | None]]:
+    """(name, url) of each page timed; url is None while the page does not exist yet."""
+    forum = (
+        Forum.objects.filter(area=plan.area, cadence=Cadence.MONTHLY).order_by("order").first()
+        or Forum.objects.filter(area=plan.area).order_by("order").first()
+    )
+    wanted = [
+        ("hello-world view", "benchmark_hello", {}),
+        ("plan page", "reports:plan_detail", {"plan_slug": plan.slug}),
+        ("dashboard", "reports:dashboard", {"plan_slug": plan.slug}),
+        ("my updates", "actions:my_updates", {"plan_slug": plan.slug}),
+        (
+            "forum page",
+            "governance:forum_detail",
+            {"area_slug": plan.area.slug, "forum_slug": forum.slug if forum else "none"},
+        ),
+    ]
+    urls = []
+    for name, url_name, kwargs in wanted:
+        try:
+            urls.append((name, reverse(url_name, kwargs=kwargs)))
+        except NoReverseMatch:
+            urls.append((name, None))
+    return urls
+
+
+def _benchmark_settings():
+    from django.conf import settings
+
+    hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+    return override_settings(ROOT_URLCONF=BENCHMARK_URLCONF, ALLOWED_HOSTS=hosts)
+
+
+def measure_pages(*, plan: Plan, user, repeat: int, warmup: int) -> list[Figure]:
+    figures = []
+    with _benchmark_settings():
+        client = Client()
+        client.force_login(user)
+        for name, url in page_urls(plan):
+            figure = Figure(name)
+            figures.append(figure)
+            if url is None:
+                figure.note = NOT_AVAILABLE
+                continue
+            try:
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(url, secure=True)
+            except Exception as exc:  # noqa: BLE001 - a benchmark reports, it does not stop
+                figure.note = f"failed: {type(exc).__name__}: {exc}"[:200]
+                continue
+            figure.status = response.status_code
+            figure.queries = len(queries)
+            if response.status_code != 200:
+                figure.note = f"answered {response.status_code}"
+                continue
+            figure.samples_ms = time_calls(
+                lambda url=url: client.get(url, secure=True), repeat=repeat, warmup=warmup
+            )
+    return figures
+
+
+# --- The 500-row import -----------------------------------------------------------------
+
+
+def import_sheet(rows: int = 500) -> bytes:
+    """A valid plan sheet of ``rows`` rows, laid out as the export lays a plan out."""
+    from reports.spreadsheet.columns import PLAN_HEADERS
+    from reports.spreadsheet.export import to_csv
+
+    priorities = ["Meeting needs and improving outcomes", "Joint working across the partnership"]
+    lines = []
+    per_issue = 12
+    for n in range(rows):
+        issue_number = n // per_issue
+        priority = 1 if issue_number % 3 else 2
+        ref = f"{priority}.{issue_number + 1}"
+        first = n % per_issue == 0
+        action = n % 2 == 0
+        lines.append(
+            [
+                ref,
+                priorities[priority - 1],
+                f"Issue to be addressed number {issue_number + 1}",
+                "Inclusion; EHCP" if first else "",
+                f"Benchmark action {n + 1}: review the pathway with partners" if action else "",
+                f"Lead person {n % 17 + 1}" if action else "",
+                "Sept 2024" if action else "",
+                "",
+                "Green" if action else "",
+                f"Benchmark target {n + 1}: 80% of plans on time",
+                "Mar 2025",
+                "Amber",
+            ]
+        )
+    return to_csv(PLAN_HEADERS, lines)
+
+
+def measure_import(*, user, repeat: int, rows: int = 500) -> Figure:
+    """A preview and confirm of a ``rows``-row sheet into a new area, rolled back each time."""
+    figure = Figure(f"import of a {rows}-row sheet")
+    try:
+        from reports.spreadsheet.services import confirm_plan_import, preview_plan_import
+    except ImportError:
+        figure.note = NOT_AVAILABLE
+        return figure
+    sheet = import_sheet(rows)
+    arguments = {
+        "area_name": "Benchmark import area",
+        "plan_title": "Benchmark import plan",
+        "slug": "benchmark-import-plan",
+        "user": user,
+    }
+
+    def run():
+        with transaction.atomic():
+            preview = preview_plan_import(source=_upload(sheet), **arguments)
+            if not preview.ok:
+                raise ValueError("; ".join(str(p) for p in preview.problems[:5]))
+            confirm_plan_import(source=_upload(sheet), expected_sha256=preview.sha256, **arguments)
+            transaction.set_rollback(True)
+
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            run()
+    except Exception as exc:  # noqa: BLE001 - a benchmark reports, it does not stop
+        figure.note = f"failed: {exc}"[:200]
+        return figure
+    figure.status = 200
+    figure.queries = len(queries)
+    figure.samples_ms = time_calls(run, repeat=repeat, warmup=0)
+    return figure
+
+
+def _upload(content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("benchmark-plan.csv", content, content_type="text/csv")
+
+
+# --- The quarterly PDF ------------------------------------------------------------------
+
+
+def measure_pdf(*, plan: Plan) -> dict:
+    """The quarterly progress statement of the last whole quarter the plan has rated."""
+    try:
+        from reports.pdf.benchmark import measure_report
+        from reports.pdf.periods import QUARTER, period_containing
+    except ImportError:
+        return {"note": NOT_AVAILABLE}
+    forum = (
+        Forum.objects.filter(area=plan.area, cadence=Cadence.QUARTERLY).first()
+        or Forum.objects.filter(area=plan.area).first()
+    )
+    closed = (
+        ReportingMonth.objects.filter(plan=plan, status="closed")
+        .order_by("-month")
+        .values_list("month", flat=True)
+    )
+    last = closed.first()
+    if forum is None or last is None:
+        return {"note": "no forum or no closed month in this plan"}
+    period = period_containing(last, QUARTER)
+    if period.end > last:  # the quarter is not over: take the one before
+        period = period.previous()
+    try:
+        result = measure_report(plan=plan, forum=forum, period=period)
+    except Exception as exc:  # noqa: BLE001
+        return {"note": f"failed: {exc}"[:200]}
+    return {**result, "period": period.code, "forum": forum.name}
+
+
+def now_label() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
