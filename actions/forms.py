@@ -122,7 +122,7 @@ class GovukMonthField(forms.MultiValueField):
         try:
             month, year = (int(str(v).strip()) for v in data_list)
             value = dt.date(year, month, 1)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError(
                 f"{self.what[0].upper()}{self.what[1:]} must be a real month, such as 9 2023"
             ) from None

@@ -43,7 +43,7 @@ class DateField(DateInputField):
             raise ValidationError(f"{self.what.capitalize()} must include a day, month and year")
         try:
             return dt.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError(f"{self.what.capitalize()} must be a real date") from None
 
 
