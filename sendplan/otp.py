@@ -11,13 +11,16 @@ look the hash up.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -81,12 +84,57 @@ def verify_backup_code(user, code: str) -> StaticDevice | None:
     return None
 
 
+def _check_pk(model, object_id) -> None:
+    """404 for an id that is not a possible primary key ("abc", or beyond 64 bits)."""
+    try:
+        value = model._meta.pk.to_python(unquote(object_id))
+    except (ValidationError, ValueError, TypeError):
+        raise Http404("No such record.") from None
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        raise Http404("No such record.")
+
+
+def _guard_history_views(model_admin) -> None:
+    """django-simple-history's history pages use the id from the URL unchecked: an id
+    that is not a number was a 500. Its "view this version" page also looks the record up
+    without the model admin's queryset, so a staff user could open a version of a record
+    outside their areas: look it up through the (area-scoped) model admin first."""
+    history_view = getattr(model_admin, "history_view", None)
+    form_view = getattr(model_admin, "history_form_view", None)
+    if history_view is None or form_view is None:
+        return
+
+    @functools.wraps(history_view)
+    def guarded_history(request, object_id, extra_context=None):
+        _check_pk(model_admin.model, object_id)
+        return history_view(request, object_id, extra_context)
+
+    @functools.wraps(form_view)
+    def guarded_form(request, object_id, version_id, extra_context=None):
+        if not str(version_id).isdigit() or len(str(version_id)) > 18:
+            raise Http404("No such version.")
+        _check_pk(model_admin.model, object_id)
+        if model_admin.get_object(request, unquote(object_id)) is None:
+            raise Http404("No such record in your areas.")
+        return form_view(request, object_id, version_id, extra_context)
+
+    model_admin.history_view = guarded_history
+    model_admin.history_form_view = guarded_form
+
+
 class SendplanAdminSite(admin.AdminSite):
     """Django's admin, open only to staff who entered an authenticator code in this
     session (when SENDPLAN_REQUIRE_MFA is on). Its sign-in page is ours."""
 
     site_header = "sendplan administration"
     site_title = "sendplan admin"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        super().register(model_or_iterable, admin_class, **options)
+        models = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
+        for model in models:
+            if model in self._registry:  # a swapped model (auth.User) is not registered
+                _guard_history_views(self._registry[model])
 
     def has_permission(self, request):
         if not super().has_permission(request):
