@@ -721,6 +721,8 @@ def _milestones(plan, state: PlanState, month, as_at) -> list[MilestoneRow]:
         )
         actions = [a for p in linked for a in p.actions]
         status, reason = milestone_status(milestone, actions, month)
+        if not linked:
+            reason = "Linked to no priority."
         rows.append(
             MilestoneRow(
                 milestone.id,
