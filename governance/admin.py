@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from sendplan.admin import AreaScopedAdmin
 
-from .models import Forum, ForumMember, Meeting
+from .models import Attendance, Decision, DecisionLink, Forum, ForumMember, Meeting
 
 
 class ForumMemberInline(admin.TabularInline):
@@ -29,9 +29,47 @@ class ForumMemberAdmin(AreaScopedAdmin):
     search_fields = ["person__name", "role", "organisation"]
 
 
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(AreaScopedAdmin):
     area_path = "forum__area"
+    inlines = [AttendanceInline]
     list_display = ["forum", "scheduled_for", "held_on", "period_start", "period_end"]
     list_filter = ["forum__area", "forum"]
     date_hierarchy = "scheduled_for"
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(AreaScopedAdmin):
+    area_path = "meeting__forum__area"
+    list_display = ["person", "meeting", "status"]
+    list_filter = ["meeting__forum__area", "meeting__forum", "status"]
+    search_fields = ["person__name"]
+
+
+class DecisionLinkInline(admin.TabularInline):
+    model = DecisionLink
+    extra = 0
+    autocomplete_fields = ["action", "target", "issue"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(AreaScopedAdmin):
+    area_path = "meeting__forum__area"
+    list_display = ["text", "kind", "owner", "due_date", "status", "meeting"]
+    list_filter = ["meeting__forum__area", "meeting__forum", "kind", "status"]
+    search_fields = ["text", "owner__name"]
+    autocomplete_fields = ["owner"]
+    inlines = [DecisionLinkInline]
+
+
+@admin.register(DecisionLink)
+class DecisionLinkAdmin(AreaScopedAdmin):
+    area_path = "decision__meeting__forum__area"
+    list_display = ["decision", "action", "target", "issue"]
+    list_filter = ["decision__meeting__forum__area"]
