@@ -6,6 +6,7 @@ username exists; the count is shared by every app process through the database."
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 
 import pytest
@@ -135,6 +136,17 @@ def test_50_failures_from_one_address_lock_the_address_for_every_username(user):
         assert attempt("target", PASSWORD).status_code == 429
         assert attempt("target", PASSWORD, ip="203.0.113.9").status_code == 302
         traveller.shift(dt.timedelta(minutes=15, seconds=1))
+        assert attempt("target", PASSWORD).status_code == 302
+
+
+def test_an_administrator_can_lift_the_locks_early(user):
+    from django.core.management import call_command
+
+    with time_machine.travel(START, tick=False):
+        fail(10, username="target")
+        assert attempt("target", PASSWORD).status_code == 429
+        call_command("axes_reset_failure_logs", "--age", "0", stdout=io.StringIO())
+
         assert attempt("target", PASSWORD).status_code == 302
 
 
