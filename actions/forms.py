@@ -70,7 +70,7 @@ class GovukDateField(DateInputField):
         try:
             day, month, year = (int(str(v).strip()) for v in data_list)
             value = dt.date(year, month, day)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError(
                 f"{self.what[0].upper()}{self.what[1:]} must be a real date, such as 27 3 2023"
             ) from None

@@ -434,3 +434,19 @@ def test_an_open_month_that_has_not_started_cannot_be_rated(client, lead_a, plan
     status, html = _refused(client, url, data)
     assert status == 409
     assert "You cannot update June 2023 yet: it has not started." in html
+
+
+def test_a_year_too_large_for_a_date_is_refused_not_a_failure(client, update_page, url, action_a):
+    data = form_data(update_page)
+    prefix = f"action-{action_a.pk}"
+    data.update(
+        {
+            f"{prefix}-status": BRAGG.BLUE,
+            f"{prefix}-completed_on_0": "1",
+            f"{prefix}-completed_on_1": "1",
+            f"{prefix}-completed_on_2": "2147483648",
+        }
+    )
+    status, html = _refused(client, url, data)
+    assert status == 400
+    assert "The completion date must be a real date" in html
