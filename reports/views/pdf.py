@@ -21,12 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from governance.models import Forum, Meeting
 from sendplan.access import Can, get_area
-from sendplan.models import ReportingMonth
+from sendplan.models import MonthStatus, ReportingMonth
 
 from ..models import IssuedReport
 from ..pdf.build import build_report, report_filename
 from ..pdf.context import REPORT_NAMES
-from ..pdf.periods import KIND_FOR_CADENCE, QUARTER, Period, parse_period, recent_periods
+from ..pdf.periods import KIND_FOR_CADENCE, QUARTER, Period, recent_periods
 from ..pdf.render import ReportRenderError
 from ..plan_state import end_of_day
 from ..services import issue_report
@@ -50,20 +50,28 @@ def period_kind(forum: Forum) -> str:
     return KIND_FOR_CADENCE.get(forum.cadence, QUARTER)
 
 
-def period_choices(forum: Forum) -> list[Period]:
-    """The forum's periods from the plan's first reporting month to today, newest first."""
+def period_choices(forum: Forum) -> tuple[list[Period], Period | None]:
+    """The forum's periods over the plan's reporting months, newest first, and the one to
+    offer first: the latest period whose months are all closed."""
     today = timezone.localdate()
-    first = None
+    months = []
     if forum.plan_id:
-        first = (
+        months = list(
             ReportingMonth.objects.filter(plan_id=forum.plan_id)
             .order_by("month")
-            .values_list("month", flat=True)
-            .first()
+            .values_list("month", "status")
         )
-        first = first or forum.plan.publication_date
-    first = first or today.replace(year=today.year - DEFAULT_YEARS_BACK)
-    return recent_periods(period_kind(forum), first=min(first, today), last=today)
+    if months:
+        first, last = months[0][0], months[-1][0]
+    else:
+        first = (forum.plan.publication_date if forum.plan_id else None) or today.replace(
+            year=today.year - DEFAULT_YEARS_BACK
+        )
+        last = today
+    periods = recent_periods(period_kind(forum), first=min(first, last), last=last)
+    closed = [month for month, status in months if status == MonthStatus.CLOSED]
+    initial = next((p for p in periods if closed and p.end <= closed[-1]), None)
+    return periods, initial
 
 
 class ReportForm(forms.Form):
@@ -88,13 +96,14 @@ class ReportForm(forms.Form):
     def __init__(self, *args, forum: Forum, **kwargs):
         super().__init__(*args, **kwargs)
         self.forum = forum
-        self.periods = {p.code: p for p in period_choices(forum)}
+        periods, initial = period_choices(forum)
+        self.periods = {p.code: p for p in periods}
         self.fields["period"].choices = [(code, p.label) for code, p in self.periods.items()]
+        if initial:
+            self.fields["period"].initial = initial.code
 
     def clean_period(self) -> Period:
-        return self.periods.get(self.cleaned_data["period"]) or parse_period(
-            self.cleaned_data["period"]
-        )
+        return self.periods[self.cleaned_data["period"]]
 
     def clean_as_at(self):
         value = self.cleaned_data["as_at"]
@@ -121,8 +130,11 @@ class IssueForm(forms.Form):
 
     def __init__(self, *args, forum: Forum, **kwargs):
         super().__init__(*args, **kwargs)
-        self.periods = {p.code: p for p in period_choices(forum)}
+        periods, initial = period_choices(forum)
+        self.periods = {p.code: p for p in periods}
         self.fields["period"].choices = [(code, p.label) for code, p in self.periods.items()]
+        if initial:
+            self.fields["period"].initial = initial.code
         self.fields["meeting"].queryset = forum.meetings.order_by("-scheduled_for")
         self.fields["meeting"].label_from_instance = lambda m: f"{m.date:%-d %B %Y}"
 

@@ -219,7 +219,7 @@ def test_the_preview_page_says_the_report_is_being_built_then_fetches_it(
     assert page.status_code == 200
     assert "Building the report…" in html
     pdf_url = _url("report_preview_pdf", forum) + "?period=2023-Q1"
-    assert f'http-equiv="refresh" content="1;url={pdf_url}' in html.replace("&amp;", "&")
+    assert f'http-equiv="refresh" content="0;url={pdf_url}' in html.replace("&amp;", "&")
     response = client.get(pdf_url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -309,3 +309,14 @@ def test_the_forum_page_lists_reports_with_the_same_queries_however_many(
     with django_assert_max_num_queries(10):
         page = client.get(_url("forum_reports", forum)).content.decode()
     assert page.count("Download") >= 5
+
+
+def test_the_forms_offer_the_plans_periods_and_start_at_the_last_closed_one(
+    client, forum, programme_manager_a
+):
+    client.force_login(programme_manager_a)
+    page = client.get(_url("forum_reports", forum)).content.decode()
+    # Reporting months run from January (closed) to April 2023 (open).
+    assert '<option value="2023-Q2">April to June 2023</option>' in page
+    assert '<option value="2023-Q1" selected>January to March 2023</option>' in page
+    assert "2022-Q4" not in page

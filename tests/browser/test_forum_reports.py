@@ -1,0 +1,81 @@
+"""The programme manager previews and issues the quarterly statement; a member downloads it."""
+
+import hashlib
+
+import pytest
+from playwright.sync_api import expect
+
+from reports.models import IssuedReport
+from sendplan.models import Role
+from tests import factories
+from tests.reports.pdf_support import build_plan, quarterly_forum
+
+
+@pytest.fixture
+def forum(transactional_db):
+    area = factories.AreaFactory(name="Darlington", slug="darlington")
+    plan = factories.PlanFactory(area=area, title="Darlington WSoA", slug="darlington-wsoa")
+    build_plan(plan)
+    return quarterly_forum(area, plan)
+
+
+def _member(area, username, role, first_name):
+    user = factories.UserFactory(username=username, first_name=first_name)
+    factories.MembershipFactory(user=user, area=area, role=role)
+    return user
+
+
+def test_programme_manager_previews_then_issues_and_the_executive_downloads_it(
+    signed_in_page, live_server, forum, axe, screenshot, browser, console
+):
+    manager = _member(forum.area, "darlington-pm", Role.PROGRAMME_MANAGER, "David")
+    page = signed_in_page(manager)
+    reports_url = f"{live_server.url}/areas/darlington/forums/{forum.slug}/reports/"
+
+    # The forum's page leads to its reports.
+    page.goto(f"{live_server.url}/areas/darlington/forums/{forum.slug}/")
+    expect(page.get_by_text("No report has been issued to this forum yet.")).to_be_visible()
+    page.get_by_role("link", name="Preview or issue a report for SEND Assurance Executive").click()
+    expect(page).to_have_url(reports_url)
+    axe(page, "forum-reports")
+    screenshot(page, "forum-reports")
+
+    # A preview: the page says it is being built, then the PDF arrives by itself.
+    page.get_by_label("Period").first.select_option(label="January to March 2023")
+    with page.expect_download(timeout=120_000) as download_info:
+        page.get_by_role("button", name="Build a preview").click()
+        expect(page.get_by_role("heading", name="Building the report…")).to_be_visible()
+        axe(page, "report-preview")
+        screenshot(page, "report-preview")
+    download = download_info.value
+    assert download.suggested_filename == (
+        "preview-darlington-wsoa-send-assurance-executive-2023-Q1.pdf"
+    )
+
+    # Issuing asks for confirmation first.
+    page.goto(reports_url)
+    page.locator("#issue-id_period").select_option(label="January to March 2023")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Issue the quarterly progress statement for January to March 2023"
+    )
+    axe(page, "report-issue")
+    screenshot(page, "report-issue")
+    page.get_by_role("button", name="Issue the report").click()
+    expect(
+        page.get_by_text("was issued. Members of the forum can now download it.")
+    ).to_be_visible()
+    screenshot(page, "forum-reports-issued")
+    report = IssuedReport.objects.get()
+
+    # An assurance executive member downloads exactly the file that was issued.
+    page.get_by_role("button", name="Sign out").click()
+    executive = _member(forum.area, "darlington-sae", Role.ASSURANCE_EXECUTIVE, "Sam")
+    page = signed_in_page(executive)
+    page.goto(f"{live_server.url}/areas/darlington/forums/{forum.slug}/")
+    axe(page, "forum-with-issued-report")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download").first.click()
+    path = download_info.value.path()
+    with open(path, "rb") as issued_file:
+        assert hashlib.sha256(issued_file.read()).hexdigest() == report.sha256
