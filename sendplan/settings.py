@@ -185,6 +185,8 @@ if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Where e-mailed links (reminders) point: the address users reach the site at.
+SENDPLAN_BASE_URL = env.str("SENDPLAN_BASE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="sendplan <noreply@localhost>")
 
 # --- Forms and front end ---------------------------------------------------------------

@@ -9,6 +9,7 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from actions.models import Action
 from outcomes.models import OutcomeTarget
@@ -115,6 +116,7 @@ def load_plan_view(request, plan_slug: str, *, months: int | None = None) -> Pla
     )
 
 
+@require_GET
 def plan_detail(request, plan_slug: str):
     # The plan and priority pages show each item's status for the month and its latest:
     # one month of ratings is enough, so their cost does not grow with the plan's age.
@@ -126,6 +128,7 @@ def plan_detail(request, plan_slug: str):
     return render(request, "reports/plan_detail.html", view.context(findings=findings))
 
 
+@require_GET
 def priority_detail(request, plan_slug: str, number: int):
     view = load_plan_view(request, plan_slug, months=1)
     priority = next((p for p in view.state.priorities if p.number == number), None)
@@ -134,6 +137,7 @@ def priority_detail(request, plan_slug: str, number: int):
     return render(request, "reports/priority_detail.html", view.context(priority=priority))
 
 
+@require_GET
 def issue_detail(request, plan_slug: str, ref: str):
     view = load_plan_view(request, plan_slug)
     for priority in view.state.priorities:

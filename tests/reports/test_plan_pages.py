@@ -171,3 +171,9 @@ def test_page_queries_do_not_grow_with_the_plan(client, plan_with_items, viewer_
     _grow(plan_with_items, 10)
     assert counts() == small
     assert max(small) <= 25
+
+
+def test_the_plan_pages_only_answer_reads(client, plan_with_items, viewer_a):
+    client.force_login(viewer_a)
+    for url in _urls(plan_with_items):
+        assert client.post(url, {"text": "x"}).status_code == 405
