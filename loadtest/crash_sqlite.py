@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Crash a worker in the middle of a multi-row write, 20 times, and check SQLite is whole.
+
+    loadtest/crash_sqlite.py            # about 2 minutes
+
+On a fresh SQLite copy (1 generated area, 3 months) it starts gunicorn with one worker,
+signs in as a lead and, 20 times, saves the month's update for every action the lead
+leads (one transaction writing a BRAGG status and its history for each, all carrying one
+marker note) while it sends SIGKILL to the worker at a random moment of that request.
+gunicorn starts a new worker each time. At the end ``PRAGMA integrity_check`` must say
+"ok" and every marker must be on all of the lead's actions or on none: 0 partial writes.
+Exits 1 otherwise. Starts and kills only its own gunicorn and workers.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run_load  # noqa: E402
+from forms import FormFields  # noqa: E402
+
+ROUNDS = 20
+PASSWORD = "crash-test-password-2023"  # noqa: S105 - a throwaway copy
+
+
+def worker_pid(master: int) -> int | None:
+    out = subprocess.run(  # noqa: S603
+        ["/usr/bin/pgrep", "-P", str(master)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    return int(out[0]) if out else None
+
+
+def wait_for_worker(port: int, master: int, old: int | None) -> int:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        pid = worker_pid(master)
+        if pid and pid != old:
+            run_load.wait_for_health(port)
+            return pid
+        time.sleep(0.1)
+    raise RuntimeError("gunicorn started no new worker")
+
+
+class Browser:
+    def __init__(self, port: int):
+        self.base = f"http://127.0.0.1:{port}"
+        self.origin = f"https://127.0.0.1:{port}"
+        self.session = requests.Session()
+        self.session.headers["X-Forwarded-Proto"] = "https"
+
+    def _cookies(self):
+        for cookie in self.session.cookies:  # Secure cookies, sent back over loopback
+            cookie.secure = False
+
+    def get(self, path):
+        self._cookies()
+        return self.session.get(self.base + path, allow_redirects=False, timeout=60)
+
+    def post(self, path, data):
+        self._cookies()
+        return self.session.post(
+            self.base + path,
+            data=data,
+            headers={"Origin": self.origin, "Referer": self.origin + path},
+            allow_redirects=False,
+            timeout=60,
+        )
+
+    def sign_in(self, username):
+        page = self.get("/sign-in/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        done = self.post(
+            "/sign-in/",
+            {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD},
+        )
+        if done.status_code != 302:
+            raise RuntimeError(f"sign-in as {username} answered {done.status_code}")
+
+
+def update_form(browser: Browser, path: str, marker: str) -> tuple[list, int]:
+    page = browser.get(path)
+    parser = FormFields("-version")
+    parser.feed(page.text)
+    fields, radios = parser.form()
+    statuses = sorted(name for name in radios if name.endswith("-status"))
+    changed = set(statuses) | {n.replace("-status", "-note") for n in statuses}
+    data = [(n, v) for n, v in fields if n not in changed]
+    for name in statuses:
+        value = "amber" if "amber" in radios[name] else radios[name][0]
+        data += [(name, value), (name.replace("-status", "-note"), marker)]
+    return data, len(statuses)
+
+
+def main() -> int:
+    work = Path(tempfile.mkdtemp(prefix="sendplan-crash-"))
+    db = work / "crash.sqlite3"
+    url = f"sqlite:///{db}"
+    env = run_load.production_env(url)
+    dev = {**env, "DJANGO_DEBUG": "1"}
+    print("crash: migrate and generate 1 area x 3 months")
+    run_load.manage(dev, "migrate", "--no-input", "-v0")
+    run_load.manage(
+        dev, "generate_demo_data", "--areas", "1", "--months", "3", "--password", PASSWORD
+    )
+    run_load.collect_static(env)
+    port = run_load.free_port()
+    server = run_load.start_gunicorn(env, port, workers=1, threads=1, log=work / "gunicorn.log")
+    outcomes = []
+    try:
+        pid = wait_for_worker(port, server.pid, None)
+        path = "/plans/area01-wsoa/my-updates/"
+        rng = random.Random(19)  # noqa: S311 - when to kill, not a secret
+        # How long an undisturbed save takes, so the kills land across the request,
+        # its transaction included, rather than before it starts.
+        browser = Browser(port)
+        browser.sign_in("area01-lead1")
+        data, expected = update_form(browser, path, "crash-calibration")
+        started = time.monotonic()
+        status = browser.post(path, data).status_code
+        duration = time.monotonic() - started
+        outcomes.append(("crash-calibration", expected, {"status": status}))
+        print(f"crash: an undisturbed save of {expected} actions takes {duration:.2f} s")
+        for round_ in range(ROUNDS):
+            browser = Browser(port)
+            browser.sign_in("area01-lead1")
+            marker = f"crash-{round_:02d}"
+            data, expected = update_form(browser, path, marker)
+            answer = {}
+
+            def save(browser=browser, data=data, answer=answer):
+                try:
+                    answer["status"] = browser.post(path, data).status_code
+                except requests.RequestException as exc:
+                    answer["error"] = type(exc).__name__
+
+            thread = threading.Thread(target=save)
+            thread.start()
+            time.sleep(rng.uniform(0.2, 1.0) * duration)
+            os.kill(pid, signal.SIGKILL)
+            thread.join()
+            outcomes.append((marker, expected, answer))
+            pid = wait_for_worker(port, server.pid, pid)
+    finally:
+        run_load.stop(server)
+
+    with sqlite3.connect(db) as conn:
+        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        written = dict(
+            conn.execute(
+                "SELECT note, COUNT(*) FROM actions_actionstatus "
+                "WHERE note LIKE 'crash-%' GROUP BY note"
+            ).fetchall()
+        )
+        history = dict(
+            conn.execute(
+                "SELECT note, COUNT(*) FROM actions_historicalactionstatus "
+                "WHERE note LIKE 'crash-%' GROUP BY note"
+            ).fetchall()
+        )
+    partial = []
+    for marker, expected, answer in outcomes:
+        rows = written.get(marker, 0)
+        state = "all" if rows == expected else "none" if rows == 0 else "PARTIAL"
+        if state == "PARTIAL" or (history.get(marker, 0) > 0) != (rows > 0):
+            partial.append(marker)
+        print(f"  {marker}: {answer} -> {rows}/{expected} rows ({state})")
+    committed = sum(
+        1 for marker, _, _ in outcomes if written.get(marker) and marker != "crash-calibration"
+    )
+    print(
+        f"crash: {ROUNDS} workers killed mid-write ({committed} writes had committed, "
+        f"{ROUNDS - committed} had not); integrity_check: {integrity}; "
+        f"partial writes: {len(partial)}"
+    )
+    return 0 if integrity == "ok" and not partial else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
