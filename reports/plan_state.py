@@ -294,74 +294,72 @@ def add_months(month: dt.date, n: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def _newest_submitted_before(model, parent: str, start: dt.date, **extra) -> Subquery:
-    """The newest month before ``start`` in which the row's parent has a submitted row."""
-    return Subquery(
-        model.objects.filter(
-            **{parent: OuterRef(parent)},
-            state=EntryState.SUBMITTED,
-            month__lt=start,
-            **extra,
-        )
-        .order_by("-month")
-        .values("month")[:1]
+# For each monthly table, its parents: the rows a "newest before the window" is kept for.
+WINDOW_PARENTS = {
+    ActionStatus: ((Action, "action"),),
+    ImpactRating: ((OutcomeTarget, "target"),),
+    StoryEntry: ((Issue, "issue"), (Priority, "priority")),
+}
+
+
+def _newest_before(model, parent_model, parent: str, plan_id: int, start: dt.date, **extra):
+    """Ids of each parent's newest submitted row before ``start``: one indexed lookup per
+    parent (action, target, issue), not per row, so it costs the same however many months
+    the plan has. Story so far entries of one month come in ``order``."""
+    newest = model.objects.filter(
+        **{parent: OuterRef("pk")}, state=EntryState.SUBMITTED, month__lt=start, **extra
+    ).order_by(*(("-month", "order", "id") if model is StoryEntry else ("-month",)))
+    return (
+        parent_model.objects.filter(plan_id=plan_id)
+        .annotate(newest=Subquery(newest.values("id")[:1]))
+        .values("newest")
     )
 
 
-def _monthly_rows(
-    model, as_at, *, plan_id: int, month: dt.date, start: dt.date | None, parents: tuple
-) -> list:
+def _monthly_rows(model, as_at, *, plan_id: int, month: dt.date, start: dt.date | None) -> list:
     """Rows of a monthly table (BRAGG statuses, RAG ratings, story so far) up to ``month``.
 
-    With ``start``, only the months from ``start`` on, and for each parent (the action,
-    target, issue or priority in ``parents``) the rows of its newest month with a submitted
-    row before ``start`` (for RAG ratings also the newest with a measured figure), so
-    ``latest``, ``latest_measured`` and "the previous entry" come out as with every month,
-    while the rows read stay the same however many months the plan has run. Undated story
-    so far entries are always read.
+    With ``start``, only the months from ``start`` on, and for each parent (action, target,
+    issue or priority) its newest submitted row before ``start`` (for RAG ratings also the
+    newest with a measured figure), so ``latest``, ``latest_measured`` and "the previous
+    entry" come out as with every month, while the rows read stay the same however many
+    months the plan has run. Undated story so far entries are always read.
     """
     if start is None:
         return _rows(model, as_at, plan_id=plan_id, month__lte=month)
     measured = model is ImpactRating
     if as_at is None:
-        older = Q()
-        for parent in parents:
-            older |= Q(month=_newest_submitted_before(model, parent, start))
+        condition = Q(month__gte=start, month__lte=month)
+        for parent_model, parent in WINDOW_PARENTS[model]:
+            condition |= Q(id__in=_newest_before(model, parent_model, parent, plan_id, start))
             if measured:
-                older |= Q(
-                    month=_newest_submitted_before(
-                        model, parent, start, measured_value__isnull=False
+                condition |= Q(
+                    id__in=_newest_before(
+                        model, parent_model, parent, plan_id, start, measured_value__isnull=False
                     )
                 )
-        condition = Q(month__gte=start, month__lte=month) | Q(
-            older, state=EntryState.SUBMITTED, month__lt=start
-        )
         if model is StoryEntry:
             condition |= Q(month__isnull=True)
         return list(model.objects.filter(condition, plan_id=plan_id).order_by())
 
-    # As at a moment the rows come from the history, so the choice is made here.
+    # As at a moment the rows come from the history, so the same choice is made here.
     rows = [r for r in _rows(model, as_at, plan_id=plan_id) if r.month is None or r.month <= month]
+    parents = [parent for _, parent in WINDOW_PARENTS[model]]
+    best: dict[tuple, object] = {}  # (parent, kind) -> newest submitted row before start
 
-    def parent(row) -> tuple:
-        return tuple(getattr(row, f"{p}_id") for p in parents)
+    def rank(row):
+        return (row.month, -getattr(row, "order", 0), -row.id)
 
-    newest: dict[tuple, dt.date] = {}  # (parent, kind) -> newest submitted month before
     for row in rows:
         if row.month is None or row.month >= start or row.state != EntryState.SUBMITTED:
             continue
+        key = tuple(getattr(row, f"{p}_id") for p in parents)
         kinds = ["any", "measured"] if measured and row.measured_value is not None else ["any"]
         for kind in kinds:
-            if row.month > newest.get((parent(row), kind), dt.date.min):
-                newest[(parent(row), kind)] = row.month
-    keep = {(key, m) for (key, _), m in newest.items()}
-    return [
-        row
-        for row in rows
-        if row.month is None
-        or row.month >= start
-        or (row.state == EntryState.SUBMITTED and (parent(row), row.month) in keep)
-    ]
+            if (key, kind) not in best or rank(row) > rank(best[(key, kind)]):
+                best[(key, kind)] = row
+    keep = {row.id for row in best.values()}
+    return [row for row in rows if row.month is None or row.month >= start or row.id in keep]
 
 
 def _rating(row, measured: bool = False) -> Rating:
@@ -482,10 +480,10 @@ def plan_state(
         )
 
     window = {"plan_id": plan.id, "month": month, "start": start}
-    for row in _monthly_rows(ActionStatus, as_at, parents=("action",), **window):
+    for row in _monthly_rows(ActionStatus, as_at, **window):
         if row.action_id in actions and (include_drafts or row.state == EntryState.SUBMITTED):
             actions[row.action_id].ratings.append(_rating(row))
-    for row in _monthly_rows(ImpactRating, as_at, parents=("target",), **window):
+    for row in _monthly_rows(ImpactRating, as_at, **window):
         if row.target_id in targets and (include_drafts or row.state == EntryState.SUBMITTED):
             targets[row.target_id].ratings.append(_rating(row, measured=True))
     for item in [*actions.values(), *targets.values()]:
@@ -505,7 +503,7 @@ def plan_state(
     story_rows = (
         _rows(StoryEntry, as_at, plan_id=plan.id)
         if start is None
-        else _monthly_rows(StoryEntry, as_at, parents=("issue", "priority"), **window)
+        else _monthly_rows(StoryEntry, as_at, **window)
     )
     for row in story_rows:
         if row.month and row.month > month:

@@ -118,8 +118,8 @@ def load_plan_view(request, plan_slug: str, *, months: int | None = None) -> Pla
 
 @require_GET
 def plan_detail(request, plan_slug: str):
-    # The plan and priority pages show each item's status for the month and its latest:
-    # one month of ratings is enough, so their cost does not grow with the plan's age.
+    # The plan page shows each item's status for the month and its latest: one month of
+    # ratings is enough, so its cost does not grow with the plan's age.
     view = load_plan_view(request, plan_slug, months=1)
     findings = sorted(
         rows_as_at(Finding, view.state.as_at, plan_id=view.state.plan.id),
@@ -130,7 +130,8 @@ def plan_detail(request, plan_slug: str):
 
 @require_GET
 def priority_detail(request, plan_slug: str, number: int):
-    view = load_plan_view(request, plan_slug, months=1)
+    # Every month: a plan reported by priority shows the priority's whole story so far.
+    view = load_plan_view(request, plan_slug)
     priority = next((p for p in view.state.priorities if p.number == number), None)
     if priority is None:
         raise Http404("No such priority in this plan (as at the date shown).")
