@@ -129,6 +129,8 @@ class IssueForm(forms.Form):
     )
 
     def __init__(self, *args, forum: Forum, **kwargs):
+        # Its own ids: the page also holds the preview form, with a "period" of its own.
+        kwargs.setdefault("auto_id", "issue-%s")
         super().__init__(*args, **kwargs)
         periods, initial = period_choices(forum)
         self.periods = {p.code: p for p in periods}

@@ -54,7 +54,7 @@ def test_programme_manager_previews_then_issues_and_the_executive_downloads_it(
 
     # Issuing asks for confirmation first.
     page.goto(reports_url)
-    page.locator("#issue-id_period").select_option(label="January to March 2023")
+    page.locator("#issue-period").select_option(label="January to March 2023")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Issue the quarterly progress statement for January to March 2023"

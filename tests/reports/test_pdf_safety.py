@@ -69,7 +69,8 @@ def canary_server(canary_text):
 def hostile_narratives(file_url: str, web: str) -> list[str]:
     return [
         f'<p>Image <img src="{file_url}"> and <img src="{web}/img.png"></p>',
-        '<p>Relative <img src="../../../../../../etc/passwd"> <img src="/etc/passwd"></p>',
+        '<p><img src="file:///etc/passwd"> <img src="../../../../../../etc/passwd">'
+        ' <img src="/etc/passwd"></p>',
         f'<link rel="stylesheet" href="{web}/linked.css"><link rel="stylesheet" href="{file_url}">',
         f'<style>@import url("{web}/import.css"); @import "{file_url}";'
         f' body {{ background: url("{file_url}") }}'
