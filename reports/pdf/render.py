@@ -179,6 +179,7 @@ def render_pdf_isolated(html: str, *, timeout: float | None = None) -> RenderedP
     # Imported here, in the parent, once per process: a child that had to import
     # WeasyPrint (pango, fontconfig, harfbuzz) itself would spend seconds on it every time.
     import weasyprint  # noqa: F401
+
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, html, url_base), daemon=True)
