@@ -98,6 +98,12 @@ def forum_detail(request, area_slug: str, forum_slug: str):
 
 def _meeting_context(access, forum, meeting) -> dict:
     members = list(forum.members.select_related("person"))
+    # The reports' PDF bytes stay in the database: listing them needs only their titles.
+    issued = (
+        list(meeting.issued_reports.defer("content").order_by("-issued_at"))
+        if hasattr(meeting, "issued_reports")
+        else []
+    )
     attendance = {
         a.person_id: a for a in Attendance.objects.filter(meeting=meeting).select_related("person")
     }
@@ -138,6 +144,7 @@ def _meeting_context(access, forum, meeting) -> dict:
         report_query = f"?period={code}&as_at={meeting.date:%Y-%m-%d}"
     return {
         "report_query": report_query,
+        "issued_reports": issued,
         "access": access,
         "forum": forum,
         "meeting": meeting,

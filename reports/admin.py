@@ -23,7 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from sendplan.models import Plan
 
-from .models import PlanImport, PlanImportStatus
+from .models import IssuedReport, PlanImport, PlanImportStatus
 from .spreadsheet.forms import PlanImportForm
 from .spreadsheet.reading import Upload
 from .spreadsheet.services import (
@@ -245,3 +245,28 @@ def _add_export_actions() -> None:
 
 
 _add_export_actions()
+
+
+@admin.register(IssuedReport)
+class IssuedReportAdmin(SimpleHistoryAdmin):
+    """Issued reports are frozen: the admin shows them and never changes or deletes them."""
+
+    list_display = ["title", "forum", "period_label", "as_at", "issued_by", "issued_at", "sha256"]
+    list_filter = ["forum__area", "forum"]
+    search_fields = ["sha256", "forum__name", "plan__title"]
+    exclude = ["content"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).defer("content")
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(forum__area__memberships__user=request.user).distinct()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
