@@ -146,14 +146,23 @@ def seed_demo(*, user) -> list[PartResult]:
     return results
 
 
+def _at_nine(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+
+
 def _accounts(user) -> PartResult:
-    writer = HistoryWriter(user)
+    writer = HistoryWriter(user, at=_at_nine(CLOSED_MONTHS[0]))
     User = get_user_model()
     for account in DEMO_ACCOUNTS:
         login = User.objects.filter(username=account.username).first()
         if login is None:
+            # A login linked to a person carries their name, so ratings and stories say who
+            # wrote them ("Jo Littler", not "darlington-lead").
+            first, _, last = account.person.partition(" ")
             login = User(
                 username=account.username,
+                first_name=first,
+                last_name=last,
                 email=f"{account.username}@example.org",
                 is_staff=account.is_admin,
                 is_superuser=account.is_admin,
@@ -187,7 +196,8 @@ def _reporting_months(user, plan: Plan) -> PartResult:
                 month=month,
                 status=MonthStatus.OPEN if is_open else MonthStatus.CLOSED,
                 deadline=OPEN_MONTH_DEADLINE if is_open else month.replace(day=25),
-            )
+            ),
+            at=_at_nine(month),
         )
     return PartResult("Reporting months", writer.counts)
 
@@ -252,7 +262,7 @@ def _example_ratings(user, plan: Plan) -> tuple[PartResult, PartResult]:
                 completed_on = month_done.replace(day=completion_day)
         if completed_on and action.completed_on is None:
             action.completed_on = completed_on
-            statuses.save(action)
+            statuses.save(action, at=_at_nine(completed_on))
         completed_on = action.completed_on
 
         start = add_months(CLOSED_MONTHS[0], start_offset)
@@ -281,7 +291,8 @@ def _example_ratings(user, plan: Plan) -> tuple[PartResult, PartResult]:
                     rated_by=rater,
                     rated_at=_rated_at(month, day),
                     is_example=True,
-                )
+                ),
+                at=_rated_at(month, day),
             )
 
     targets = list(
@@ -319,7 +330,8 @@ def _example_ratings(user, plan: Plan) -> tuple[PartResult, PartResult]:
                     rated_by=rater,
                     rated_at=_rated_at(month, day),
                     is_example=True,
-                )
+                ),
+                at=_rated_at(month, day),
             )
     return (
         PartResult("Example BRAGG statuses", statuses.counts),
@@ -407,7 +419,8 @@ def _example_stories(user, plan: Plan) -> PartResult:
                 author=author,
                 written_at=written_at,
                 is_example=True,
-            )
+            ),
+            at=written_at,
         )
     return PartResult("Example story so far", writer.counts)
 
@@ -466,6 +479,7 @@ def _example_meetings(user, plan: Plan) -> PartResult:
                 period_start=period_start,
                 period_end=period_end,
                 notes=note,
-            )
+            ),
+            at=_at_nine(scheduled - dt.timedelta(days=14)),
         )
     return PartResult("Example meetings", writer.counts)

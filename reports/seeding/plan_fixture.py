@@ -367,12 +367,32 @@ def month_end_noon(month: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(last, dt.time(12)))
 
 
+def recorded_from(data: dict[str, Any]) -> dt.datetime | None:
+    """When the plan's content was first on record: the start of its earliest dated story
+    so far entry, else its publication date. The load's history is dated then."""
+    months = [
+        parse_month(entry["month"])
+        for priority in data["priorities"]
+        for holder in [priority, *priority.get("issues", [])]
+        for entry in holder.get("story", [])
+        if entry.get("month")
+    ]
+    if months:
+        first = min(months)
+    elif data["plan"].get("publication_date"):
+        first = dt.date.fromisoformat(data["plan"]["publication_date"])
+    else:
+        return None
+    return timezone.make_aware(dt.datetime.combine(first, dt.time(9)))
+
+
 class _Loader(HistoryWriter):
     def __init__(self, *, user, path: Path):
         super().__init__(user)
         self.path = path
 
     def load(self, data: dict[str, Any]) -> Plan:
+        self.at = recorded_from(data)
         area = self.area(data["area"])
         people = {p["name"]: self.person(area, p) for p in data.get("people", [])}
         for link in data.get("strategy_links", []):

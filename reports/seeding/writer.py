@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from django.db import models
@@ -11,13 +12,27 @@ class HistoryWriter:
     """Saves through ``save()`` (never ``update()`` or ``bulk_create``, which write no
     history) with ``_history_user`` set, and counts the rows it wrote by model."""
 
-    def __init__(self, user):
+    def __init__(self, user, at: dt.datetime | None = None):
         self.user = user
+        self.at = at
         self.counts: Counter[str] = Counter()
 
-    def save(self, obj: models.Model) -> models.Model:
-        # simple-history reads the acting user from the instance outside a request.
+    def save(self, obj: models.Model, at: dt.datetime | None = None) -> models.Model:
+        """Save ``obj``; its history row is dated ``at`` (or the writer's date) if given.
+
+        Seed data describes a plan's past (a document of April 2023, example ratings for
+        each month since), so its history is dated when the plan says things happened:
+        that is what lets the demo be seen "as at" the date of a past meeting.
+        """
+        # simple-history reads the acting user (and date) from the instance outside a
+        # request.
         obj._history_user = self.user
-        obj.save()
+        when = at or self.at
+        if when is not None:
+            obj._history_date = when
+        try:
+            obj.save()
+        finally:
+            obj.__dict__.pop("_history_date", None)
         self.counts[str(type(obj)._meta.verbose_name_plural)] += 1
         return obj
