@@ -145,7 +145,10 @@ def setup(request):
         device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
     form = SetupCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("code", "Too many wrong codes. Wait a minute, then enter a new code.")
+        elif device.verify_token(form.cleaned_data["code"]):
             with transaction.atomic():
                 TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
                 device.confirmed = True
@@ -159,8 +162,9 @@ def setup(request):
                 "registration/two_factor_backup_codes.html",
                 {"codes": codes, "next": next_url, "just_set_up": True},
             )
-        log_event(request, "mfa_failed")
-        form.add_error("code", "The code is not right. Enter the code the app shows now.")
+        else:
+            log_event(request, "mfa_failed")
+            form.add_error("code", "The code is not right. Enter the code the app shows now.")
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
