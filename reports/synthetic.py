@@ -314,7 +314,11 @@ def generate_areas(
             counts = _AreaWriter(
                 number=number,
                 months=months,
-                rng=random.Random(f"{seed}-{number}"),  # noqa: S311 - synthetic data, not secrets
+                # Two streams: the plan's shape (people, actions, leads, targets) does not
+                # depend on the number of months, so area 1 has the same leads and items in
+                # a 1 x 12 copy as in a 50 x 36 one; dates and monthly updates do.
+                shape=random.Random(f"{seed}-{number}-shape"),  # noqa: S311 - not secrets
+                rng=random.Random(f"{seed}-{number}"),  # noqa: S311
                 password_hash=password_hash,
                 system=user,
                 start=start,
@@ -327,10 +331,11 @@ def generate_areas(
 
 
 class _AreaWriter:
-    def __init__(self, *, number, months, rng, password_hash, system, start):
+    def __init__(self, *, number, months, shape, rng, password_hash, system, start):
         self.number = number
         self.months = [add_months(start, n) for n in range(months)]
         self.rng = rng
+        self.shape = shape
         self.password_hash = password_hash
         self.system = system
         self.counts: Counter[str] = Counter()
@@ -367,7 +372,6 @@ class _AreaWriter:
             self.counts[f"changes to {model._meta.verbose_name_plural}"] += len(objs)
 
     def write(self) -> Counter[str]:
-        rng = self.rng
         n = self.number
         area = self.create(Area, [Area(name=f"Generated area {n:02d}", slug=area_slug(n))])[0]
         self.area = area
@@ -442,7 +446,7 @@ class _AreaWriter:
             [
                 IssueStrategyLink(plan=plan, issue=issue, strategy_link=link)
                 for issue in issues
-                for link in rng.sample(links, rng.randint(1, 3))
+                for link in self.shape.sample(links, self.shape.randint(1, 3))
             ],
         )
         actions = self._actions(issues, people)
@@ -471,8 +475,8 @@ class _AreaWriter:
             [
                 User(
                     username=f"{prefix}-{name}",
-                    first_name=self.rng.choice(FIRST_NAMES),
-                    last_name=self.rng.choice(LAST_NAMES),
+                    first_name=self.shape.choice(FIRST_NAMES),
+                    last_name=self.shape.choice(LAST_NAMES),
                     email=f"{prefix}-{name}@example.org",
                     password=self.password_hash,
                 )
@@ -489,7 +493,7 @@ class _AreaWriter:
         return {name: user for user, (name, _) in zip(users, logins, strict=True)}
 
     def _people(self) -> list[Person]:
-        rng = self.rng
+        rng = self.shape
         names: list[str] = []
         while len(names) < PEOPLE_PER_AREA:
             name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
@@ -521,11 +525,11 @@ class _AreaWriter:
     def _spread(self, total: int, buckets: int, base: int) -> list[int]:
         counts = [base] * buckets
         for _ in range(total - base * buckets):
-            counts[self.rng.randrange(buckets)] += 1
+            counts[self.shape.randrange(buckets)] += 1
         return counts
 
     def _actions(self, issues, people) -> list[Action]:
-        rng = self.rng
+        rng, shape = self.rng, self.shape
         months = len(self.months)
         actions = []
         self.action_plan = {}  # action index -> (lead index, start, due, completed, slip)
@@ -533,10 +537,11 @@ class _AreaWriter:
         order = 0
         for issue, count in zip(issues, per_issue, strict=True):
             for _ in range(count):
-                qualifier = rng.choice(ACTION_QUALIFIERS)
-                text = f"{rng.choice(ACTION_VERBS)} {rng.choice(ACTION_OBJECTS)}"
+                qualifier = shape.choice(ACTION_QUALIFIERS)
+                text = f"{shape.choice(ACTION_VERBS)} {shape.choice(ACTION_OBJECTS)}"
                 text = f"{text} {qualifier}".strip()
-                ongoing = rng.random() < 0.05
+                ongoing = shape.random() < 0.05
+                lead = shape.randrange(LEAD_PEOPLE)
                 start = rng.randint(0, max(0, min(6, months // 3)))
                 due = None if ongoing else rng.randint(min(3, months), months + 6)
                 completed = None
@@ -562,7 +567,7 @@ class _AreaWriter:
                         is_ongoing=ongoing,
                     )
                 )
-                self.action_plan[order] = (rng.randrange(LEAD_PEOPLE), start, due, completed, slip)
+                self.action_plan[order] = (lead, start, due, completed, slip)
                 order += 1
         actions = self.create(Action, actions)
         self.lead_of_action = {a.id: self.action_plan[i][0] for i, a in enumerate(actions)}
@@ -570,8 +575,8 @@ class _AreaWriter:
         for i, action in enumerate(actions):
             first = self.action_plan[i][0]
             chosen = [first]
-            if rng.random() < 0.4:
-                chosen.append((first + rng.randint(1, LEAD_PEOPLE - 1)) % LEAD_PEOPLE)
+            if shape.random() < 0.4:
+                chosen.append((first + shape.randint(1, LEAD_PEOPLE - 1)) % LEAD_PEOPLE)
             leads += [
                 ActionLead(plan=self.plan, action=action, person=people[p], order=k)
                 for k, p in enumerate(chosen)
@@ -608,7 +613,7 @@ class _AreaWriter:
         return actions
 
     def _targets(self, issues, actions) -> list[OutcomeTarget]:
-        rng = self.rng
+        rng, shape = self.rng, self.shape
         months = len(self.months)
         by_issue: dict[int, list[Action]] = {}
         for action in actions:
@@ -619,8 +624,8 @@ class _AreaWriter:
         for issue, count in zip(issues, per_issue, strict=True):
             for _ in range(count):
                 action = None
-                if by_issue.get(issue.id) and rng.random() < 0.6:
-                    action = rng.choice(by_issue[issue.id])
+                if by_issue.get(issue.id) and shape.random() < 0.6:
+                    action = shape.choice(by_issue[issue.id])
                 month_index = rng.randint(min(6, months), months + 12)
                 target_month = add_months(self.months[0], month_index)
                 target = OutcomeTarget(
@@ -631,15 +636,15 @@ class _AreaWriter:
                     target_month=target_month,
                     target_as_written=f"{target_month:%b %Y}",
                 )
-                if rng.random() < 0.65:
-                    text, unit, (low, high), goal, direction = rng.choice(TARGET_TEMPLATES)
+                if shape.random() < 0.65:
+                    text, unit, (low, high), goal, direction = shape.choice(TARGET_TEMPLATES)
                     target.text = f"{text}: {goal} {unit}".strip()
                     target.unit = unit
-                    target.baseline = Decimal(rng.randint(low, high))
+                    target.baseline = Decimal(shape.randint(low, high))
                     target.target_value = Decimal(goal)
                     target.direction = direction
                 else:
-                    target.text = rng.choice(UNQUANTIFIED_TARGETS)
+                    target.text = shape.choice(UNQUANTIFIED_TARGETS)
                 targets.append(target)
                 order += 1
         return self.create(OutcomeTarget, targets)
@@ -813,7 +818,7 @@ class _AreaWriter:
         )
         members, meetings = [], []
         for forum, (_, _, _, cadence, size) in zip(forums, FORUMS, strict=True):
-            for k, person in enumerate(rng.sample(people, size)):
+            for k, person in enumerate(self.shape.sample(people, size)):
                 members.append(
                     ForumMember(
                         forum=forum,

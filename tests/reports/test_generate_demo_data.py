@@ -175,3 +175,27 @@ def test_a_dry_run_writes_nothing():
 def test_bad_input_is_refused_with_a_plain_message(args, message):
     with pytest.raises(CommandError, match=message):
         generate(*args)
+
+
+def test_an_areas_people_actions_and_leads_do_not_depend_on_the_months():
+    def shape():
+        plan = Plan.objects.get(slug="area01-wsoa")
+        return (
+            list(
+                Action.objects.filter(plan=plan)
+                .order_by("order", "lead_rows__order")
+                .values_list("issue__ref", "text", "is_ongoing", "lead_rows__person__name")
+            ),
+            list(
+                OutcomeTarget.objects.filter(plan=plan)
+                .order_by("order")
+                .values_list("issue__ref", "text", "action__order", "baseline")
+            ),
+        )
+
+    with transaction.atomic():
+        generate("--areas", "1", "--months", "2", "--start-month", "2023-01")
+        short = shape()
+        transaction.set_rollback(True)
+    generate("--areas", "1", "--months", "7", "--start-month", "2023-01")
+    assert shape() == short
