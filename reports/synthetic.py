@@ -25,7 +25,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
@@ -268,20 +267,8 @@ class Result:
 
 
 def system_user():
-    """The account named by ``SENDPLAN_SYSTEM_USERNAME``: inactive, no usable password."""
-    User = get_user_model()
-    user = User.objects.filter(username=settings.SENDPLAN_SYSTEM_USERNAME).first()
-    if user is None:
-        user = User(
-            username=settings.SENDPLAN_SYSTEM_USERNAME,
-            is_active=False,
-            first_name="sendplan",
-            last_name="system",
-        )
-        user.set_unusable_password()
-        user._history_user = user  # its own creation is recorded as its own act
-        user.save()
-    return user
+    """The account commands act as when no user is named (see ``User.objects``)."""
+    return get_user_model().objects.system_user()
 
 
 def generate_areas(

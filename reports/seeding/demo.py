@@ -116,17 +116,8 @@ class PartResult:
 
 
 def system_user():
-    """The account named by SENDPLAN_SYSTEM_USERNAME: inactive, no usable password."""
-    User = get_user_model()
-    username = settings.SENDPLAN_SYSTEM_USERNAME
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User(username=username, is_active=False)
-        user.set_unusable_password()
-        # Its own creation is recorded as done by itself: history rows never lack a user.
-        user._history_user = user
-        user.save()
-    return user
+    """The account commands act as when no user is named (see ``User.objects``)."""
+    return get_user_model().objects.system_user()
 
 
 def seed_demo(*, user) -> list[PartResult]:

@@ -163,15 +163,4 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f'There is no user "{username}".')
             return user
-        user = User.objects.filter(username=settings.SENDPLAN_SYSTEM_USERNAME).first()
-        if user is None:
-            user = User(
-                username=settings.SENDPLAN_SYSTEM_USERNAME,
-                is_active=False,
-                first_name="sendplan",
-                last_name="system",
-            )
-            user.set_unusable_password()
-            user._history_user = user  # its own creation is recorded as its own act
-            user.save()
-        return user
+        return User.objects.system_user()
