@@ -241,7 +241,12 @@ class StoryEntry(PlanRecord):
         indexes = [models.Index(fields=["plan", "month"], name="story_entry_plan_month")]
 
     def __str__(self) -> str:
-        where = self.issue.ref if self.issue_id else f"priority {self.priority.number}"
+        if self.issue_id:
+            where = self.issue.ref
+        elif self.priority_id:
+            where = f"priority {self.priority.number}"
+        else:
+            where = "(no issue or priority yet)"
         when = f"{self.month:%b %Y}" if self.month else "undated"
         return f"Story so far {where}, {when}"
 
