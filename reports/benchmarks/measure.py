@@ -31,6 +31,11 @@ NOT_AVAILABLE = "not available yet"
 class Figure:
     name: str
     samples_ms: list[float] = field(default_factory=list)
+    # This process's CPU time per request: unlike the wall-clock time it does not count
+    # waiting for a CPU other programs hold, so on a busy machine it is the steadier
+    # figure for comparing two installations (on SQLite it includes the database's work;
+    # on PostgreSQL the server's share is not in it).
+    cpu_ms: list[float] = field(default_factory=list)
     status: int | None = None
     queries: int | None = None
     note: str = ""
@@ -45,8 +50,17 @@ class Figure:
             return self.median
         return statistics.quantiles(self.samples_ms, n=20, method="inclusive")[18]
 
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu_ms) if self.cpu_ms else None
+
     def as_dict(self) -> dict:
-        return {**asdict(self), "median": self.median, "p95": self.p95}
+        return {
+            **asdict(self),
+            "median": self.median,
+            "p95": self.p95,
+            "cpu_median": self.cpu_median,
+        }
 
 
 class QueryCounter:
@@ -71,15 +85,19 @@ class QueryCounter:
         return self.count
 
 
-def time_calls(call: Callable[[], object], *, repeat: int, warmup: int) -> list[float]:
+def time_calls(
+    call: Callable[[], object], *, repeat: int, warmup: int
+) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of ``repeat`` calls after ``warmup`` untimed ones."""
     for _ in range(warmup):
         call()
-    samples = []
+    wall, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+    return wall, cpu
 
 
 # --- The installation ------------------------------------------------------------------
@@ -180,7 +198,7 @@ def measure_pages(*, plan: Plan, user, repeat: int, warmup: int) -> list[Figure]
             if response.status_code != 200:
                 figure.note = f"answered {response.status_code}"
                 continue
-            figure.samples_ms = time_calls(
+            figure.samples_ms, figure.cpu_ms = time_calls(
                 lambda url=url: client.get(url, secure=True), repeat=repeat, warmup=warmup
             )
     return figures
@@ -254,7 +272,7 @@ def measure_import(*, user, repeat: int, rows: int = 500) -> Figure:
         return figure
     figure.status = 200
     figure.queries = len(queries)
-    figure.samples_ms = time_calls(run, repeat=repeat, warmup=0)
+    figure.samples_ms, figure.cpu_ms = time_calls(run, repeat=repeat, warmup=0)
     return figure
 
 

@@ -277,8 +277,8 @@ def format_report(figures: dict) -> str:
     hello = next((p["median"] for p in figures["pages"] if p["name"] == "hello-world view"), None)
 
     header = (
-        f"{'':28} {'median':>8} {'p95':>8} {'x hello':>8} {'queries':>8} | "
-        f"{'baseline':>8} {'p95':>8} {'x hello':>8} | {'big/base':>8}"
+        f"{'':28} {'median':>8} {'p95':>8} {'x hello':>8} {'cpu':>7} {'queries':>7} | "
+        f"{'baseline':>8} {'p95':>8} {'x hello':>8} {'cpu':>7} | {'big/base':>8} {'cpu':>5}"
     )
     lines += ["", header, "-" * len(header)]
     for page in figures["pages"]:
@@ -290,12 +290,24 @@ def format_report(figures: dict) -> str:
         floor = hello if not name.startswith("import") else None
         base_floor = base_hello if not name.startswith("import") else None
         growth = f"{page['median'] / base['median']:.2f}" if base.get("median") else "-"
+        cpu_growth = (
+            f"{page['cpu_median'] / base['cpu_median']:.2f}"
+            if base.get("cpu_median") and page.get("cpu_median")
+            else "-"
+        )
         lines.append(
             f"{name:28} {_ms(page['median']):>8} {_ms(page['p95']):>8} "
-            f"{_ratio(page['median'], floor):>8} {page['queries'] or '-':>8} | "
+            f"{_ratio(page['median'], floor):>8} {_ms(page.get('cpu_median')):>7} "
+            f"{page['queries'] or '-':>7} | "
             f"{_ms(base.get('median')):>8} {_ms(base.get('p95')):>8} "
-            f"{_ratio(base.get('median'), base_floor):>8} | {growth:>8}"
+            f"{_ratio(base.get('median'), base_floor):>8} {_ms(base.get('cpu_median')):>7} | "
+            f"{growth:>8} {cpu_growth:>5}"
         )
+    lines.append(
+        "ms: server time in this process (median, 95th percentile); cpu: this process's CPU "
+        "ms (median), steadier on a busy machine; big/base: median on this installation "
+        "over the baseline's"
+    )
 
     pdf = figures.get("pdf")
     if pdf:
