@@ -238,7 +238,13 @@ class StoryEntry(PlanRecord):
                 name="story_entry_for_issue_or_priority",
             )
         ]
-        indexes = [models.Index(fields=["plan", "month"], name="story_entry_plan_month")]
+        indexes = [
+            models.Index(fields=["plan", "month"], name="story_entry_plan_month"),
+            # Each issue's or priority's newest entry before the months a page shows
+            # (plan_state's window): one index lookup per issue or priority.
+            models.Index(fields=["issue", "month"], name="story_entry_issue_month"),
+            models.Index(fields=["priority", "month"], name="story_entry_priority_month"),
+        ]
 
     def __str__(self) -> str:
         if self.issue_id:
