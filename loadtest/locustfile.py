@@ -26,7 +26,7 @@ from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import urlsplit
 
 from forms import FormFields
-from locust import HttpUser, between, task
+from locust import HttpUser, between, tag, task
 
 AREAS = int(os.environ.get("LOCUST_AREAS", "1"))
 PASSWORD = os.environ.get("LOCUST_PASSWORD", "generated-demo-2023")
@@ -97,6 +97,7 @@ class Lead(HttpUser):
     def plan_page(self):
         self._get(f"/plans/{self.plan}/", "plan page")
 
+    @tag("dashboard")
     @task(2)
     def dashboard(self):
         self._get(f"/plans/{self.plan}/dashboard/", "dashboard")

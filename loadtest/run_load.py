@@ -239,6 +239,7 @@ def run(args) -> dict:
                 "WARNING",
                 "--exit-code-on-error",
                 "0",
+                *(["--exclude-tags", *args.exclude_tags] if args.exclude_tags else []),
             ],
             cwd=ROOT,
             env=locust_env,
@@ -256,6 +257,7 @@ def run(args) -> dict:
         "users": args.users,
         "seconds": args.seconds,
         "areas": areas,
+        "excluded": args.exclude_tags or [],
         **read_stats(workdir / "locust"),
         **read_log(log),
         "log": str(log),
@@ -267,7 +269,9 @@ def describe(result: dict) -> str:
     lines = [
         f"Load run ({result['database']}, gunicorn {result['workers']} workers x "
         f"{result['threads']} threads, {result['users']} simulated leads over "
-        f"{result['areas']} areas, {result['seconds']} s)",
+        f"{result['areas']} areas, {result['seconds']} s"
+        + (f", without {', '.join(result['excluded'])}" if result["excluded"] else "")
+        + ")",
         f"  {result['requests']} requests, {result['rps']:.1f} req/s, median "
         f"{result['median_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms",
         f"  errors {result['failures']}, 5xx {result['server_errors']}, "
@@ -293,6 +297,9 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--areas", type=int, default=0, help="Generated areas (default: count).")
     parser.add_argument("--password", default="generated-demo-2023")
+    parser.add_argument(
+        "--exclude-tags", nargs="*", help='Leave tasks out, e.g. "dashboard" (locust tags).'
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--max-p95", type=float, help="Exit 1 when the p95 (ms) is above.")
     parser.add_argument("--max-errors", type=int, help="Exit 1 when errors are above.")
