@@ -199,6 +199,7 @@ def read_log(log: Path) -> dict:
     statuses = re.findall(r"^ACCESS (\d{3}) ", text, flags=re.MULTILINE)
     return {
         "server_errors": sum(1 for s in statuses if s.startswith("5")),
+        "conflicts": statuses.count("409"),
         "locked": text.count("database is locked"),
         "tracebacks": text.count("Traceback (most recent call last)"),
     }
@@ -279,7 +280,8 @@ def describe(result: dict) -> str:
         f"  {result['requests']} requests, {result['rps']:.1f} req/s, median "
         f"{result['median_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms",
         f"  errors {result['failures']}, 5xx {result['server_errors']}, "
-        f"'database is locked' {result['locked']}, tracebacks {result['tracebacks']}",
+        f"'database is locked' {result['locked']}, tracebacks {result['tracebacks']}, "
+        f"save conflicts shown (409) {result['conflicts']}",
     ]
     for name, row in sorted(result["by_name"].items()):
         lines.append(
