@@ -6,7 +6,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
@@ -57,41 +58,54 @@ def forum_list(request, area_slug: str):
     )
 
 
-def _calendar_year(request, meetings: list[Meeting]) -> int:
+MEETINGS_PER_PAGE = 12
+ISSUED_REPORTS_SHOWN = 6
+
+
+def _calendar_year(request, forum: Forum) -> int:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
         year = 0
     if 2000 <= year <= 2100:
         return year
-    if meetings:
-        return max(m.scheduled_for for m in meetings).year
-    return timezone.localdate().year
+    latest = forum.meetings.aggregate(latest=Max("scheduled_for"))["latest"]
+    return latest.year if latest else timezone.localdate().year
 
 
 @require_safe
 def forum_detail(request, area_slug: str, forum_slug: str):
+    """``?year=YYYY`` picks the calendar's year, ``?page=N`` the page of meetings.
+
+    The page reads only one year of meetings for the calendar and one page of the
+    meeting list, so it costs the same for a forum in its first year and in its tenth."""
     access, forum = _forum(request, area_slug, forum_slug)
     members = list(forum.members.select_related("person"))
-    meetings = list(services.meetings_by_date(forum))
-    year = _calendar_year(request, meetings)
-    slots = services.calendar_slots(forum, dt.date(year, 1, 1), dt.date(year, 12, 31), meetings)
+    year = _calendar_year(request, forum)
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    in_year = forum.meetings.filter(scheduled_for__range=(start, end))
+    slots = services.calendar_slots(forum, start, end, in_year)
+    # Newest first; a page number out of range shows the last page, not an error.
+    newest_first = services.meetings_by_date(forum).reverse()
+    meetings = Paginator(newest_first, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "access": access,
         "forum": forum,
         "members": members,
-        "meetings": meetings[::-1],
+        "meetings": meetings,
         "slots": slots,
         "year": year,
         "today": timezone.localdate(),
         "can_record": access.can(Can.RECORD_MEETINGS),
     }
     # The reports app (which builds on governance) lists the reports issued to the forum;
-    # reach them through the reverse relation so governance never imports reports.
+    # reach them through the reverse relation so governance never imports reports. The
+    # newest few are shown here; the forum's reports page lists them all.
     if hasattr(forum, "issued_reports") and _has_template(ISSUED_REPORTS_TEMPLATE):
-        context["issued_reports"] = list(
-            forum.issued_reports.defer("content").select_related("meeting", "issued_by")
-        )
+        issued = forum.issued_reports.defer("content").select_related("meeting", "issued_by")
+        shown = list(issued[: ISSUED_REPORTS_SHOWN + 1])
+        context["issued_reports"] = shown[:ISSUED_REPORTS_SHOWN]
+        context["more_issued_reports"] = len(shown) > ISSUED_REPORTS_SHOWN
         context["issued_reports_template"] = ISSUED_REPORTS_TEMPLATE
     return render(request, "governance/forum_detail.html", context)
 

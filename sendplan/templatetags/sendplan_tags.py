@@ -1,4 +1,5 @@
-"""Template tags used on every page: BRAGG and RAG tags, GOV.UK tables, months.
+"""Template tags used on every page: BRAGG and RAG tags, GOV.UK tables and pagination,
+months.
 
 This library sits in the core app so every template can load it, but it names the keys of
 actions (BRAGG) and outcome targets (RAG). That backward import is for display only: no
@@ -92,6 +93,32 @@ def govuk_table(
         "headers": [_cell(h) for h in headers or []],
         "rows": [[_cell(c) for c in row] for row in rows],
         "first_cell_is_header": first_cell_is_header,
+    }
+
+
+@register.inclusion_tag("components/pagination.html", takes_context=True)
+def govuk_pagination(context, page, label: str = "Pages", anchor: str = "") -> dict:
+    """GOV.UK pagination for a ``django.core.paginator.Page``. Each link keeps the
+    request's other query parameters and ends with ``#anchor`` (the list's heading).
+    {% govuk_pagination page label="Pages of meetings" anchor="meetings" %}"""
+    query = context["request"].GET.copy()
+    fragment = f"#{anchor}" if anchor else ""
+
+    def href(number: int) -> str:
+        query["page"] = str(number)
+        return f"?{query.urlencode()}{fragment}"
+
+    items = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            items.append({"ellipsis": True})
+        else:
+            items.append({"number": number, "href": href(number), "current": number == page.number})
+    return {
+        "label": label,
+        "items": items if page.paginator.num_pages > 1 else [],
+        "previous": href(page.previous_page_number()) if page.has_previous() else "",
+        "next": href(page.next_page_number()) if page.has_next() else "",
     }
 
 

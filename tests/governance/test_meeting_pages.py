@@ -131,6 +131,91 @@ def test_calendar_defaults_to_the_year_of_the_latest_meeting(client, viewer_a, m
     assert client.get(_forum_url(meeting.forum)).context["year"] == 2023
 
 
+def _monthly_meetings(forum, first: dt.date, count: int) -> list[Meeting]:
+    meetings = []
+    for n in range(count):
+        month = dt.date(first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1, 1)
+        start = dt.date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+        meetings.append(
+            factories.MeetingFactory(
+                forum=forum,
+                scheduled_for=month.replace(day=9),
+                period_start=start,
+                period_end=month - dt.timedelta(days=1),
+            )
+        )
+    return meetings
+
+
+def test_forum_page_lists_meetings_newest_first_twelve_to_a_page(client, viewer_a, forum):
+    meetings = _monthly_meetings(forum, dt.date(2022, 1, 1), 30)  # January 2022 to June 2024
+    client.force_login(viewer_a)
+
+    first = client.get(_forum_url(forum))
+    second = client.get(_forum_url(forum) + "?page=2")
+    last = client.get(_forum_url(forum) + "?page=3")
+
+    def listed(response):
+        return [m.pk for m in response.context["meetings"]]
+
+    newest_first = [m.pk for m in reversed(meetings)]
+    assert listed(first) == newest_first[:12]
+    assert listed(second) == newest_first[12:24]
+    assert listed(last) == newest_first[24:]
+    body = first.content.decode()
+    assert "30 meetings recorded, newest first: 1 to 12 on this page." in body
+    assert '<nav class="govuk-pagination" aria-label="Pages of meetings">' in body
+    assert 'href="?page=2#meetings" rel="next"' in body
+    assert 'aria-current="page">1</a>' in body
+    assert _meeting_url(meetings[-1]) in body
+    assert _meeting_url(meetings[0]) not in body  # January 2022 is on the last page
+    assert _meeting_url(meetings[0]) in last.content.decode()
+    assert 'rel="prev"' in last.content.decode() and 'rel="next"' not in last.content.decode()
+
+
+def test_forum_page_links_keep_the_calendar_year_and_forgive_a_bad_page(client, viewer_a, forum):
+    meetings = _monthly_meetings(forum, dt.date(2022, 1, 1), 30)
+    client.force_login(viewer_a)
+
+    response = client.get(_forum_url(forum) + "?year=2022&page=2")
+
+    assert response.context["year"] == 2022
+    assert 'href="?year=2022&amp;page=3#meetings" rel="next"' in response.content.decode()
+    # Out of range or not a number: the last page or the first, never an error.
+    beyond = client.get(_forum_url(forum) + "?page=99")
+    assert beyond.status_code == 200
+    assert [m.pk for m in beyond.context["meetings"]] == [m.pk for m in meetings[:6]][::-1]
+    nonsense = client.get(_forum_url(forum) + "?page=%3Cscript%3E")
+    assert nonsense.status_code == 200
+    assert nonsense.context["meetings"].number == 1
+
+
+def test_forum_page_calendar_shows_the_latest_year_of_a_long_running_forum(client, viewer_a, forum):
+    _monthly_meetings(forum, dt.date(2022, 1, 1), 30)
+    client.force_login(viewer_a)
+
+    response = client.get(_forum_url(forum))
+
+    assert response.context["year"] == 2024
+    assert [s.scheduled_for.month for s in response.context["slots"] if s.meeting] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
+
+
+def test_forum_page_with_few_meetings_has_no_pagination(client, viewer_a, meeting):
+    client.force_login(viewer_a)
+
+    body = client.get(_forum_url(meeting.forum)).content.decode()
+
+    assert "1 meeting recorded, newest first." in body
+    assert "govuk-pagination" not in body
+
+
 def test_meeting_page_shows_period_pack_attendance_and_decisions(client, viewer_a, meeting):
     members = list(meeting.forum.members.select_related("person"))
     factories.AttendanceFactory(meeting=meeting, person=members[0].person, status="present")
@@ -444,9 +529,10 @@ def _grow(meeting, n):
 #  14 issued reports of the meeting (when the reports app has them)
 #  15-17 savepoint, session update, release (the idle timeout saves the session)
 MEETING_QUERIES = 17
-# Queries of the forum page: 1-6 as above, 7 members, 8 meetings, 9 issued reports,
-# 10-12 the session save.
-FORUM_QUERIES = 12
+# Queries of the forum page: 1-6 as above, 7 members, 8 the newest meeting's date (the
+# calendar's year), 9 the meetings of that year, 10 how many meetings in all, 11 one page
+# of them, 12 the newest issued reports, 13-15 the session save.
+FORUM_QUERIES = 15
 
 
 @pytest.mark.parametrize(

@@ -320,3 +320,35 @@ def test_the_forms_offer_the_plans_periods_and_start_at_the_last_closed_one(
     assert '<option value="2023-Q2">April to June 2023</option>' in page
     assert '<option value="2023-Q1" selected>January to March 2023</option>' in page
     assert "2022-Q4" not in page
+
+
+def test_the_forum_page_shows_the_newest_six_reports_and_links_to_them_all(
+    client, plan_a, forum, programme_manager_a, viewer_a
+):
+    # Stored rows stand in for real PDFs: the forum page lists them and never reads the bytes.
+    for month in range(1, 9):
+        IssuedReport.objects.create(
+            plan=plan_a,
+            forum=forum,
+            period_code=f"2023-{month:02d}",
+            period_label=f"Month {month} of 2023",
+            period_start=dt.date(2023, month, 1),
+            period_end=dt.date(2023, month, 1),
+            as_at=timezone.now(),
+            title=f"Statement {month}",
+            filename=f"statement-{month}.pdf",
+            content=b"%PDF-1.7 stand-in",
+            page_count=1,
+            issued_by=programme_manager_a,
+            issued_at=timezone.now(),
+        )
+    client.force_login(viewer_a)
+    forum_page = reverse("governance:forum_detail", args=[forum.area.slug, forum.slug])
+
+    body = client.get(forum_page).content.decode()
+
+    shown = [m for m in range(1, 9) if f"Month {m} of 2023" in body]
+    assert shown == [3, 4, 5, 6, 7, 8]  # the newest periods
+    assert f'href="{_url("forum_reports", forum)}">All reports issued to' in body
+    every = client.get(_url("forum_reports", forum)).content.decode()
+    assert all(f"Month {m} of 2023" in every for m in range(1, 9))
