@@ -13,6 +13,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.db.models import Count, Max
@@ -98,6 +99,27 @@ def time_calls(
         cpu.append((time.process_time() - started_cpu) * 1000)
         wall.append((time.perf_counter() - started) * 1000)
     return wall, cpu
+
+
+# --- Static files -------------------------------------------------------------------------
+
+
+def static_files_stale() -> bool:
+    """Whether the hashed static files the pages link to are missing or older than their
+    sources. With the production settings every page looks its files up in the manifest,
+    and a missing entry fails the page (the test settings use plain storage: never stale).
+    """
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return False
+    manifest = Path(settings.STATIC_ROOT) / staticfiles_storage.manifest_name
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = (p for d in settings.STATICFILES_DIRS for p in Path(d).rglob("*") if p.is_file())
+    return any(p.stat().st_mtime > built for p in sources)
 
 
 # --- The installation ------------------------------------------------------------------

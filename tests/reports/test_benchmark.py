@@ -64,3 +64,30 @@ def test_the_hello_world_view_is_not_part_of_the_site(client, installation):
 
     client.force_login(get_user_model().objects.get(username="area01-lead1"))
     assert client.get("/benchmark/hello").status_code == 404
+
+
+def test_the_benchmark_knows_when_the_hashed_static_files_are_missing_or_old(tmp_path, settings):
+    import os
+
+    from reports.benchmarks.measure import static_files_stale
+
+    sources, collected = tmp_path / "static", tmp_path / "collected"
+    sources.mkdir()
+    collected.mkdir()
+    (sources / "app.css").write_text("body {}")
+    settings.STATICFILES_DIRS = [sources]
+    settings.STATIC_ROOT = collected
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    assert static_files_stale()  # never collected
+
+    manifest = collected / "staticfiles.json"
+    manifest.write_text('{"paths": {}, "version": "1.1"}')
+    os.utime(sources / "app.css", (1_000_000, 1_000_000))
+    assert not static_files_stale()
+
+    os.utime(sources / "app.css", None)  # edited after the last collectstatic
+    os.utime(manifest, (1_000_000, 1_000_000))
+    assert static_files_stale()

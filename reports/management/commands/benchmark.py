@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -21,6 +22,7 @@ from reports.benchmarks.measure import (
     measure_pdf,
     now_label,
     pick_plan,
+    static_files_stale,
 )
 from sendplan.models import Plan
 
@@ -84,6 +86,10 @@ class Command(BaseCommand):
             plan = pick_plan(options["plan"])
         except Plan.DoesNotExist as exc:
             raise CommandError(str(exc) or f"There is no plan {options['plan']!r}.") from None
+        if static_files_stale():
+            # What the load run's servers do too: the pages need the hashed files.
+            self.stderr.write("Collecting the static files the pages link to (once).")
+            call_command("collectstatic", interactive=False, verbosity=0)
         username = options["user"] or f"{plan.area.slug}-lead1"
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
