@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import ipaddress
 import logging
 import time
 from contextlib import contextmanager
@@ -41,12 +42,15 @@ FORBIDDEN_FIELDS = frozenset(
 MAX_VALUE_CHARS = 200
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The client's address. Behind ``SENDPLAN_TRUSTED_PROXY_COUNT`` reverse proxies it is
-    read from X-Forwarded-For, counting that many hops from the right (the part the
-    client cannot forge); otherwise it is REMOTE_ADDR. axes uses it too, so a proxy in
-    front of the app does not put every user behind one address."""
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address, or None when the request has none (a test client's
+    ``force_login``, a management command). Behind ``SENDPLAN_TRUSTED_PROXY_COUNT``
+    reverse proxies it is read from X-Forwarded-For, counting that many hops from the
+    right (the part the client cannot forge); otherwise it is REMOTE_ADDR. axes uses it
+    too, so a proxy in front of the app does not put every user behind one address, and
+    stores it in an address column: anything that is not an address is None."""
     proxies = getattr(settings, "SENDPLAN_TRUSTED_PROXY_COUNT", 0)
+    candidate = request.META.get("REMOTE_ADDR", "")
     if proxies:
         forwarded = [
             part.strip()
@@ -54,8 +58,11 @@ def client_ip(request: HttpRequest) -> str:
             if part.strip()
         ]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies][:45]
-    return request.META.get("REMOTE_ADDR", "") or "-"
+            candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
 
 
 def _clean(value) -> str:
@@ -89,7 +96,7 @@ def log_event(
         "user": user.get_username() if user is not None else "-",
         "user_id": user.pk if user is not None else "-",
         "area": getattr(area, "slug", None) or "-",
-        "ip": client_ip(request) if request is not None else "-",
+        "ip": (client_ip(request) if request is not None else None) or "-",
         "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
     }
     record.update(fields)
@@ -139,7 +146,7 @@ def request_fields() -> dict[str, str]:
     return {
         "user": user.get_username() if user is not None else "-",
         "area": getattr(area, "slug", None) or "-",
-        "ip": client_ip(request),
+        "ip": client_ip(request) or "-",
     }
 
 

@@ -199,10 +199,7 @@ def measure_pages(*, plan: Plan, user, repeat: int, warmup: int) -> list[Figure]
     figures = []
     with _benchmark_settings():
         client = Client()
-        # Signing in is not what is timed, and the test client's sign-in request has no
-        # address, which django-axes's access log cannot store in PostgreSQL.
-        with override_settings(AXES_ENABLED=False):
-            client.force_login(user)
+        client.force_login(user)  # signing in is not what is timed
         for name, url in page_urls(plan):
             figure = Figure(name)
             figures.append(figure)

@@ -162,3 +162,41 @@ def test_the_settings_match_the_lockout_decision():
     assert settings.AXES_HANDLER == "sendplan.throttling.SendplanAxesHandler"
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
     assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
+
+
+def test_a_sign_in_without_an_address_is_recorded_with_none_on_every_database(user):
+    from axes.models import AccessLog
+
+    # The test client's force_login (and a command signing someone in) has no address:
+    # axes must store none, not "-", which PostgreSQL's address column refuses.
+    Client().force_login(user)
+
+    assert AccessLog.objects.get(username="target").ip_address is None
+
+
+@pytest.mark.parametrize(
+    ("meta", "proxies", "expected"),
+    [
+        ({"REMOTE_ADDR": "198.51.100.7"}, 0, "198.51.100.7"),
+        ({"REMOTE_ADDR": "2001:db8::1"}, 0, "2001:db8::1"),
+        ({}, 0, None),
+        ({"REMOTE_ADDR": "-"}, 0, None),
+        # Behind one proxy: the address the proxy appended, not what the client wrote.
+        (
+            {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.9"},
+            1,
+            "203.0.113.9",
+        ),
+        ({"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "not-an-address"}, 1, None),
+        ({"REMOTE_ADDR": "10.0.0.2"}, 1, "10.0.0.2"),  # no header: the connection's
+    ],
+)
+def test_the_client_address_is_an_address_or_none(meta, proxies, expected):
+    from django.http import HttpRequest
+
+    from sendplan.audit_log import client_ip
+
+    request = HttpRequest()
+    request.META.update(meta)
+    with override_settings(SENDPLAN_TRUSTED_PROXY_COUNT=proxies):
+        assert client_ip(request) == expected
