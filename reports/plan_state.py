@@ -16,7 +16,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from actions.models import BRAGG, Action, ActionLead, ActionStatus, EntryState, StoryEntry
@@ -342,24 +343,52 @@ def _monthly_rows(model, as_at, *, plan_id: int, month: dt.date, start: dt.date 
             condition |= Q(month__isnull=True)
         return list(model.objects.filter(condition, plan_id=plan_id).order_by())
 
-    # As at a moment the rows come from the history, so the same choice is made here.
-    rows = [r for r in _rows(model, as_at, plan_id=plan_id) if r.month is None or r.month <= month]
-    parents = [parent for _, parent in WINDOW_PARENTS[model]]
-    best: dict[tuple, object] = {}  # (parent, kind) -> newest submitted row before start
+    return _monthly_rows_as_at(model, as_at, plan_id=plan_id, month=month, start=start)
 
-    def rank(row):
-        return (row.month, -getattr(row, "order", 0), -row.id)
 
-    for row in rows:
-        if row.month is None or row.month >= start or row.state != EntryState.SUBMITTED:
-            continue
-        key = tuple(getattr(row, f"{p}_id") for p in parents)
-        kinds = ["any", "measured"] if measured and row.measured_value is not None else ["any"]
-        for kind in kinds:
-            if (key, kind) not in best or rank(row) > rank(best[(key, kind)]):
-                best[(key, kind)] = row
-    keep = {row.id for row in best.values()}
-    return [row for row in rows if row.month is None or row.month >= start or row.id in keep]
+def _monthly_rows_as_at(model, as_at, *, plan_id: int, month: dt.date, start: dt.date) -> list:
+    """``_monthly_rows`` as the rows stood at ``as_at``, chosen in the database.
+
+    A row stands as its newest history row at or before ``as_at`` (a later one with the
+    same time wins by its history id), unless that row records its deletion; the window
+    and "newest submitted before the window" are then picked among those rows exactly as
+    in the live read, with a window function per parent. So the history rows read follow
+    the months shown, not the months the plan has run."""
+    history = model.history.model
+    # Scoped by plan as the rows are, so that whichever join the database picks it reads
+    # the plan's history rows only, never the whole table's.
+    newer = history.objects.filter(
+        plan_id=plan_id, id=OuterRef("id"), history_date__lte=as_at
+    ).filter(
+        Q(history_date__gt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
+    )
+    standing = (
+        history.objects.filter(plan_id=plan_id, history_date__lte=as_at)
+        .exclude(history_type="-")
+        .filter(~Exists(newer))
+    )
+    parents = [F(f"{parent}_id") for _, parent in WINDOW_PARENTS[model]]
+    newest_first = (
+        [F("month").desc(), F("order").asc(), F("id").asc()]
+        if model is StoryEntry
+        else [F("month").desc()]
+    )
+
+    def newest_before(**extra):
+        ranked = standing.filter(month__lt=start, state=EntryState.SUBMITTED, **extra).annotate(
+            rank=Window(RowNumber(), partition_by=parents, order_by=newest_first)
+        )
+        return ranked.filter(rank=1).values("history_id")
+
+    condition = Q(month__gte=start, month__lte=month) | Q(history_id__in=newest_before())
+    if model is ImpactRating:
+        condition |= Q(history_id__in=newest_before(measured_value__isnull=False))
+    if model is StoryEntry:
+        condition |= Q(month__isnull=True)
+    fields = [f.attname for f in model._meta.concrete_fields]
+    rows = standing.filter(condition).order_by()
+    return list(rows.only(*fields, "history_type", "history_date"))
 
 
 def _rating(row, measured: bool = False) -> Rating:

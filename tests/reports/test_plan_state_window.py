@@ -103,3 +103,61 @@ def test_the_latest_measured_figure_survives_a_month_without_one(plan_a, lead_a)
     assert only.on_course is True
     assert state.actions[0].latest.value == BRAGG.AMBER
     assert state.actions[0].month_rating is None
+
+
+def _at(day: dt.date, hour: int = 12):
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def test_a_window_as_at_a_date_takes_each_row_as_it_stood_then(plan_a):
+    import time_machine
+
+    with time_machine.travel(_at(dt.date(2023, 2, 3)), tick=False):
+        issue = factories.IssueFactory(priority=factories.PriorityFactory(plan=plan_a, number=1))
+        edited, removed, kept = (factories.ActionFactory(issue=issue) for _ in range(3))
+        january = factories.ActionStatusFactory(
+            action=edited, month=dt.date(2023, 1, 1), status=BRAGG.GREEN
+        )
+        draft = factories.ActionStatusFactory(
+            action=edited, month=dt.date(2022, 12, 1), status=BRAGG.RED, note="x",
+            state=EntryState.DRAFT,
+        )  # fmt: skip
+        factories.ActionStatusFactory(action=edited, month=dt.date(2022, 11, 1), status=BRAGG.GREY)
+        gone = factories.ActionStatusFactory(
+            action=removed, month=dt.date(2023, 1, 1), status=BRAGG.AMBER, note="x"
+        )
+        late = factories.ActionStatusFactory(
+            action=kept, month=dt.date(2023, 1, 1), status=BRAGG.BLUE
+        )
+    with time_machine.travel(_at(dt.date(2023, 2, 10)), tick=False):
+        gone.delete()
+    with time_machine.travel(_at(dt.date(2023, 3, 1)), tick=False):
+        january.status = BRAGG.RED
+        january.note = "Worse"
+        january.save()
+        draft.state = EntryState.SUBMITTED  # submitted only after the moment looked at
+        draft.save()
+        late.delete()
+
+    state = plan_state(
+        plan_a, month=dt.date(2023, 2, 1), as_at=end_of_day(dt.date(2023, 2, 20)), months=1
+    )
+
+    by_id = {a.id: a for a in state.actions}
+    # Before the window (February): the newest row submitted by 20 February, as it read then.
+    assert (by_id[edited.id].latest.month, by_id[edited.id].latest.value) == (
+        dt.date(2023, 1, 1),
+        BRAGG.GREEN,
+    )
+    assert by_id[removed.id].latest is None  # deleted on 10 February
+    assert by_id[kept.id].latest.value == BRAGG.BLUE  # deleted only in March
+    # A draft then is not the newest submitted row, even though it was submitted later.
+    one_month_ago = plan_state(
+        plan_a, month=dt.date(2023, 1, 1), as_at=end_of_day(dt.date(2023, 2, 20)), months=1
+    )
+    older = {a.id: a for a in one_month_ago.actions}[edited.id]
+    assert older.month_rating.value == BRAGG.GREEN
+    full = plan_state(plan_a, month=dt.date(2023, 2, 1), as_at=end_of_day(dt.date(2023, 2, 20)))
+    assert _summary(state) == _summary(full)
