@@ -1,39 +1,45 @@
 """The import of a whole plan, row by row, through django-import-export.
 
 ``PlanRowResource`` reads the plan sheet and ``StoryRowResource`` the updates sheet.
-import-export drives the rows: each row in its own savepoint, ``ValueError`` from a
-widget and ``ValidationError`` from our checks reported against the row and column,
-other exceptions as row errors, and the whole import rolled back on a dry run or on any
-error. Neither resource is a ModelResource: a row of the plan table can create a
-priority, an issue, an action with its leads and BRAGG status, and an outcome target
-with its RAG rating, so the row's "instance" is a ``PlanRow`` and ``PlanWriter`` saves
-the models, each with the importing user as its history user. Bulk mode is never used:
-it skips ``save()`` and so the history.
+import-export drives the rows: ``ValueError`` from a widget and ``ValidationError`` from
+our checks are reported against the row and column, other exceptions as row errors.
+Neither resource is a ModelResource: a row of the plan table can create a priority, an
+issue, an action with its leads and BRAGG status, and an outcome target with its RAG
+rating, so the row's "instance" is a ``PlanRow`` and ``PlanWriter`` works out what it
+means for the plan's records.
+
+Nothing is written while the rows are read. The writer keeps, in memory, the records the
+import creates, the fields it changes and the records it deletes; a preview reports
+them, and a confirmed import with no problem writes them all at the end, in one
+transaction, with simple-history's bulk helpers: one history row per record, each naming
+the importing user and the import as its reason. (import-export's own bulk mode is not
+used: it skips history and cannot tie a failure to a row.) Deletions go through Django's
+deletion collector in one batch per model, so each still gets its history row.
 
 Into a plan that already has content (``replace``), the writer updates in place rather
 than deleting and re-creating: priorities are matched by number, issues by ref, actions
 and outcome targets by their text under their issue (an edited line takes over a line
 whose text the sheet no longer has), story-so-far entries by their position under their
-issue or priority, and BRAGG and RAG rows by the import month. Only what differs is saved, and what
-the sheet no longer has is deleted at the end, one object at a time so each deletion
-has its history row. Importing the same file twice therefore changes nothing the second
-time; deleted rows keep their history.
+issue or priority, and BRAGG and RAG rows by the import month. Only what differs is
+written, and what the sheet no longer has is deleted. Importing the same file twice
+therefore changes nothing the second time; deleted rows keep their history.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import html
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.db import models, router
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Error
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actions.models import (
     BRAGG_NEEDS_NOTE,
@@ -73,12 +79,42 @@ IMPORT_REASON = "Imported from spreadsheet"
 # asks for one: the import accepts the status and says where it came from.
 IMPORTED_NOTE = "Imported from spreadsheet; the sheet gives no reason."
 
+# Parents before children, for creating and changing records.
+WRITE_ORDER = (
+    Area,
+    Plan,
+    Priority,
+    StrategyLink,
+    Person,
+    Issue,
+    IssueStrategyLink,
+    Action,
+    ActionLead,
+    ActionStatus,
+    OutcomeTarget,
+    ImpactRating,
+    StoryEntry,
+)
+# Children before parents, so that no deletion cascades to a record the writer has not
+# deleted itself (a cascaded row's history would name no user).
+DELETE_ORDER = (
+    ImpactRating,
+    OutcomeTarget,
+    ActionStatus,
+    ActionLead,
+    StoryEntry,
+    Action,
+    IssueStrategyLink,
+    Issue,
+    MilestonePriority,
+    Priority,
+)
+
 _PRIORITY_PREFIX = re.compile(
     r"^(?:priority\s+)?(\d{1,4})(?:\s*[.:)]\s*|\s+(?=[^\d\s]))(.*)$", re.IGNORECASE | re.DOTALL
 )
 _PRIORITY_NUMBER_ONLY = re.compile(r"^(?:priority\s+)?(\d{1,4})\.?$", re.IGNORECASE)
 _HAS_TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
-_MISSING = object()
 
 
 def _blank(value) -> bool:
@@ -114,41 +150,17 @@ def narrative_html(text: str) -> str:
     return sanitise_narrative(text)
 
 
-class Journal:
-    """Undo for the writer's in-memory state when import-export rolls a failed row's
-    savepoint back, so later rows never see objects that are no longer in the database."""
-
-    def __init__(self):
-        self._entries: list[tuple] = []
-
-    def set(self, mapping: dict, key, value) -> None:
-        self._entries.append(("map", mapping, key, mapping.get(key, _MISSING)))
-        mapping[key] = value
-
-    def add(self, container: set, item) -> None:
-        if item not in container:
-            self._entries.append(("set", container, item, None))
-            container.add(item)
-
-    def touched(self, obj: models.Model) -> None:
-        self._entries.append(("obj", obj, None, None))
-
-    def commit(self) -> None:
-        self._entries.clear()
-
-    def rollback(self) -> None:
-        for kind, target, key, old in reversed(self._entries):
-            if kind == "map":
-                if old is _MISSING:
-                    target.pop(key, None)
-                else:
-                    target[key] = old
-            elif kind == "set":
-                target.discard(key)
-            else:
-                with contextlib.suppress(target.DoesNotExist):
-                    target.refresh_from_db()
-        self._entries.clear()
+def delete_with_history(objs: list[models.Model], *, user, reason: str, when: dt.datetime) -> None:
+    """Delete ``objs`` (records of one model) as ``Model.delete()`` deletes one record, in
+    one batch: the same cascades and signals, so simple-history writes each one's "-" row,
+    naming ``user`` and ``reason``."""
+    for obj in objs:
+        obj._history_user = user
+        obj._change_reason = reason
+        obj._history_date = when
+    collector = Collector(using=router.db_for_write(type(objs[0])))
+    collector.collect(objs)
+    collector.delete()
 
 
 class PlanRow:
@@ -170,7 +182,6 @@ class PlanRow:
         self.target_date = None
         self.impact_rag = ""
         self.priority_title = ""
-        self._history_user = None
 
 
 class StoryRow:
@@ -182,11 +193,16 @@ class StoryRow:
         self.ref = ""
         self.date = None
         self.text = ""
-        self._history_user = None
 
 
 class PlanWriter:
-    """Saves what the rows say into one plan, keeping count of what it changed."""
+    """Works out what the rows say for one plan, then writes it all at once (``write``).
+
+    New records are kept unsaved in ``created``; an existing record that the sheet
+    changes is changed in memory and kept in ``changed`` with the names of its changed
+    fields; records to delete are kept in ``deleted``. Records read from the database are
+    looked up by their ids; new ones, which have none until they are written, by what
+    the sheet calls them (a priority's number, an issue's ref, a person's name)."""
 
     def __init__(
         self, *, area_name: str, plan_title: str, slug: str, user, month: dt.date, replace: bool
@@ -197,12 +213,14 @@ class PlanWriter:
         self.user = user
         self.month = month
         self.replace = replace
+        # One time for the whole import: ratings, story so far and every history row.
+        self.now = timezone.now()
         self.area: Area | None = None
         self.plan: Plan | None = None
-        self.area_created = False
         self.plan_created = False
-        self.stats: dict[str, Counter] = defaultdict(Counter)
-        self.journal = Journal()
+        self.created: dict[type, list[models.Model]] = defaultdict(list)
+        self.changed: dict[type, dict[int, tuple[models.Model, set[str]]]] = defaultdict(dict)
+        self.deleted: dict[type, dict[int, models.Model]] = defaultdict(dict)
         self.updates_result = None
         self.story_levels: set[str] = set()
         # Text-level state of the sheet, for blank cells and conflicting repeats.
@@ -215,17 +233,13 @@ class PlanWriter:
     def open_plan(self) -> None:
         self.area = Area.objects.filter(name__iexact=self.area_name).first()
         if self.area is None:
-            self.area = Area(name=self.area_name, slug=self._free_area_slug())
-            self._save(self.area, created=True)
-            self.area_created = True
+            self.area = self._create(Area(name=self.area_name, slug=self._free_area_slug()))
         self.plan = Plan.objects.filter(slug=self.slug).first()
         if self.plan is None:
-            self.plan = Plan(area=self.area, title=self.plan_title, slug=self.slug)
-            self._save(self.plan, created=True)
+            self.plan = self._create(Plan(area=self.area, title=self.plan_title, slug=self.slug))
             self.plan_created = True
-        elif self.plan.title != self.plan_title:
-            self.plan.title = self.plan_title
-            self._save(self.plan, created=False)
+        else:
+            self._update(self.plan, {"title": self.plan_title})
         self._load()
 
     def _free_area_slug(self) -> str:
@@ -240,33 +254,18 @@ class PlanWriter:
 
     def _load(self) -> None:
         plan, area = self.plan, self.area
-        self.priorities = {p.number: p for p in Priority.objects.filter(plan=plan)}
-        self.issues = {i.ref: i for i in Issue.objects.filter(plan=plan)}
-        self.people = {p.name.casefold(): p for p in Person.objects.filter(area=area)}
-        self.links = {s.name.casefold(): s for s in StrategyLink.objects.filter(area=area)}
-        self.issue_links = {
-            (row.issue_id, row.strategy_link_id): row
-            for row in IssueStrategyLink.objects.filter(plan=plan)
-        }
-        self.old_actions = defaultdict(list)
-        for action in Action.objects.filter(plan=plan).order_by("order", "pk"):
-            self.old_actions[action.issue_id].append(action)
-        self.old_leads = defaultdict(list)
-        for lead in ActionLead.objects.filter(plan=plan).order_by("order", "pk"):
-            self.old_leads[lead.action_id].append(lead)
-        self.old_targets = defaultdict(list)
-        for target in OutcomeTarget.objects.filter(plan=plan).order_by("order", "pk"):
-            self.old_targets[target.issue_id].append(target)
-        self.old_statuses = {
-            s.action_id: s for s in ActionStatus.objects.filter(plan=plan, month=self.month)
-        }
-        self.old_ratings = {
-            r.target_id: r for r in ImpactRating.objects.filter(plan=plan, month=self.month)
-        }
-        self.old_story = defaultdict(list)
-        for entry in StoryEntry.objects.filter(plan=plan).order_by("order", "pk"):
-            key = ("issue", entry.issue_id) if entry.issue_id else ("priority", entry.priority_id)
-            self.old_story[key].append(entry)
+        self.priorities: dict[int, Priority] = {}
+        self.issues: dict[str, Issue] = {}
+        self.people: dict[str, Person] = {}
+        self.links: dict[str, StrategyLink] = {}
+        self.issue_links: dict[tuple[str, str], IssueStrategyLink] = {}
+        self.old_issue_links: list[IssueStrategyLink] = []
+        self.old_actions: dict[int, list[Action]] = defaultdict(list)
+        self.old_leads: dict[int, list[ActionLead]] = defaultdict(list)
+        self.old_targets: dict[int, list[OutcomeTarget]] = defaultdict(list)
+        self.old_statuses: dict[int, ActionStatus | None] = {}
+        self.old_ratings: dict[int, ImpactRating | None] = {}
+        self.old_story: dict[tuple, list[StoryEntry]] = defaultdict(list)
         # What this import has said and done so far.
         self.declared_priority: dict[int, tuple[str, int]] = {}
         self.declared_issue: dict[str, tuple[str, int]] = {}
@@ -278,36 +277,107 @@ class PlanWriter:
         self.seen: dict[type, set[int]] = defaultdict(set)
         self.used: dict[str, set[int]] = defaultdict(set)
         self.sheet_texts: dict[str, dict[str, set[str]]] = defaultdict(dict)
+        if area.pk is not None:
+            self.people = {p.name.casefold(): p for p in Person.objects.filter(area=area)}
+            self.links = {s.name.casefold(): s for s in StrategyLink.objects.filter(area=area)}
+        if plan.pk is None:
+            return
+        self.priorities = {p.number: p for p in Priority.objects.filter(plan=plan)}
+        self.issues = {i.ref: i for i in Issue.objects.filter(plan=plan)}
+        ref_of = {i.pk: i.ref for i in self.issues.values()}
+        number_of = {p.pk: p.number for p in self.priorities.values()}
+        link_name_of = {s.pk: key for key, s in self.links.items()}
+        for row in IssueStrategyLink.objects.filter(plan=plan):
+            self.old_issue_links.append(row)
+            if row.issue_id in ref_of and row.strategy_link_id in link_name_of:
+                key = (ref_of[row.issue_id], link_name_of[row.strategy_link_id])
+                self.issue_links[key] = row
+        for action in Action.objects.filter(plan=plan).order_by("order", "pk"):
+            self.old_actions[action.issue_id].append(action)
+        for lead in ActionLead.objects.filter(plan=plan).order_by("order", "pk"):
+            self.old_leads[lead.action_id].append(lead)
+        for target in OutcomeTarget.objects.filter(plan=plan).order_by("order", "pk"):
+            self.old_targets[target.issue_id].append(target)
+        self.old_statuses = {
+            s.action_id: s for s in ActionStatus.objects.filter(plan=plan, month=self.month)
+        }
+        self.old_ratings = {
+            r.target_id: r for r in ImpactRating.objects.filter(plan=plan, month=self.month)
+        }
+        for entry in StoryEntry.objects.filter(plan=plan).order_by("order", "pk"):
+            if entry.issue_id:
+                key = ("issue", ref_of.get(entry.issue_id))
+            else:
+                key = ("priority", number_of.get(entry.priority_id))
+            self.old_story[key].append(entry)
 
-    # --- Saving with history -------------------------------------------------------------
+    # --- What the import changes ---------------------------------------------------------
 
-    def _label(self, obj) -> str:
-        return str(obj._meta.verbose_name_plural)
-
-    def _save(self, obj: models.Model, *, created: bool) -> None:
-        obj._history_user = self.user
-        obj._change_reason = IMPORT_REASON
-        obj.save()
-        self.stats[self._label(obj)]["created" if created else "updated"] += 1
+    def _create(self, obj: models.Model) -> models.Model:
+        self.created[type(obj)].append(obj)
+        return obj
 
     def _delete(self, obj: models.Model) -> None:
-        obj._history_user = self.user
-        obj._change_reason = IMPORT_REASON
-        obj.delete()
-        self.stats[self._label(obj)]["deleted"] += 1
+        self.deleted[type(obj)].setdefault(obj.pk, obj)
 
     def _update(self, obj: models.Model, values: dict) -> bool:
-        """Set ``values`` on an existing object and save it only if one differs."""
-        changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
-        if changed:
-            self.journal.touched(obj)
-            for key, value in changed.items():
-                setattr(obj, key, value)
-            self._save(obj, created=False)
+        """Set ``values`` on a record, noting the fields that differ on one read from the
+        database (a new record is written as it is in the end)."""
+        changed = [key for key, value in values.items() if _differs(obj, key, value)]
+        for key in changed:
+            setattr(obj, key, values[key])
+        if changed and obj.pk is not None:
+            self.changed[type(obj)].setdefault(obj.pk, (obj, set()))[1].update(changed)
         return bool(changed)
 
     def _seen(self, obj: models.Model) -> None:
-        self.journal.add(self.seen[type(obj)], obj.pk)
+        """The sheet still has this record (only records read from the database count)."""
+        if obj.pk is not None:
+            self.seen[type(obj)].add(obj.pk)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """ "actions": {"created": 12, "updated": 1}, leaving out what is nought."""
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        for kind, store in (
+            ("created", self.created),
+            ("updated", self.changed),
+            ("deleted", self.deleted),
+        ):
+            for model, records in store.items():
+                if records:
+                    counts[str(model._meta.verbose_name_plural)][kind] = len(records)
+        return dict(counts)
+
+    def write(self) -> None:
+        """Write what the rows said: new records parents first, then the changed ones,
+        then the deletions children first. Call it inside a transaction."""
+        for model in WRITE_ORDER:
+            if records := self.created.get(model):
+                bulk_create_with_history(
+                    records,
+                    model,
+                    default_user=self.user,
+                    default_change_reason=IMPORT_REASON,
+                    default_date=self.now,
+                )
+        for model in WRITE_ORDER:
+            changed = [
+                (obj, names)
+                for pk, (obj, names) in self.changed.get(model, {}).items()
+                if pk not in self.deleted.get(model, {})
+            ]
+            if changed:
+                bulk_update_with_history(
+                    [obj for obj, _ in changed],
+                    model,
+                    sorted(set().union(*(names for _, names in changed))),
+                    default_user=self.user,
+                    default_change_reason=IMPORT_REASON,
+                    default_date=self.now,
+                )
+        for model in DELETE_ORDER:
+            if records := list(self.deleted.get(model, {}).values()):
+                delete_with_history(records, user=self.user, reason=IMPORT_REASON, when=self.now)
 
     # --- Plan rows ---------------------------------------------------------------------
 
@@ -416,7 +486,7 @@ class PlanWriter:
             action = self._action(issue, row)
             self._leads(action, row.actioned_by)
             self._status(action, row.bragg)
-            self.journal.set(self.last_action, row.ref, action)
+            self.last_action[row.ref] = action
         if row.outcome_target:
             measured_action = action if row.action else self.last_action.get(row.ref)
             target = self._target(issue, measured_action, row)
@@ -425,9 +495,8 @@ class PlanWriter:
     def _priority(self, number: int, title: str) -> Priority:
         priority = self.priorities.get(number)
         if priority is None:
-            priority = Priority(plan=self.plan, number=number, title=title)
-            self._save(priority, created=True)
-            self.journal.set(self.priorities, number, priority)
+            priority = self._create(Priority(plan=self.plan, number=number, title=title))
+            self.priorities[number] = priority
         elif title:
             self._update(priority, {"title": title})
         self._seen(priority)
@@ -437,20 +506,21 @@ class PlanWriter:
         ref = row.ref
         first_time = ref not in self.issue_order
         if first_time:
-            self.journal.set(self.issue_order, ref, len(self.issue_order))
+            self.issue_order[ref] = len(self.issue_order)
         issue = self.issues.get(ref)
         if issue is None:
-            issue = Issue(
-                plan=self.plan,
-                priority=priority,
-                ref=ref,
-                description=row.issue,
-                order=self.issue_order[ref],
+            issue = self._create(
+                Issue(
+                    plan=self.plan,
+                    priority=priority,
+                    ref=ref,
+                    description=row.issue,
+                    order=self.issue_order[ref],
+                )
             )
-            self._save(issue, created=True)
-            self.journal.set(self.issues, ref, issue)
+            self.issues[ref] = issue
         else:
-            values = {"priority_id": priority.pk}
+            values = {"priority": priority}
             if row.issue:
                 values["description"] = row.issue
             if first_time:
@@ -459,28 +529,27 @@ class PlanWriter:
         self._seen(issue)
         for name in row.strategy_links:
             link = self._strategy_link(name)
-            through = self.issue_links.get((issue.pk, link.pk))
+            through = self.issue_links.get((ref, name.casefold()))
             if through is None:
-                through = IssueStrategyLink(plan=self.plan, issue=issue, strategy_link=link)
-                self._save(through, created=True)
-                self.journal.set(self.issue_links, (issue.pk, link.pk), through)
+                through = self._create(
+                    IssueStrategyLink(plan=self.plan, issue=issue, strategy_link=link)
+                )
+                self.issue_links[ref, name.casefold()] = through
             self._seen(through)
         return issue
 
     def _strategy_link(self, name: str) -> StrategyLink:
         link = self.links.get(name.casefold())
         if link is None:
-            link = StrategyLink(area=self.area, name=name)
-            self._save(link, created=True)
-            self.journal.set(self.links, name.casefold(), link)
+            link = self._create(StrategyLink(area=self.area, name=name))
+            self.links[name.casefold()] = link
         return link
 
     def _person(self, name: str) -> Person:
         person = self.people.get(name.casefold())
         if person is None:
-            person = Person(area=self.area, name=name)
-            self._save(person, created=True)
-            self.journal.set(self.people, name.casefold(), person)
+            person = self._create(Person(area=self.area, name=name))
+            self.people[name.casefold()] = person
         return person
 
     def scan(self, dataset) -> None:
@@ -515,12 +584,12 @@ class PlanWriter:
                 (o for o in old if o.pk not in used and _text_key(o.text) not in in_sheet), None
             )
         if same is not None:
-            self.journal.add(used, same.pk)
+            used.add(same.pk)
         return same
 
     def _next(self, counter: dict, key) -> int:
         position = counter.get(key, 0)
-        self.journal.set(counter, key, position + 1)
+        counter[key] = position + 1
         return position
 
     def _action(self, issue: Issue, row: PlanRow) -> Action:
@@ -534,19 +603,21 @@ class PlanWriter:
             "is_ongoing": bool(due and due.is_ongoing),
             "completed_on": row.completed,
         }
-        action = self._match(self.old_actions.get(issue.pk, []), row.action, row.ref, "actions")
+        old = self.old_actions.get(issue.pk, []) if issue.pk else []
+        action = self._match(old, row.action, row.ref, "actions")
         if action is not None:
             self._update(action, values)
         else:
-            action = Action(plan=self.plan, issue=issue, **values)
-            self._save(action, created=True)
+            # What Action.save() does for a new action, which the bulk write skips.
+            values["original_due_month"] = values["due_month"]
+            action = self._create(Action(plan=self.plan, issue=issue, **values))
         self._seen(action)
         return action
 
     def _leads(self, action: Action, names: list[str]) -> None:
         people = [self._person(name) for name in names]
-        wanted = [p.pk for p in people]
-        current = self.old_leads.get(action.pk, [])
+        wanted = {p.pk for p in people if p.pk is not None}
+        current = self.old_leads.get(action.pk, []) if action.pk else []
         kept = {}
         for lead in current:
             if lead.person_id in wanted and lead.person_id not in kept:
@@ -554,10 +625,11 @@ class PlanWriter:
             else:
                 self._delete(lead)
         for order, person in enumerate(people):
-            lead = kept.get(person.pk)
+            lead = kept.get(person.pk) if person.pk is not None else None
             if lead is None:
-                lead = ActionLead(plan=self.plan, action=action, person=person, order=order)
-                self._save(lead, created=True)
+                lead = self._create(
+                    ActionLead(plan=self.plan, action=action, person=person, order=order)
+                )
             else:
                 self._update(lead, {"order": order})
             self._seen(lead)
@@ -568,11 +640,11 @@ class PlanWriter:
         return note
 
     def _status(self, action: Action, bragg: str) -> None:
-        existing = self.old_statuses.get(action.pk)
+        existing = self.old_statuses.get(action.pk) if action.pk else None
         if not bragg:
             if existing is not None:
                 self._delete(existing)
-                self.journal.set(self.old_statuses, action.pk, None)
+                self.old_statuses[action.pk] = None
             return
         if existing is not None:
             values = {
@@ -581,7 +653,7 @@ class PlanWriter:
                 "state": EntryState.SUBMITTED,
             }
             if any(getattr(existing, k) != v for k, v in values.items()):
-                values.update(rated_by=self.user, rated_at=timezone.now())
+                values.update(rated_by=self.user, rated_at=self.now)
                 self._update(existing, values)
             self._seen(existing)
             return
@@ -593,10 +665,10 @@ class PlanWriter:
             note=self._note_for(bragg, ""),
             state=EntryState.SUBMITTED,
             rated_by=self.user,
-            rated_at=timezone.now(),
+            rated_at=self.now,
         )
         check_bragg_rules(status.status, status.note, action.completed_on)
-        self._save(status, created=True)
+        self._create(status)
         self._seen(status)
 
     def _target(self, issue: Issue, action: Action | None, row: PlanRow) -> OutcomeTarget:
@@ -605,28 +677,26 @@ class PlanWriter:
         values = {
             "text": row.outcome_target,
             "order": position,
-            "action_id": action.pk if action else None,
+            "action": action,
             "target_month": when.month if when else None,
             "target_as_written": when.as_written if when else "",
             "is_ongoing": bool(when and when.is_ongoing),
         }
-        target = self._match(
-            self.old_targets.get(issue.pk, []), row.outcome_target, row.ref, "targets"
-        )
+        old = self.old_targets.get(issue.pk, []) if issue.pk else []
+        target = self._match(old, row.outcome_target, row.ref, "targets")
         if target is not None:
             self._update(target, values)
         else:
-            target = OutcomeTarget(plan=self.plan, issue=issue, **values)
-            self._save(target, created=True)
+            target = self._create(OutcomeTarget(plan=self.plan, issue=issue, **values))
         self._seen(target)
         return target
 
     def _rating(self, target: OutcomeTarget, rag: str) -> None:
-        existing = self.old_ratings.get(target.pk)
+        existing = self.old_ratings.get(target.pk) if target.pk else None
         if not rag:
             if existing is not None:
                 self._delete(existing)
-                self.journal.set(self.old_ratings, target.pk, None)
+                self.old_ratings[target.pk] = None
             return
         if existing is not None:
             if existing.rag != rag or existing.state != EntryState.SUBMITTED:
@@ -636,7 +706,7 @@ class PlanWriter:
                         "rag": rag,
                         "state": EntryState.SUBMITTED,
                         "rated_by": self.user,
-                        "rated_at": timezone.now(),
+                        "rated_at": self.now,
                     },
                 )
             self._seen(existing)
@@ -648,43 +718,48 @@ class PlanWriter:
             rag=rag,
             state=EntryState.SUBMITTED,
             rated_by=self.user,
-            rated_at=timezone.now(),
+            rated_at=self.now,
         )
-        self._save(rating, created=True)
+        self._create(rating)
         self._seen(rating)
 
     def delete_what_the_sheet_no_longer_has(self) -> None:
-        """After the plan rows: delete, child first, every record of the plan that no row
-        matched. Each is deleted on its own so that its history row names the user."""
+        """After the plan rows: every record of the plan that no row matched is to be
+        deleted (``write`` deletes children first)."""
+        if self.plan.pk is None:
+            return
         plan, seen = self.plan, self.seen
-        for rating in ImpactRating.objects.filter(plan=plan).exclude(
-            target__in=seen[OutcomeTarget]
-        ):
-            self._delete(rating)
-        for target in OutcomeTarget.objects.filter(plan=plan).exclude(pk__in=seen[OutcomeTarget]):
-            self._delete(target)
-        for status in ActionStatus.objects.filter(plan=plan).exclude(action__in=seen[Action]):
-            self._delete(status)
-        for lead in ActionLead.objects.filter(plan=plan).exclude(action__in=seen[Action]):
-            self._delete(lead)
-        for entry in StoryEntry.objects.filter(plan=plan).exclude(
-            models.Q(issue__in=seen[Issue]) | models.Q(priority__in=seen[Priority])
-        ):
-            self._delete(entry)
-        for action in Action.objects.filter(plan=plan).exclude(pk__in=seen[Action]):
-            self._delete(action)
-        for through in IssueStrategyLink.objects.filter(plan=plan).exclude(
-            pk__in=seen[IssueStrategyLink]
-        ):
+
+        def gone(records, model):
+            return [r for r in records if r.pk not in seen[model]]
+
+        targets = gone([t for ts in self.old_targets.values() for t in ts], OutcomeTarget)
+        actions = gone([a for acts in self.old_actions.values() for a in acts], Action)
+        issues = gone(self.issues.values(), Issue)
+        priorities = gone(self.priorities.values(), Priority)
+        # Ratings and statuses of every month, not only the import's.
+        if targets:
+            for rating in ImpactRating.objects.filter(plan=plan, target__in=targets):
+                self._delete(rating)
+        if actions:
+            for status in ActionStatus.objects.filter(plan=plan, action__in=actions):
+                self._delete(status)
+        for record in targets + actions:
+            self._delete(record)
+        for action in actions:
+            for lead in self.old_leads.get(action.pk, []):
+                self._delete(lead)
+        for entries in self.old_story.values():
+            for entry in entries:
+                if not (entry.issue_id in seen[Issue] or entry.priority_id in seen[Priority]):
+                    self._delete(entry)
+        for through in gone(self.old_issue_links, IssueStrategyLink):
             self._delete(through)
-        for issue in Issue.objects.filter(plan=plan).exclude(pk__in=seen[Issue]):
-            self._delete(issue)
-        for through in MilestonePriority.objects.filter(plan=plan).exclude(
-            priority__in=seen[Priority]
-        ):
-            self._delete(through)
-        for priority in Priority.objects.filter(plan=plan).exclude(pk__in=seen[Priority]):
-            self._delete(priority)
+        for record in issues + priorities:
+            self._delete(record)
+        if priorities:
+            for through in MilestonePriority.objects.filter(plan=plan, priority__in=priorities):
+                self._delete(through)
 
     # --- Updates rows ------------------------------------------------------------------
 
@@ -698,11 +773,12 @@ class PlanWriter:
             self.previous_story_ref = row["ref"]
 
     def _story_owner(self, ref: str):
+        """("issue", the issue, its ref) or ("priority", the priority, its number)."""
         if "." in ref:
             issue = self.issues.get(ref)
-            return ("issue", issue) if issue else None
+            return ("issue", issue, ref) if issue else None
         priority = self.priorities.get(int(ref))
-        return ("priority", priority) if priority else None
+        return ("priority", priority, int(ref)) if priority else None
 
     def check_story_row(self, row: StoryRow, errors: dict, skip: set[str]) -> None:
         def add(column: str, message: str) -> None:
@@ -727,9 +803,9 @@ class PlanWriter:
             # Its issue is in the plan sheet but that row failed: the plan sheet's
             # errors say why, and the import will not be written.
             return
-        level, obj = owner
+        level, obj, name = owner
         self.story_levels.add(level)
-        key = (level, obj.pk)
+        key = (level, name)
         position = self._next(self.story_count, key)
         when = row.date
         values = {
@@ -744,31 +820,44 @@ class PlanWriter:
             entry = existing[position]
             self._update(entry, values)
         else:
-            entry = StoryEntry(
-                plan=self.plan,
-                author=self.user,
-                written_at=timezone.now(),
-                **{level: obj},
-                **values,
+            entry = self._create(
+                StoryEntry(
+                    plan=self.plan,
+                    author=self.user,
+                    written_at=self.now,
+                    **{level: obj},
+                    **values,
+                )
             )
-            self._save(entry, created=True)
         self._seen(entry)
 
     def delete_story_the_sheet_no_longer_has(self) -> None:
-        for entry in StoryEntry.objects.filter(plan=self.plan).exclude(
-            pk__in=self.seen[StoryEntry]
-        ):
-            self._delete(entry)
+        for entries in self.old_story.values():
+            for entry in entries:
+                if entry.pk not in self.seen[StoryEntry]:
+                    self._delete(entry)
 
     def finish_story_level(self) -> None:
         """A new plan whose story so far is all written per priority says so."""
         if self.plan_created and self.story_levels == {"priority"}:
             self.plan.story_level = "priority"
-            self._save(self.plan, created=False)
+
+
+def _differs(obj: models.Model, name: str, value) -> bool:
+    """Whether setting field ``name`` of ``obj`` to ``value`` changes it. A foreign key
+    is compared by id, without fetching the record it points to; one to a record not
+    yet written always differs."""
+    field = obj._meta.get_field(name)
+    if field.is_relation:
+        current = getattr(obj, field.attname)
+        if value is None:
+            return current is not None
+        return value.pk is None or value.pk != current
+    return getattr(obj, name) != value
 
 
 class _RowResource(resources.Resource):
-    """What the two sheets share: rows read into plain objects and saved by the writer."""
+    """What the two sheets share: rows read into plain objects and handed to the writer."""
 
     row_class: type = PlanRow
 
@@ -777,8 +866,10 @@ class _RowResource(resources.Resource):
         force_init_instance = True
         import_id_fields = ()
         skip_diff = True
-        use_transactions = True
-        # Never bulk: bulk mode skips save(), so no history, and cannot name a bad row.
+        # Reading the rows writes nothing (the writer writes at the end), so no row needs
+        # a savepoint of its own.
+        use_transactions = False
+        # Never import-export's bulk mode: it skips history and cannot name a bad row.
         use_bulk = False
 
     def __init__(self, *, writer: PlanWriter, **kwargs):
@@ -821,20 +912,8 @@ class _RowResource(resources.Resource):
         if errors:
             raise ValidationError(errors)
 
-    def before_save_instance(self, instance, row, **kwargs):
-        # Every object the row creates records the importing user in its history.
-        instance._history_user = kwargs.get("user") or self.writer.user
-
     def do_instance_save(self, instance, is_create):
         self.save_row(instance)
-
-    def after_import_row(self, row, row_result, **kwargs):
-        # Reached only when the row was imported: keep what it added to the writer's state.
-        self.writer.journal.commit()
-
-    def before_import_row(self, row, **kwargs):
-        # A row that failed had its savepoint rolled back: forget what it added.
-        self.writer.journal.rollback()
 
 
 class PlanRowResource(_RowResource):
@@ -880,7 +959,6 @@ class PlanRowResource(_RowResource):
         self.writer.scan(dataset)
 
     def before_import_row(self, row, **kwargs):
-        super().before_import_row(row, **kwargs)
         self.writer.carry_down(row)
 
     def check(self, instance, errors, skip):
@@ -891,23 +969,16 @@ class PlanRowResource(_RowResource):
 
     def after_import(self, dataset, result, **kwargs):
         writer = self.writer
-        writer.journal.rollback()
         if writer.plan is None:
             return
         if writer.replace:
             writer.delete_what_the_sheet_no_longer_has()
         if self.updates is not None:
             story = StoryRowResource(writer=writer)
-            writer.updates_result = story.import_data(
-                self.updates,
-                dry_run=kwargs.get("dry_run", False),
-                use_transactions=True,
-                rollback_on_validation_errors=True,
-                user=kwargs.get("user"),
-            )
+            writer.updates_result = story.import_data(self.updates, use_transactions=False)
             updates = writer.updates_result
             if updates.has_errors() or updates.has_validation_errors():
-                # The story so far failed: make the plan's own import roll back too.
+                # The story so far failed: so has the import.
                 result.append_base_error(Error(UpdatesFailed()))
         writer.finish_story_level()
 
@@ -930,7 +1001,6 @@ class StoryRowResource(_RowResource):
     row_class = StoryRow
 
     def before_import_row(self, row, **kwargs):
-        super().before_import_row(row, **kwargs)
         self.writer.carry_down_story(row)
 
     def check(self, instance, errors, skip):
@@ -940,7 +1010,6 @@ class StoryRowResource(_RowResource):
         self.writer.write_story_row(instance)
 
     def after_import(self, dataset, result, **kwargs):
-        self.writer.journal.rollback()
         if self.writer.replace:
             self.writer.delete_story_the_sheet_no_longer_has()
 

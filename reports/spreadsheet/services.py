@@ -1,11 +1,12 @@
 """Importing and exporting a whole plan as a spreadsheet: the functions pages, the admin
 and the management commands call.
 
-An import is always previewed first: ``preview_plan_import`` runs the whole import
-inside a transaction that is rolled back (import-export's dry run), and returns every
-problem with its row and column, and what would be created, changed and deleted.
-``confirm_plan_import`` runs it again for real, in one transaction: any problem and
-nothing is written, history included.
+An import is always previewed first: ``preview_plan_import`` reads and checks every row
+and works out what the import would create, change and delete, writing nothing, and
+returns every problem with its row and column. ``confirm_plan_import`` does the same
+again on the file (whose SHA-256 must be the previewed one's) and, only if there is no
+problem, writes it all in one transaction, each record with its history row: any
+problem and nothing is written, history included.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -263,37 +264,47 @@ def _run(
     preview.plan_rows = len(plan_ds)
     preview.update_rows = len(updates_ds) if updates_ds is not None else 0
 
+    if dry_run:
+        _plan_the_import(preview, plan_ds, updates_ds, user=user)
+        return preview, None
+    try:
+        # One transaction around reading the plan as it is and writing it as the sheet
+        # says (area, plan, rows, story so far, history).
+        with transaction.atomic():
+            writer = _plan_the_import(preview, plan_ds, updates_ds, user=user)
+            if not preview.problems:
+                writer.write()
+    except (IntegrityError, DataError) as exc:
+        # The checks should leave nothing for the database to refuse; if it does (another
+        # import of the same area at the same moment), nothing is written.
+        preview.problems.append(
+            Problem(f"The import could not be written ({_describe(exc)}); nothing was imported.")
+        )
+    if preview.problems:
+        return preview, None
+    return preview, writer.plan
+
+
+def _plan_the_import(preview: ImportPreview, plan_ds, updates_ds, *, user) -> PlanWriter:
+    """Read and check every row and work out what the import changes, writing nothing:
+    the problems and the counts go into ``preview``."""
     writer = PlanWriter(
-        area_name=area_name,
-        plan_title=plan_title,
+        area_name=preview.area_name,
+        plan_title=preview.plan_title,
         slug=preview.slug,
         user=user,
         month=preview.month,
-        replace=replace,
+        replace=preview.replace,
     )
     resource = PlanRowResource(writer=writer, updates=updates_ds)
-    # One transaction around everything (area, plan, rows, story so far, history).
-    # import-export rolls back its own part on a dry run or on any row error or
-    # validation error; the outer block makes sure of it whatever happens.
-    with transaction.atomic():
-        result = resource.import_data(
-            plan_ds,
-            dry_run=dry_run,
-            use_transactions=True,
-            rollback_on_validation_errors=True,
-            collect_failed_rows=False,
-            user=user,
-        )
-        preview.problems.extend(_result_problems(result, "plan", PLAN_HEADERS))
-        if writer.updates_result is not None:
-            preview.problems.extend(
-                _result_problems(writer.updates_result, "updates", UPDATES_HEADERS)
-            )
-        preview.counts = {label: dict(c) for label, c in writer.stats.items()}
-        if dry_run or preview.problems:
-            transaction.set_rollback(True)
-    plan = writer.plan if not (dry_run or preview.problems) else None
-    return preview, plan
+    # import-export only reads and checks the rows here, so it needs neither its dry run
+    # nor its transactions (which would put every row in a savepoint).
+    result = resource.import_data(plan_ds, use_transactions=False)
+    preview.problems.extend(_result_problems(result, "plan", PLAN_HEADERS))
+    if writer.updates_result is not None:
+        preview.problems.extend(_result_problems(writer.updates_result, "updates", UPDATES_HEADERS))
+    preview.counts = writer.counts()
+    return writer
 
 
 def preview_plan_import(

@@ -12,6 +12,7 @@ import re
 
 from import_export import widgets
 
+from sendplan.models import Issue
 from sendplan.months import MonthValue, parse_date_or_month, parse_month
 
 from .columns import FormulaCell, unescape_text
@@ -19,6 +20,9 @@ from .ratings import parse_bragg, parse_rag
 
 REF_PATTERN = re.compile(r"^(\d{1,4})\.([0-9A-Za-z]{1,6})(?:\.[0-9A-Za-z]{1,6})*$")
 PRIORITY_REF_PATTERN = re.compile(r"^\d{1,4}$")
+# The longest ref the database keeps. It is checked here, against the row and column,
+# because the import writes nothing until every row has passed its checks.
+REF_MAX_LENGTH = Issue._meta.get_field("ref").max_length
 # Leads are separated by ";" or new lines only: "and", "&" and "/" appear inside the
 # names of teams and posts ("SEND and Inclusion team", "Head of SEN/Inclusion").
 LIST_SEPARATORS = re.compile(r"[;\n\r]+")
@@ -77,6 +81,11 @@ class RefWidget(widgets.Widget):
         text = cell_text(value)
         if not text:
             return ""
+        if len(text) > REF_MAX_LENGTH:
+            raise ValueError(
+                f"The reference must be {REF_MAX_LENGTH} characters or fewer; "
+                f'"{text[:40]}" has {len(text)}.'
+            )
         if REF_PATTERN.match(text):
             return text
         if self.allow_priority and PRIORITY_REF_PATTERN.match(text):

@@ -151,6 +151,11 @@ CASES = {
         'Row 3, column target_date: Enter a month such as "Dec 2022" or "2023-03"; "Q5 2023" '
         "is not a quarter",
     ),
+    "a ref longer than the database keeps": (
+        lambda tmp: _row_with("ref", "1.1.1.1.1.1.1.1.1.1.1"),
+        "Row 3, column ref: The reference must be 20 characters or fewer; "
+        '"1.1.1.1.1.1.1.1.1.1.1" has 21.',
+    ),
     "unknown BRAGG": (
         lambda tmp: _row_with("bragg", "Purple"),
         "Row 3, column bragg: Enter a BRAGG status: Blue, Red, Amber, Green or Grey (or B, R, "

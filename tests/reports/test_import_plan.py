@@ -466,6 +466,23 @@ def test_replacing_with_a_changed_sheet_updates_in_place_and_keeps_the_history(i
     assert preview.counts["action leads"] == {"created": 1, "deleted": 2}
 
 
+def test_replacing_records_the_user_and_reason_for_every_change_and_deletion(importer, tmp_path):
+    _import(importer)
+    lines = Path(GOOD).read_text(encoding="utf-8").splitlines()
+    lines = [line for line in lines if "Ensure alignment" not in line]
+    lines = [line.replace("Jo Littler,October 2022", "Tony Murphy,Dec 2022") for line in lines]
+    source = _write(tmp_path, "plan.csv", "\n".join(lines) + "\n")
+    marks = history_marks()
+
+    _import(importer, source=source, updates=None, replace=True)
+
+    rows = new_history_rows(marks)
+    assert {r.history_type for r in rows} == {"+", "~", "-"}
+    assert {(r.history_user_id, r.history_change_reason) for r in rows} == {
+        (importer.pk, "Imported from spreadsheet")
+    }
+
+
 def test_a_plan_of_another_area_is_not_imported_into(importer):
     factories.PlanFactory(
         area=factories.AreaFactory(name="Durham"), title="Darlington WSoA", slug="darlington-wsoa"
