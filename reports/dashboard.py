@@ -6,8 +6,11 @@ plotly figures built in Python and handed to the page as JSON; the browser draws
 with plotly's strict bundle. Each chart comes with:
 
 - a table of the same figures (for screen readers, printing, and pages without script);
-- for every bar, the list of items behind it, in a ``<details>`` element the bar's click
-  opens (``BarGroup``); the table's numbers link to the same lists.
+- for every bar, the list of items behind it. The current month's charts by priority
+  keep theirs on the page, in a ``<details>`` element the bar's click opens
+  (``BarGroup``); a trend bar's click goes to a page of its own (``bar_items``, the
+  ``reports:dashboard_items`` view), since twelve months of every status are too many
+  rows for one page. The table's numbers link to the same lists.
 
 Colour is never the only carrier: legends, hover text and tables use the BRAGG and RAG
 words, and every bar pattern differs by status too.
@@ -41,8 +44,11 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 from django import forms
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from actions.models import BRAGG, ActionStatus
 from outcomes.models import RAG, ImpactRating
@@ -54,6 +60,7 @@ from .plan_state import (
     IssueState,
     PlanState,
     PriorityState,
+    Rating,
     TargetState,
     month_end,
     plan_state,
@@ -185,6 +192,16 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(self.priority or self.lead or self.organisation or self.strategy_link)
+
+    def query(self) -> list[tuple[str, str]]:
+        """The filters as query string pairs, in the form's order (for links that keep them)."""
+        pairs = [
+            ("priority", self.priority),
+            ("lead", self.lead),
+            ("organisation", self.organisation),
+            ("strategy_link", self.strategy_link),
+        ]
+        return [(name, str(value)) for name, value in pairs if value]
 
     def _by_person(self, leads) -> bool:
         if self.lead and not any(p.id == self.lead for p in leads):
@@ -333,11 +350,26 @@ def _target_item(priority, issue, target: TargetState, value: str, detail: str =
     return Item("target", target.id, priority.number, issue.ref, target.text, "", value, detail)
 
 
-def _rated_in(item, month: dt.date) -> str:
+def _rating_in(item, month: dt.date) -> Rating | None:
+    """The item's submitted BRAGG or RAG row for ``month``, if any."""
     for rating in item.ratings:
         if rating.month == month and rating.is_submitted:
-            return rating.value
-    return NOT_RATED
+            return rating
+    return None
+
+
+def _rated_in(item, month: dt.date) -> str:
+    rating = _rating_in(item, month)
+    return rating.value if rating else NOT_RATED
+
+
+def _submitted_by_month(item) -> dict[dt.date, str]:
+    """Month -> value of the item's submitted rows, as ``_rated_in`` reads them."""
+    rated = {}
+    for rating in item.ratings:
+        if rating.is_submitted:
+            rated.setdefault(rating.month, rating.value)
+    return rated
 
 
 def _bar(name, value, scheme, x, y, ids, orientation="v") -> go.Bar:
@@ -403,11 +435,12 @@ def _figure(traces, layout) -> dict:
     return json.loads(figure.to_json())
 
 
-def _count_link(count: int, html_id: str):
+def _count_link(count: int, href: str):
+    """A table's figure, linking to the list of its items (``#id`` on the page, or a URL)."""
     if not count:
         return {"text": "0", "numeric": True}
     return {
-        "text": format_html('<a class="govuk-link" href="#{}">{}</a>', html_id, count),
+        "text": format_html('<a class="govuk-link" href="{}">{}</a>', href, count),
         "numeric": True,
     }
 
@@ -442,7 +475,7 @@ def _distribution_chart(*, scheme, kind_noun, month, rows_by_priority, html_id) 
     for index, (priority, items) in enumerate(rows_by_priority):
         row = [f"Priority {priority.number}: {shorten(priority.title, 70)}"]
         for value in order:
-            row.append(_count_link(counts[value][index], f"{html_id}-p{priority.number}-{value}"))
+            row.append(_count_link(counts[value][index], f"#{html_id}-p{priority.number}-{value}"))
         row.append({"text": str(len(items)), "numeric": True})
         table_rows.append(row)
     totals = {value: sum(counts[value]) for value in order}
@@ -472,48 +505,35 @@ def _distribution_chart(*, scheme, kind_noun, month, rows_by_priority, html_id) 
     )
 
 
-def _trend_chart(*, scheme, kind_noun, months, entries, html_id) -> Chart:
-    """A stacked bar per month, a trace per status. ``entries``: (priority, issue, item)."""
+def _trend_chart(*, scheme, kind_noun, months, entries, html_id, link) -> Chart:
+    """A stacked bar per month, a trace per status. ``entries``: (priority, issue, item).
+
+    The items behind a bar are listed on a page of their own (``link(month, value)``):
+    twelve months of every status would make the dashboard too heavy to render."""
     order = BRAGG_ORDER if scheme == "bragg" else RAG_ORDER
     labels = [month_label(m) for m in months]
-    by_month = []
-    for month in months:
-        items = []
-        for priority, issue, item in entries:
-            value = _rated_in(item, month)
-            make = _action_item if scheme == "bragg" else _target_item
-            items.append(make(priority, issue, item, value))
-        by_month.append(items)
-    groups, traces = [], []
-    counts = {v: [sum(1 for i in items if i.value == v) for items in by_month] for v in order}
-    for value in order:
-        ids = []
-        for month, items, label in zip(months, by_month, labels, strict=True):
-            group_id = f"{html_id}-{month:%Y-%m}-{value}"
-            ids.append(group_id)
-            chosen = [i for i in items if i.value == value]
-            if chosen and value != NOT_RATED:
-                groups.append(
-                    BarGroup(
-                        group_id,
-                        f"{label}, {word(scheme, value)}",
-                        value,
-                        scheme,
-                        chosen,
-                        # Newest month first, in the key's order within a month.
-                        position=(-month.toordinal(), order.index(value)),
-                    )
-                )
-        traces.append(_bar(word(scheme, value), value, scheme, labels, counts[value], ids))
+    counts = {v: [0] * len(months) for v in order}
+    for _, _, item in entries:
+        rated = _submitted_by_month(item)
+        for index, month in enumerate(months):
+            counts[rated.get(month, NOT_RATED)][index] += 1
+    urls = {(m, v): link(m, v) for m in months for v in order}
+    traces = [
+        _bar(
+            word(scheme, value),
+            value,
+            scheme,
+            labels,
+            counts[value],
+            [urls[(m, value)] for m in months],
+        )
+        for value in order
+    ]
     table_rows = []
     for index, month in enumerate(months):
         row = [date_format(month, "F Y")]
         for value in order:
-            group_id = f"{html_id}-{month:%Y-%m}-{value}"
-            if value == NOT_RATED:
-                row.append({"text": str(counts[value][index]), "numeric": True})
-            else:
-                row.append(_count_link(counts[value][index], group_id))
+            row.append(_count_link(counts[value][index], urls[(month, value)]))
         table_rows.append(row)
     what = "BRAGG status" if scheme == "bragg" else "RAG impact rating"
     title = f"{kind_noun.capitalize()} by {what}, month by month"
@@ -523,19 +543,17 @@ def _trend_chart(*, scheme, kind_noun, months, entries, html_id) -> Chart:
         summary = f"Bar chart. {title}, {span}. In {date_format(months[-1], 'F Y')}: {last}."
     else:
         summary = f"Bar chart. {title}. Nothing has been rated yet."
+    top = len(entries) if months else 0  # every item counts in every month
     return Chart(
         html_id=html_id,
         title=title,
         summary=summary + " The table after the chart gives the figures.",
-        figure=_figure(
-            traces,
-            _layout("Month", f"Number of {kind_noun}", top=max(map(len, by_month), default=0)),
-        ),
+        figure=_figure(traces, _layout("Month", f"Number of {kind_noun}", top=top)),
         table_caption=title,
         table_headers=["Month"] + [{"text": word(scheme, v), "numeric": True} for v in order],
         table_rows=table_rows,
-        groups=groups,
-        note="Items with no submitted rating in a month count as not rated for that month.",
+        note="Items with no submitted rating in a month count as not rated for that month. "
+        "Select a bar, or a figure in the table, to list the items behind it.",
     )
 
 
@@ -865,20 +883,8 @@ def _missing_updates(plan, state, filtered_actions, filtered_targets, open_month
     return missing
 
 
-def build_dashboard(
-    plan: Plan,
-    *,
-    month: dt.date,
-    as_at: dt.datetime | None,
-    filters: Filters,
-    state: PlanState | None = None,
-    months: list | None = None,
-) -> Dashboard:
-    """The dashboard of ``plan`` for ``month``, live or as it stood at ``as_at``."""
-    state = state or plan_state(plan, month=month, as_at=as_at)
-    months = reporting_months(plan, as_at) if months is None else months
-    open_month = next((m.month for m in months if m.status == MonthStatus.OPEN), None)
-
+def _entries(state: PlanState, filters: Filters) -> tuple[list, list]:
+    """The actions and the outcome targets the filters keep, as (priority, issue, item)."""
     actions = [
         (p, i, a)
         for p in state.priorities
@@ -893,6 +899,43 @@ def build_dashboard(
         for t in i.targets
         if filters.target(p, i, t)
     ]
+    return actions, targets
+
+
+def dashboard_query(month: dt.date, as_at: dt.datetime | None, filters: Filters) -> list:
+    """The dashboard's query string pairs: its month, "as at" date and filters."""
+    pairs = [("month", f"{month:%Y-%m}")]
+    if as_at:
+        pairs.append(("as_at", f"{timezone.localtime(as_at):%Y-%m-%d}"))
+    return pairs + filters.query()
+
+
+def bar_items_url(page: str, chart: str, month: dt.date, value: str, query: list) -> str:
+    """The items page (``page``, the reversed URL) for one bar of a trend chart."""
+    pairs = [("chart", chart), ("bar", f"{month:%Y-%m}"), ("value", value), *query]
+    return page + "?" + urlencode(pairs)
+
+
+def build_dashboard(
+    plan: Plan,
+    *,
+    month: dt.date,
+    as_at: dt.datetime | None,
+    filters: Filters,
+    state: PlanState | None = None,
+    months: list | None = None,
+) -> Dashboard:
+    """The dashboard of ``plan`` for ``month``, live or as it stood at ``as_at``."""
+    state = state or plan_state(plan, month=month, as_at=as_at)
+    months = reporting_months(plan, as_at) if months is None else months
+    open_month = next((m.month for m in months if m.status == MonthStatus.OPEN), None)
+    actions, targets = _entries(state, filters)
+    query = dashboard_query(state.month, as_at, filters)
+    items_page = reverse("reports:dashboard_items", args=[plan.slug])
+
+    def link(chart):
+        return lambda bar, value: bar_items_url(items_page, chart, bar, value, query)
+
     priorities = [
         p for p in state.priorities if not filters.priority or p.number == filters.priority
     ]
@@ -934,6 +977,7 @@ def build_dashboard(
             months=trend,
             entries=actions,
             html_id="bragg-trend",
+            link=link("bragg-trend"),
         ),
         _distribution_chart(
             scheme="rag",
@@ -948,6 +992,7 @@ def build_dashboard(
             months=trend,
             entries=targets,
             html_id="rag-trend",
+            link=link("rag-trend"),
         ),
     ]
 
@@ -1044,3 +1089,49 @@ def build_dashboard(
         action_count=len(actions),
         target_count=len(targets),
     )
+
+
+# --- The items behind a trend bar (their own page) -------------------------------------
+
+# The trend charts whose bars list their items on the items page, and their schemes.
+TREND_CHARTS = {"bragg-trend": "bragg", "rag-trend": "rag"}
+
+
+@dataclass
+class BarItems:
+    """The actions or outcome targets behind one bar of a trend chart."""
+
+    chart: str
+    month: dt.date
+    value: str
+    items: list[Item]
+
+    @property
+    def scheme(self) -> str:
+        return TREND_CHARTS[self.chart]
+
+    @property
+    def title(self) -> str:
+        noun = "Actions" if self.scheme == "bragg" else "Outcome targets"
+        when = date_format(self.month, "F Y")
+        if self.value == NOT_RATED:
+            return f"{noun} not rated in {when}"
+        return f"{noun} rated {word(self.scheme, self.value)} in {when}"
+
+
+def bar_items(
+    state: PlanState, *, chart: str, month: dt.date, value: str, filters: Filters
+) -> BarItems:
+    """The items a trend bar counts: those the filters keep whose submitted row for
+    ``month`` has ``value`` (none: ``NOT_RATED``), the same rule the bar's count follows.
+    Each shows its note for that month. ``state`` must hold ``month``'s rows (any state
+    whose months include it)."""
+    actions, targets = _entries(state, filters)
+    scheme = TREND_CHARTS[chart]
+    make = _action_item if scheme == "bragg" else _target_item
+    items = []
+    for priority, issue, entry in actions if scheme == "bragg" else targets:
+        rating = _rating_in(entry, month)
+        if (rating.value if rating else NOT_RATED) == value:
+            items.append(make(priority, issue, entry, value, rating.note if rating else ""))
+    return BarItems(chart=chart, month=month, value=value, items=items)

@@ -1,16 +1,24 @@
-"""The plan's dashboard page: charts, their tables, exceptions and milestones."""
+"""The plan's dashboard page (charts, their tables, exceptions and milestones) and the
+page listing the items behind one bar of its trend charts."""
 
 from __future__ import annotations
 
+from django import forms
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_safe
 
+from actions.models import BRAGG
+from outcomes.models import RAG
 from sendplan.access import Can, get_plan
 
 from ..dashboard import (
+    NOT_RATED,
+    TREND_CHARTS,
     TREND_MONTHS,
     DashboardFilterForm,
+    bar_items,
     build_dashboard,
     default_month,
     reporting_months,
@@ -69,3 +77,122 @@ def dashboard(request, plan_slug: str):
             "caption": f"{plan.title} · {plan.area.name}",
         },
     )
+
+
+# --- The items behind a trend bar ------------------------------------------------------
+
+SCHEME_VALUES = {
+    "bragg": [*BRAGG.values, NOT_RATED],
+    "rag": [*RAG.values, NOT_RATED],
+}
+SCHEME_VALUE_ERRORS = {
+    "bragg": "Select a BRAGG status: blue, green, amber, red, grey or none (not rated)",
+    "rag": "Select a RAG impact rating: green, amber, red or none (not rated)",
+}
+
+
+class BarItemsForm(PlanViewForm):
+    """Which bar: ``chart``, ``bar`` (its month) and ``value``, besides the dashboard's
+    ``month`` and ``as_at``. The values come from a link, not from fields on the page,
+    so the error summary lists them without pointing at a field."""
+
+    chart = forms.ChoiceField(
+        choices=[(name, name) for name in TREND_CHARTS],
+        error_messages={
+            "required": "Select a chart: bragg-trend or rag-trend",
+            "invalid_choice": "Select a chart: bragg-trend or rag-trend",
+        },
+    )
+    bar = forms.DateField(
+        input_formats=["%Y-%m"],
+        error_messages={
+            "required": "Enter the month of the bar, like 2023-03.",
+            "invalid": "Enter the month of the bar as year and month, like 2023-03.",
+        },
+    )
+    value = forms.CharField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():
+            form_field.widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        # The value's words depend on the chart's scheme; a wrong chart is said first.
+        scheme = TREND_CHARTS.get(data.get("chart"))
+        if scheme and data.get("value") not in SCHEME_VALUES[scheme]:
+            self.add_error("value", SCHEME_VALUE_ERRORS[scheme])
+        return data
+
+
+@require_GET
+def dashboard_items(request, plan_slug: str):
+    """``?chart=bragg-trend|rag-trend&bar=YYYY-MM&value=red`` with the dashboard's own
+    query (``month``, ``as_at`` and the filters), which the link back to it keeps. A bad
+    value is answered with the page's error summary (400), never with a list that
+    differs from the bar."""
+    access = get_plan(request, plan_slug, need=Can.VIEW)
+    plan = access.plan
+    given = {k: v for k, v in request.GET.items() if v}
+    back = [(k, given[k]) for k in ("month", "as_at", *FILTER_NAMES) if k in given]
+    live = [(k, given[k]) for k in ("chart", "bar", "value", "month", *FILTER_NAMES) if k in given]
+    context = {
+        "plan": plan,
+        "access": access,
+        "dashboard_query": "?" + urlencode(back) if back else "",
+        "caption": f"{plan.title} · {plan.area.name}",
+    }
+    form = BarItemsForm(request.GET)
+    if not form.is_valid():
+        return _bad_bar(request, context, form)
+    bar = form.cleaned_data["bar"]
+    as_at_date = form.cleaned_data["as_at"]
+    as_at = end_of_day(as_at_date) if as_at_date else None
+    # The bar's month alone: its rows are all a bar counts.
+    state = plan_state(plan, month=bar, as_at=as_at, months=1)
+    filter_data = {k: v for k, v in request.GET.items() if k in FILTER_NAMES and v}
+    filter_form = DashboardFilterForm(filter_data or None, state=state)
+    filters = filter_form.filters()
+    if filter_form.errors:
+        for form_field in filter_form.fields.values():
+            form_field.widget = forms.HiddenInput()
+        return _bad_bar(request, context, filter_form)
+
+    found = bar_items(
+        state,
+        chart=form.cleaned_data["chart"],
+        month=bar,
+        value=form.cleaned_data["value"],
+        filters=filters,
+    )
+    keep = [("month", f"{bar:%Y-%m}")]
+    if as_at_date:
+        keep.append(("as_at", f"{as_at_date:%Y-%m-%d}"))
+    return render(
+        request,
+        "reports/dashboard_items.html",
+        {
+            **context,
+            "found": found,
+            "filters_shown": _filters_shown(filter_form, filters),
+            "as_at_date": as_at_date,
+            "live_query": "?" + urlencode(live),
+            # Issue links show the issue in the bar's month.
+            "query": "?" + urlencode(keep),
+        },
+    )
+
+
+def _bad_bar(request, context, form):
+    return render(request, "reports/dashboard_items.html", {**context, "form": form}, status=400)
+
+
+def _filters_shown(filter_form: DashboardFilterForm, filters) -> list[tuple[str, str]]:
+    """The filters applied, as (label, the option's text) for the page to state."""
+    shown = []
+    for name, value in filters.query():
+        form_field = filter_form.fields[name]
+        label = dict((str(k), v) for k, v in form_field.choices).get(value, value)
+        shown.append((form_field.label, label))
+    return shown

@@ -1,4 +1,5 @@
-"""An implementation group member finds what is off track and drills into it."""
+"""An implementation group member finds what is off track and drills into it: a bar of
+the month opens its list on the page, a trend bar leads to the items page."""
 
 import re
 
@@ -59,6 +60,24 @@ def test_member_sees_the_charts_and_drills_into_a_bar(
     expect(red_list).to_contain_text("Red")
     screenshot(page, "dashboard-red-bar-list")
 
+    # A trend bar leads to a page of its own: March's Grey bar lists the ten actions.
+    grey_bar = page.locator("#bragg-trend .trace.bars").nth(4).locator(".point path").first
+    grey_bar.scroll_into_view_if_needed()
+    box = grey_bar.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page).to_have_url(re.compile(r"/dashboard/items/\?chart=bragg-trend&bar=2023-03"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Actions rated Grey in March 2023 (10)"
+    )
+    expect(page.locator(".sendplan-items-table tbody tr")).to_have_count(10)
+    expect(page.locator(".sendplan-items-table tbody")).to_contain_text("Grey")
+    axe(page, "dashboard-items")
+    screenshot(page, "dashboard-items")
+    page.get_by_role("link", name="Back to the dashboard").first.click()
+    expect(page).to_have_url(re.compile(r"/dashboard/\?month=2023-04$"))
+    expect(charts.first).to_have_attribute("data-chart-drawn", "true")
+
     # A filter narrows the lists: only Jo Littler's actions remain.
     page.get_by_label("Lead").select_option(label="Jo Littler")
     page.get_by_role("button", name="Apply filters").click()
@@ -88,4 +107,11 @@ def test_dashboard_tables_work_without_javascript(browser, live_server, member, 
     expect(page).to_have_url(re.compile("#bragg-priority-p1-blue$"))
     page.locator("#bragg-priority-p1-blue summary").click()
     expect(page.locator("#bragg-priority-p1-blue")).to_contain_text("Action 1.1.0")
+
+    # A trend's figure links to the page listing the items behind that bar.
+    trend = page.get_by_role("table", name=re.compile("Figures: Actions by BRAGG status"))
+    trend.get_by_role("link", name="10").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Actions rated Grey in March 2023 (10)"
+    )
     context.close()

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from actions.models import BRAGG, Action, ActionStatus, EntryState
 from outcomes.models import ImpactRating, OutcomeTarget
@@ -234,32 +235,65 @@ def test_an_unknown_filter_value_is_reported_and_ignored(client, viewer_a, built
 # --- Bars and their lists --------------------------------------------------------------
 
 
-def test_every_bar_names_a_list_of_the_items_behind_it(client, viewer_a, built):
+def _figures(body: str) -> dict:
+    return {
+        name: json.loads(data)
+        for name, data in re.findall(
+            r'<script id="([\w-]+)-data" type="application/json">(.*?)</script>', body, re.S
+        )
+    }
+
+
+def _item_rows(html: str) -> list[str]:
+    """The rows of the first items table in ``html`` (a bar's list or the items page)."""
+    table = re.search(r'<table class="govuk-table sendplan-items-table">(.*?)</table>', html, re.S)
+    body = table[1].split('<tbody class="govuk-table__body">')[1]
+    return re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', body, re.S)
+
+
+def _tag_words(rows: list[str]) -> set[str]:
+    return {w for row in rows for w in re.findall(r'<strong class="govuk-tag[^>]*>([^<]+)', row)}
+
+
+def test_every_bar_leads_to_the_list_of_exactly_its_items(client, viewer_a, built):
+    """A bar of the month's charts opens its list on the page; a trend bar goes to the
+    items page. Either way the list has as many items as the bar counts, each showing
+    the bar's status word, and the table's figure links to the same list."""
     client.force_login(viewer_a)
 
     body = client.get(_url(built, "?month=2023-04")).content.decode()
 
-    figures = re.findall(
-        r'<script id="([\w-]+)-data" type="application/json">(.*?)</script>', body, re.S
-    )
-    assert {name for name, _ in figures} >= {
-        "bragg-priority",
-        "bragg-trend",
-        "rag-priority",
-        "rag-trend",
-        "measures",
-    }
-    for name, data in figures:
-        if name == "measures":
-            continue
-        for trace in json.loads(data)["data"]:
-            for group_id, count in zip(trace["customdata"], trace["y"], strict=True):
-                if count and trace["name"] != "Not rated" or (count and name.endswith("priority")):
-                    assert (
-                        f'<details class="govuk-details sendplan-bar-items" id="{group_id}">'
-                        in body
+    figures = _figures(body)
+    assert set(figures) >= {"bragg-priority", "bragg-trend", "rag-priority", "rag-trend"}
+    items_page = reverse("reports:dashboard_items", args=[built.slug]) + "?"
+    bars = {"page": 0, "items page": 0}
+    for name in ["bragg-priority", "bragg-trend", "rag-priority", "rag-trend"]:
+        for trace in figures[name]["data"]:
+            for target, count in zip(trace["customdata"], trace["y"], strict=True):
+                if not count:
+                    continue
+                if name.endswith("trend"):
+                    assert target.startswith(items_page)
+                    assert f'href="{escape(target)}"' in body
+                    page = client.get(target).content.decode()
+                    rows = _item_rows(page)
+                    assert re.search(rf"<h1 [^>]*>[^<]* in \w+ 2023 \({count}\)</h1>", page)
+                    bars["items page"] += 1
+                else:
+                    details = re.search(
+                        rf'<details class="govuk-details sendplan-bar-items" id="{target}">'
+                        r"(.*?)</details>",
+                        body,
+                        re.S,
                     )
-                    assert f'href="#{group_id}"' in body
+                    assert f'href="#{target}"' in body
+                    rows = _item_rows(details[1])
+                    bars["page"] += 1
+                assert len(rows) == count, (name, trace["name"], target)
+                assert _tag_words(rows) == {trace["name"]}
+    # By priority: 5 statuses of actions and 3 of targets in each of 2 priorities. Trend:
+    # March (all Grey, targets all not rated) and April (4 statuses and not rated; 3).
+    assert bars == {"page": 16, "items page": 10}
 
 
 def test_each_chart_has_an_image_role_with_a_summary_and_a_table(client, viewer_a, built):
