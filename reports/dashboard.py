@@ -37,12 +37,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import plotly.graph_objects as go
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
@@ -372,15 +370,17 @@ def _submitted_by_month(item) -> dict[dt.date, str]:
     return rated
 
 
-def _bar(name, value, scheme, x, y, ids, orientation="v") -> go.Bar:
+def _bar(name, value, scheme, x, y, customdata) -> dict:
+    """One status's trace of a stacked bar chart, as plotly's JSON has it (see ``_figure``)."""
     hover_noun = "actions" if scheme == "bragg" else "outcome targets"
-    return go.Bar(
-        name=name,
-        x=x if orientation == "v" else y,
-        y=y if orientation == "v" else x,
-        orientation=orientation,
-        customdata=ids,
-        marker={
+    return {
+        "type": "bar",
+        "name": name,
+        "x": x,
+        "y": y,
+        "orientation": "v",
+        "customdata": customdata,
+        "marker": {
             "color": COLOURS[value],
             "line": {"color": "#0b0c0c", "width": 1},
             "pattern": {
@@ -391,12 +391,12 @@ def _bar(name, value, scheme, x, y, ids, orientation="v") -> go.Bar:
                 "fillmode": "overlay",
             },
         },
-        text=[str(v) if v else "" for v in y],
-        textposition="inside",
-        insidetextanchor="middle",
-        textfont={"color": TEXT_COLOURS.get(value, "#ffffff")},
-        hovertemplate=f"%{{x}}<br>{name}: %{{y}} {hover_noun}<extra></extra>",
-    )
+        "text": [str(v) if v else "" for v in y],
+        "textposition": "inside",
+        "insidetextanchor": "middle",
+        "textfont": {"color": TEXT_COLOURS.get(value, "#ffffff")},
+        "hovertemplate": f"%{{x}}<br>{name}: %{{y}} {hover_noun}<extra></extra>",
+    }
 
 
 def _layout(x_title: str, y_title: str, *, top: int = 0, **extra) -> dict:
@@ -404,7 +404,6 @@ def _layout(x_title: str, y_title: str, *, top: int = 0, **extra) -> dict:
 
     ``top`` is the tallest stack, so the count axis ticks whole numbers only."""
     return {
-        "template": "none",
         "barmode": "stack",
         "font": FONT,
         "xaxis": {"title": {"text": x_title}, "type": "category", "automargin": True},
@@ -430,9 +429,17 @@ def _layout(x_title: str, y_title: str, *, top: int = 0, **extra) -> dict:
     }
 
 
-def _figure(traces, layout) -> dict:
-    figure = go.Figure(data=traces, layout=layout)
-    return json.loads(figure.to_json())
+# What plotly writes for the "none" template: no theme, plotly.js's own defaults.
+NO_TEMPLATE = {"data": {"scatter": [{"type": "scatter"}]}}
+
+
+def _figure(traces: list[dict], layout: dict) -> dict:
+    """The figure as plotly's ``Figure(...).to_json()`` would write it, built as plain
+    dicts: plotly's objects validate every property on the way, which cost more than the
+    rest of the dashboard. tests/reports/test_dashboard.py feeds every figure the page
+    emits to ``plotly.graph_objects.Figure`` (which refuses an unknown property or a bad
+    value) and checks that its JSON equals the dict, so plotly stays the authority."""
+    return {"data": traces, "layout": {**layout, "template": NO_TEMPLATE}}
 
 
 def _count_link(count: int, href: str):
@@ -619,18 +626,19 @@ def _measures_chart(measures: list[dict], month: dt.date) -> Chart | None:
         colours = [
             COLOURS["green"] if m["status"] == "On course" else COLOURS["red"] for m in shown
         ]
-        trace = go.Bar(
-            x=[round(m["progress"], 1) for m in shown],
-            y=labels,
-            orientation="h",
-            marker={"color": colours, "line": {"color": "#0b0c0c", "width": 1}},
-            text=[f"{m['status']}: {round(m['progress'])}%" for m in shown],
-            textposition="auto",
-            textfont={"color": "#ffffff"},
-            customdata=[f"measure-{m['id']}" for m in shown],
-            hovertemplate="%{y}<br>%{text} of the way from baseline to target<extra></extra>",
-            showlegend=False,
-        )
+        trace = {
+            "type": "bar",
+            "x": [round(m["progress"], 1) for m in shown],
+            "y": labels,
+            "orientation": "h",
+            "marker": {"color": colours, "line": {"color": "#0b0c0c", "width": 1}},
+            "text": [f"{m['status']}: {round(m['progress'])}%" for m in shown],
+            "textposition": "auto",
+            "textfont": {"color": "#ffffff"},
+            "customdata": [f"measure-{m['id']}" for m in shown],
+            "hovertemplate": "%{y}<br>%{text} of the way from baseline to target<extra></extra>",
+            "showlegend": False,
+        }
         layout = _layout("Progress from baseline to target (%)", "")
         layout.update(
             barmode="group",
@@ -765,25 +773,26 @@ def _milestone_chart(rows: list[MilestoneRow]) -> Chart | None:
         if not chosen:
             continue
         traces.append(
-            go.Scatter(
-                name=status,
-                x=[r.due_month.isoformat() for r in chosen],
-                y=[status for _ in chosen],
-                mode="markers+text",
-                marker={
+            {
+                "type": "scatter",
+                "name": status,
+                "x": [r.due_month.isoformat() for r in chosen],
+                "y": [status for _ in chosen],
+                "mode": "markers+text",
+                "marker": {
                     "size": 16,
                     "color": MILESTONE_COLOURS[status],
                     "symbol": MILESTONE_SYMBOLS[status],
                     "line": {"color": "#0b0c0c", "width": 1},
                 },
-                text=[plot_text(r.period) for r in chosen],
-                textposition="top center",
-                customdata=[f"milestone-{r.id}" for r in chosen],
-                hovertext=[
+                "text": [plot_text(r.period) for r in chosen],
+                "textposition": "top center",
+                "customdata": [f"milestone-{r.id}" for r in chosen],
+                "hovertext": [
                     plot_text(f"{r.period}: {status}. {shorten(r.text, 80)}") for r in chosen
                 ],
-                hoverinfo="text",
-            )
+                "hoverinfo": "text",
+            }
         )
     layout = _layout("Month due", "Status")
     months = [r.due_month for r in dated]
@@ -795,12 +804,16 @@ def _milestone_chart(rows: list[MilestoneRow]) -> Chart | None:
             "automargin": True,
             "gridcolor": "#dddddd",
             # A few months either side, so one milestone alone still sits on a timeline.
-            "range": [
-                add_months(min(months), -3).isoformat(),
-                add_months(max(months), 3).isoformat(),
-            ]
-            if months
-            else None,
+            **(
+                {
+                    "range": [
+                        add_months(min(months), -3).isoformat(),
+                        add_months(max(months), 3).isoformat(),
+                    ]
+                }
+                if months
+                else {}
+            ),
         },
         yaxis={
             "type": "category",

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import re
 
+import plotly.graph_objects
 import pytest
 import time_machine
 from django.urls import reverse
@@ -294,6 +295,43 @@ def test_every_bar_leads_to_the_list_of_exactly_its_items(client, viewer_a, buil
     # By priority: 5 statuses of actions and 3 of targets in each of 2 priorities. Trend:
     # March (all Grey, targets all not rated) and April (4 statuses and not rated; 3).
     assert bars == {"page": 16, "items page": 10}
+
+
+def test_every_figure_the_page_emits_is_what_plotly_itself_would_emit(client, viewer_a, built):
+    """The figures are plain dicts; plotly stays the schema authority. Figure() raises on
+    a property or value plotly does not know, and its JSON equals the dict, so nothing
+    the page sends differs from what plotly's own objects would have written."""
+    one = built.priorities.get(number=1)
+    milestone = factories.MilestoneFactory(plan=built, period="Spring 2023", due_month=APRIL)
+    factories.MilestonePriorityFactory(milestone=milestone, priority=one)
+    factories.MilestoneFactory(plan=built, period="Autumn 2025", due_month=dt.date(2025, 11, 1))
+    client.force_login(viewer_a)
+    lead = built.area.people.get(name="Jo Littler")
+
+    pages = {
+        query: _figures(client.get(_url(built, query)).content.decode())
+        for query in ["?month=2023-04", f"?month=2023-03&lead={lead.id}", "?month=2023-05"]
+    }
+
+    assert set(pages["?month=2023-04"]) == {
+        "bragg-priority",
+        "bragg-trend",
+        "rag-priority",
+        "rag-trend",
+        "measures",
+        "milestones-chart",
+    }
+    for query, figures in pages.items():
+        for name, figure in figures.items():
+            plotted = plotly.graph_objects.Figure(figure)
+            assert json.loads(plotted.to_json()) == figure, (query, name)
+
+
+def test_a_misspelt_figure_property_is_refused_by_plotly():
+    figure = {"data": [{"type": "bar", "x": ["a"], "y": [1], "hovertemplat": "%{y}"}]}
+
+    with pytest.raises(ValueError, match="hovertemplat"):
+        plotly.graph_objects.Figure(figure)
 
 
 def test_each_chart_has_an_image_role_with_a_summary_and_a_table(client, viewer_a, built):
