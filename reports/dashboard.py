@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
@@ -98,6 +98,12 @@ def plot_text(text: str) -> str:
 
 def shorten(text: str, length: int = 60) -> str:
     text = " ".join(str(text).split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def truncate(text: str, length: int) -> str:
+    """``text`` cut to ``length`` characters with an ellipsis, as ``truncatechars`` does
+    (without its cost per call, which long lists paid row after row)."""
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
@@ -241,10 +247,23 @@ class Item:
     leads: str
     value: str  # its BRAGG or RAG value for the list's month
     detail: str = ""
+    issue_url: str = ""  # its issue's page (``_link_issues``); empty when it has none
 
     @property
     def scheme(self) -> str:
         return "bragg" if self.kind == "action" else "rag"
+
+    @property
+    def kind_label(self) -> str:
+        return "Action" if self.kind == "action" else "Outcome target"
+
+    @property
+    def short_text(self) -> str:
+        return truncate(self.text, 160)
+
+    @property
+    def short_detail(self) -> str:
+        return truncate(self.detail, 240)
 
     @property
     def tag_value(self) -> str:
@@ -346,6 +365,20 @@ def _action_item(priority, issue, action: ActionState, value: str, detail: str =
 
 def _target_item(priority, issue, target: TargetState, value: str, detail: str = "") -> Item:
     return Item("target", target.id, priority.number, issue.ref, target.text, "", value, detail)
+
+
+def _link_issues(plan: Plan, lists: list[list[Item]]) -> None:
+    """Give each item its issue's page, reversed once per issue rather than per row."""
+    urls: dict[str, str] = {}
+    for items in lists:
+        for item in items:
+            if item.issue_ref not in urls:
+                try:
+                    url = reverse("reports:issue_detail", args=[plan.slug, item.issue_ref])
+                except NoReverseMatch:  # a ref the URL cannot carry is shown as text
+                    url = ""
+                urls[item.issue_ref] = url
+            item.issue_url = urls[item.issue_ref]
 
 
 def _rating_in(item, month: dt.date) -> Rating | None:
@@ -1087,6 +1120,7 @@ def build_dashboard(
             )
         )
 
+    _link_issues(plan, [g.items for c in charts for g in c.groups] + [e.items for e in exceptions])
     milestones = _milestones(plan, state, state.month, as_at)
     return Dashboard(
         plan=plan,
@@ -1147,4 +1181,5 @@ def bar_items(
         rating = _rating_in(entry, month)
         if (rating.value if rating else NOT_RATED) == value:
             items.append(make(priority, issue, entry, value, rating.note if rating else ""))
+    _link_issues(state.plan, [items])
     return BarItems(chart=chart, month=month, value=value, items=items)

@@ -334,6 +334,23 @@ def test_a_misspelt_figure_property_is_refused_by_plotly():
         plotly.graph_objects.Figure(figure)
 
 
+def test_long_text_and_notes_are_cut_short_in_the_lists(client, viewer_a, built):
+    action = Action.objects.get(text="Action 1.1.3")
+    action.text = "Long " * 60
+    action.save()
+    status = ActionStatus.objects.get(action=action, month=APRIL)
+    status.note = "Why " * 100
+    status.save()
+    client.force_login(viewer_a)
+
+    body = client.get(_url(built, "?month=2023-04")).content.decode()
+
+    red = re.search(r'id="bragg-priority-p1-red">(.*?)</details>', body, re.S)[1]
+    [row] = _item_rows(red)
+    assert ("Long " * 60)[:159] + "…</td>" in row
+    assert ("Why " * 100)[:239] + "…</td>" in row
+
+
 def test_each_chart_has_an_image_role_with_a_summary_and_a_table(client, viewer_a, built):
     client.force_login(viewer_a)
 
