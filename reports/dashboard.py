@@ -38,17 +38,19 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from actions.models import BRAGG, ActionStatus
+from actions.models import BRAGG, ActionStatus, EntryState
 from outcomes.models import RAG, ImpactRating
 from sendplan.models import Milestone, MilestonePriority, MonthStatus, Plan, ReportingMonth
 
@@ -60,6 +62,7 @@ from .plan_state import (
     PriorityState,
     Rating,
     TargetState,
+    _monthly_rows,
     month_end,
     plan_state,
     rows_as_at,
@@ -394,15 +397,6 @@ def _rated_in(item, month: dt.date) -> str:
     return rating.value if rating else NOT_RATED
 
 
-def _submitted_by_month(item) -> dict[dt.date, str]:
-    """Month -> value of the item's submitted rows, as ``_rated_in`` reads them."""
-    rated = {}
-    for rating in item.ratings:
-        if rating.is_submitted:
-            rated.setdefault(rating.month, rating.value)
-    return rated
-
-
 def _bar(name, value, scheme, x, y, customdata) -> dict:
     """One status's trace of a stacked bar chart, as plotly's JSON has it (see ``_figure``)."""
     hover_noun = "actions" if scheme == "bragg" else "outcome targets"
@@ -545,18 +539,18 @@ def _distribution_chart(*, scheme, kind_noun, month, rows_by_priority, html_id) 
     )
 
 
-def _trend_chart(*, scheme, kind_noun, months, entries, html_id, link) -> Chart:
-    """A stacked bar per month, a trace per status. ``entries``: (priority, issue, item).
+def _trend_chart(*, scheme, kind_noun, months, rated, total, html_id, link) -> Chart:
+    """A stacked bar per month, a trace per status: ``rated`` counts the submitted rows
+    per (month, value) of the ``total`` items the filters keep; the rest are not rated.
 
     The items behind a bar are listed on a page of their own (``link(month, value)``):
     twelve months of every status would make the dashboard too heavy to render."""
     order = BRAGG_ORDER if scheme == "bragg" else RAG_ORDER
     labels = [month_label(m) for m in months]
-    counts = {v: [0] * len(months) for v in order}
-    for _, _, item in entries:
-        rated = _submitted_by_month(item)
-        for index, month in enumerate(months):
-            counts[rated.get(month, NOT_RATED)][index] += 1
+    counts = {v: [rated.get((m, v), 0) for m in months] for v in order}
+    counts[NOT_RATED] = [
+        total - sum(n for (m, _), n in rated.items() if m == month) for month in months
+    ]
     urls = {(m, v): link(m, v) for m in months for v in order}
     traces = [
         _bar(
@@ -583,7 +577,7 @@ def _trend_chart(*, scheme, kind_noun, months, entries, html_id, link) -> Chart:
         summary = f"Bar chart. {title}, {span}. In {date_format(months[-1], 'F Y')}: {last}."
     else:
         summary = f"Bar chart. {title}. Nothing has been rated yet."
-    top = len(entries) if months else 0  # every item counts in every month
+    top = total if months else 0  # every item counts in every month
     return Chart(
         html_id=html_id,
         title=title,
@@ -597,8 +591,48 @@ def _trend_chart(*, scheme, kind_noun, months, entries, html_id, link) -> Chart:
     )
 
 
-def _trend_months(items, month: dt.date) -> list[dt.date]:
-    rated = [r.month for item in items for r in item.ratings if r.is_submitted]
+def _trend_counts(plan: Plan, *, as_at, scheme: str, ids: set[int], start, month) -> dict:
+    """How many of the items ``ids`` have a submitted BRAGG status (``scheme`` "bragg") or
+    RAG impact rating with each value, per month from ``start`` to ``month``:
+    {(month, value): count}. The trend needs counts, not rows, so the database counts them
+    rather than the page reading a year of ratings. As at a moment, the rows as they stood
+    then (chosen as ``plan_state`` chooses them) are counted here instead."""
+    if not ids:
+        return {}
+    model, parent, field = (
+        (ActionStatus, "action_id", "status")
+        if scheme == "bragg"
+        else (ImpactRating, "target_id", "rag")
+    )
+    if as_at is None:
+        rows = (
+            model.objects.filter(
+                plan_id=plan.id,
+                month__gte=start,
+                month__lte=month,
+                state=EntryState.SUBMITTED,
+                **{f"{parent}__in": sorted(ids)},
+            )
+            .values_list("month", field)
+            .annotate(count=Count("id"))
+            .order_by()
+        )
+        return {(m, value): count for m, value, count in rows}
+    counted = Counter(
+        (row.month, getattr(row, field))
+        for row in _monthly_rows(model, as_at, plan_id=plan.id, month=month, start=start)
+        if start <= row.month <= month
+        and row.state == EntryState.SUBMITTED
+        and getattr(row, parent) in ids
+    )
+    return dict(counted)
+
+
+def _trend_months(rated: set[dt.date], items, month: dt.date) -> list[dt.date]:
+    """Up to ``TREND_MONTHS`` months ending with ``month``, from the first month anything
+    was rated: ``rated`` holds the months with ratings in the window, and each item's own
+    ratings (its newest before ``month`` at least) tell whether any came earlier."""
+    rated = rated | {r.month for item in items for r in item.ratings if r.is_submitted}
     start = add_months(month, -(TREND_MONTHS - 1))
     start = max(start, min(rated)) if rated else month
     months = []
@@ -902,27 +936,29 @@ def default_month(months: list, as_at_date: dt.date | None, today: dt.date) -> d
     return month
 
 
+def _with_a_row(model, parent: str, plan: Plan, month: dt.date, as_at) -> set[int]:
+    """Ids of the actions (or targets) with a row of ``model``, draft or submitted, in
+    ``month``: only the ids, read as they stood at ``as_at``."""
+    if as_at is None:
+        rows = model.objects.filter(plan_id=plan.id, month=month).order_by()
+        return set(rows.values_list(parent, flat=True))
+    return {getattr(r, parent) for r in rows_as_at(model, as_at, plan_id=plan.id, month=month)}
+
+
 def _missing_updates(plan, state, filtered_actions, filtered_targets, open_month, as_at):
     """Items with no row at all (draft or submitted) in the open month."""
     if open_month is None:
         return []
-    rated_actions = {
-        r.action_id for r in rows_as_at(ActionStatus, as_at, plan_id=plan.id, month=open_month)
-    }
-    rated_targets = {
-        r.target_id for r in rows_as_at(ImpactRating, as_at, plan_id=plan.id, month=open_month)
-    }
+    rated_actions = _with_a_row(ActionStatus, "action_id", plan, open_month, as_at)
+    rated_targets = _with_a_row(ImpactRating, "target_id", plan, open_month, as_at)
+    when = date_format(open_month, "F Y")
     missing = [
-        _action_item(
-            p, i, a, _rated_in(a, state.month), f"No update for {date_format(open_month, 'F Y')}"
-        )
+        _action_item(p, i, a, _rated_in(a, state.month), f"No update for {when}")
         for p, i, a in filtered_actions
         if a.id not in rated_actions
     ]
     missing += [
-        _target_item(
-            p, i, t, _rated_in(t, state.month), f"No rating for {date_format(open_month, 'F Y')}"
-        )
+        _target_item(p, i, t, _rated_in(t, state.month), f"No rating for {when}")
         for p, i, t in filtered_targets
         if t.id not in rated_targets
     ]
@@ -956,10 +992,19 @@ def dashboard_query(month: dt.date, as_at: dt.datetime | None, filters: Filters)
     return pairs + filters.query()
 
 
-def bar_items_url(page: str, chart: str, month: dt.date, value: str, query: list) -> str:
-    """The items page (``page``, the reversed URL) for one bar of a trend chart."""
-    pairs = [("chart", chart), ("bar", f"{month:%Y-%m}"), ("value", value), *query]
-    return page + "?" + urlencode(pairs)
+def bar_items_link(plan: Plan, chart: str, query: list):
+    """``link(month, value)``: the items page of one bar of a trend chart, with the
+    dashboard's ``query`` after the bar's own parameters."""
+    start = (
+        reverse("reports:dashboard_items", args=[plan.slug]) + "?" + urlencode([("chart", chart)])
+    )
+    rest = "&" + urlencode(query) if query else ""
+
+    def link(month: dt.date, value: str) -> str:
+        # The month and a status's key need no quoting; the rest is encoded once above.
+        return f"{start}&bar={month:%Y-%m}&value={value}{rest}"
+
+    return link
 
 
 def build_dashboard(
@@ -972,15 +1017,12 @@ def build_dashboard(
     months: list | None = None,
 ) -> Dashboard:
     """The dashboard of ``plan`` for ``month``, live or as it stood at ``as_at``."""
-    state = state or plan_state(plan, month=month, as_at=as_at)
+    # One month of rows is enough: the trend is counted by the database (_trend_counts).
+    state = state or plan_state(plan, month=month, as_at=as_at, months=1)
     months = reporting_months(plan, as_at) if months is None else months
     open_month = next((m.month for m in months if m.status == MonthStatus.OPEN), None)
     actions, targets = _entries(state, filters)
     query = dashboard_query(state.month, as_at, filters)
-    items_page = reverse("reports:dashboard_items", args=[plan.slug])
-
-    def link(chart):
-        return lambda bar, value: bar_items_url(items_page, chart, bar, value, query)
 
     priorities = [
         p for p in state.priorities if not filters.priority or p.number == filters.priority
@@ -1008,7 +1050,23 @@ def build_dashboard(
         )
         for p in priorities
     ]
-    trend = _trend_months([a for _, _, a in actions] + [t for _, _, t in targets], state.month)
+    window = add_months(state.month, -(TREND_MONTHS - 1))
+    rated = {
+        scheme: _trend_counts(
+            plan,
+            as_at=as_at,
+            scheme=scheme,
+            ids={e.id for _, _, e in entries},
+            start=window,
+            month=state.month,
+        )
+        for scheme, entries in [("bragg", actions), ("rag", targets)]
+    }
+    trend = _trend_months(
+        {m for counts in rated.values() for m, _ in counts},
+        [a for _, _, a in actions] + [t for _, _, t in targets],
+        state.month,
+    )
     charts = [
         _distribution_chart(
             scheme="bragg",
@@ -1021,9 +1079,10 @@ def build_dashboard(
             scheme="bragg",
             kind_noun="actions",
             months=trend,
-            entries=actions,
+            rated=rated["bragg"],
+            total=len(actions),
             html_id="bragg-trend",
-            link=link("bragg-trend"),
+            link=bar_items_link(plan, "bragg-trend", query),
         ),
         _distribution_chart(
             scheme="rag",
@@ -1036,9 +1095,10 @@ def build_dashboard(
             scheme="rag",
             kind_noun="outcome targets",
             months=trend,
-            entries=targets,
+            rated=rated["rag"],
+            total=len(targets),
             html_id="rag-trend",
-            link=link("rag-trend"),
+            link=bar_items_link(plan, "rag-trend", query),
         ),
     ]
 

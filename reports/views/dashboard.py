@@ -16,7 +16,6 @@ from sendplan.access import Can, get_plan
 from ..dashboard import (
     NOT_RATED,
     TREND_CHARTS,
-    TREND_MONTHS,
     DashboardFilterForm,
     bar_items,
     build_dashboard,
@@ -44,8 +43,8 @@ def dashboard(request, plan_slug: str):
     months = reporting_months(plan, as_at)
     if month is None:
         month = default_month(months, as_at_date, timezone.localdate())
-    # Only the months the trend shows (and each item's latest before them).
-    state = plan_state(plan, month=month, as_at=as_at, months=TREND_MONTHS)
+    # The month's rows (and each item's latest before it): the trend is counted apart.
+    state = plan_state(plan, month=month, as_at=as_at, months=1)
 
     filter_data = {k: v for k, v in request.GET.items() if k in FILTER_NAMES and v}
     filter_form = DashboardFilterForm(filter_data or None, state=state)
