@@ -165,9 +165,6 @@ def dashboard_items(request, plan_slug: str):
         value=form.cleaned_data["value"],
         filters=filters,
     )
-    keep = [("month", f"{bar:%Y-%m}")]
-    if as_at_date:
-        keep.append(("as_at", f"{as_at_date:%Y-%m-%d}"))
     return render(
         request,
         "reports/dashboard_items.html",
@@ -177,8 +174,6 @@ def dashboard_items(request, plan_slug: str):
             "filters_shown": _filters_shown(filter_form, filters),
             "as_at_date": as_at_date,
             "live_query": "?" + urlencode(live),
-            # Issue links show the issue in the bar's month.
-            "query": "?" + urlencode(keep),
         },
     )
 

@@ -9,11 +9,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, json_script
 
 from actions.models import BRAGG, Action, ActionStatus, EntryState
 from outcomes.models import ImpactRating, OutcomeTarget
-from reports.dashboard import Filters, build_dashboard
+from reports.dashboard import Chart, Filters, build_dashboard
 from reports.plan_state import end_of_day
 from tests import factories
 from tests.reports.dashboard_data import APRIL, MAY, build_plan
@@ -427,6 +427,16 @@ def test_hostile_labels_are_escaped_and_the_page_has_no_inline_script(client, vi
     label = json.loads(measures)["data"][0]["y"][0]
     assert "<img" not in label
     assert "&lt;img" in label
+
+
+def test_a_figures_data_block_is_what_json_script_writes():
+    figure = {"data": [{"type": "bar", "y": ["</script><script>alert(1)</script> & <!--"]}]}
+    chart = Chart("c", "Title", "Summary", figure, "Caption", [], [["x"]])
+
+    written = f'<script id="{chart.data_id}" type="application/json">{chart.figure_json}</script>'
+
+    assert written == json_script(figure, chart.data_id)
+    assert "</script><script>" not in chart.figure_json
 
 
 # --- As at -----------------------------------------------------------------------------
