@@ -1042,7 +1042,7 @@ def build_dashboard(
 ) -> Dashboard:
     """The dashboard of ``plan`` for ``month``, live or as it stood at ``as_at``."""
     # One month of rows is enough: the trend is counted by the database (_trend_counts).
-    state = state or plan_state(plan, month=month, as_at=as_at, months=1)
+    state = state or plan_state(plan, month=month, as_at=as_at, months=1, story=False)
     months = reporting_months(plan, as_at) if months is None else months
     open_month = next((m.month for m in months if m.status == MonthStatus.OPEN), None)
     actions, targets = _entries(state, filters)

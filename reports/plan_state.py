@@ -436,6 +436,7 @@ def plan_state(
     as_at: dt.datetime | None = None,
     include_drafts: bool = False,
     months: int | None = None,
+    story: bool = True,
 ) -> PlanState:
     """The plan for ``month`` (ratings up to that month), live or as it stood at ``as_at``.
 
@@ -447,6 +448,8 @@ def plan_state(
     ``month_rating``, ``latest``, ``latest_measured`` and the previous month's entry, and a
     page's cost then no longer grows with the months a plan has run (a plan page reads one
     month, the dashboard its trend). ``None`` reads every month (a timeline, a report).
+
+    ``story=False`` leaves the story so far out, for a page that shows none of it.
     """
     month = month.replace(day=1)
     start = add_months(month, -(months - 1)) if months else None
@@ -529,11 +532,12 @@ def plan_state(
         target.past_date_without_green = target.is_past_date_without_green(month)
 
     story_by_priority = defaultdict(list)
-    story_rows = (
-        _rows(StoryEntry, as_at, plan_id=plan.id)
-        if start is None
-        else _monthly_rows(StoryEntry, as_at, **window)
-    )
+    if not story:
+        story_rows = []
+    elif start is None:
+        story_rows = _rows(StoryEntry, as_at, plan_id=plan.id)
+    else:
+        story_rows = _monthly_rows(StoryEntry, as_at, **window)
     for row in story_rows:
         if row.month and row.month > month:
             continue

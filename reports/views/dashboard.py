@@ -43,8 +43,9 @@ def dashboard(request, plan_slug: str):
     months = reporting_months(plan, as_at)
     if month is None:
         month = default_month(months, as_at_date, timezone.localdate())
-    # The month's rows (and each item's latest before it): the trend is counted apart.
-    state = plan_state(plan, month=month, as_at=as_at, months=1)
+    # The month's rows (and each item's latest before it): the trend is counted apart,
+    # and the dashboard shows no story so far.
+    state = plan_state(plan, month=month, as_at=as_at, months=1, story=False)
 
     filter_data = {k: v for k, v in request.GET.items() if k in FILTER_NAMES and v}
     filter_form = DashboardFilterForm(filter_data or None, state=state)
@@ -149,7 +150,7 @@ def dashboard_items(request, plan_slug: str):
     as_at_date = form.cleaned_data["as_at"]
     as_at = end_of_day(as_at_date) if as_at_date else None
     # The bar's month alone: its rows are all a bar counts.
-    state = plan_state(plan, month=bar, as_at=as_at, months=1)
+    state = plan_state(plan, month=bar, as_at=as_at, months=1, story=False)
     filter_data = {k: v for k, v in request.GET.items() if k in FILTER_NAMES and v}
     filter_form = DashboardFilterForm(filter_data or None, state=state)
     filters = filter_form.filters()
