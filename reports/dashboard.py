@@ -6,11 +6,10 @@ plotly figures built in Python and handed to the page as JSON; the browser draws
 with plotly's strict bundle. Each chart comes with:
 
 - a table of the same figures (for screen readers, printing, and pages without script);
-- for every bar, the list of items behind it. The current month's charts by priority
-  keep theirs on the page, in a ``<details>`` element the bar's click opens
-  (``BarGroup``); a trend bar's click goes to a page of its own (``bar_items``, the
-  ``reports:dashboard_items`` view), since twelve months of every status are too many
-  rows for one page. The table's numbers link to the same lists.
+- for every bar, the list of items behind it, on a page of its own (``bar_items``, the
+  ``reports:dashboard_items`` view) that the bar's click and the table's figure lead to.
+  Twelve months of every status, or every item of the plan once more, are too many rows
+  to render with each dashboard; the exception lists stay on the page.
 
 Colour is never the only carrier: legends, hover text and tables use the BRAGG and RAG
 words, and every bar pattern differs by status too.
@@ -41,7 +40,7 @@ import html
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
@@ -297,16 +296,6 @@ class Item:
 
 
 @dataclass
-class BarGroup:
-    html_id: str
-    label: str
-    value: str
-    scheme: str
-    items: list[Item]
-    position: tuple = ()  # where its list goes among the chart's lists
-
-
-@dataclass
 class Chart:
     html_id: str
     title: str
@@ -315,11 +304,7 @@ class Chart:
     table_caption: str
     table_headers: list
     table_rows: list
-    groups: list[BarGroup] = field(default_factory=list)
     note: str = ""
-
-    def __post_init__(self):
-        self.groups.sort(key=lambda g: g.position)
 
     @property
     def data_id(self) -> str:
@@ -511,38 +496,37 @@ def _count_link(count: int, href: str):
     return {"text": mark_safe(link), "numeric": True}
 
 
-def _distribution_chart(*, scheme, kind_noun, month, rows_by_priority, html_id) -> Chart:
-    """A stacked bar per priority, a trace per status, for one month."""
+def _distribution_chart(*, scheme, kind_noun, month, priorities, entries, html_id, link) -> Chart:
+    """A stacked bar per priority, a trace per status, for one month. ``entries``:
+    (priority, issue, item) the filters keep. A bar's items are listed on the items page
+    (``link(priority number, value)``), as a trend bar's are."""
     order = BRAGG_ORDER if scheme == "bragg" else RAG_ORDER
-    labels = [f"Priority {p.number}" for p, _ in rows_by_priority]
-    groups, traces, table_rows = [], [], []
-    counts = {
-        value: [sum(1 for i in items if i.value == value) for _, items in rows_by_priority]
+    labels = [f"Priority {p.number}" for p in priorities]
+    column = {p.number: index for index, p in enumerate(priorities)}
+    counts = {value: [0] * len(priorities) for value in order}
+    for priority, _, item in entries:
+        value = _rated_in(item, month)
+        if value in counts and priority.number in column:
+            counts[value][column[priority.number]] += 1
+    urls = {(p.number, v): link(str(p.number), v) for p in priorities for v in order}
+    traces = [
+        _bar(
+            word(scheme, value),
+            value,
+            scheme,
+            labels,
+            counts[value],
+            [urls[(p.number, value)] for p in priorities],
+        )
         for value in order
-    }
-    for value in order:
-        ids = []
-        for (priority, items), label in zip(rows_by_priority, labels, strict=True):
-            group_id = f"{html_id}-p{priority.number}-{value}"
-            ids.append(group_id)
-            chosen = [i for i in items if i.value == value]
-            if chosen:
-                groups.append(
-                    BarGroup(
-                        group_id,
-                        f"{label}, {word(scheme, value)}",
-                        value,
-                        scheme,
-                        chosen,
-                        position=(priority.number, order.index(value)),
-                    )
-                )
-        traces.append(_bar(word(scheme, value), value, scheme, labels, counts[value], ids))
-    for index, (priority, items) in enumerate(rows_by_priority):
+    ]
+    totals_by_priority = [sum(counts[v][index] for v in order) for index in range(len(priorities))]
+    table_rows = []
+    for index, priority in enumerate(priorities):
         row = [f"Priority {priority.number}: {shorten(priority.title, 70)}"]
         for value in order:
-            row.append(_count_link(counts[value][index], f"#{html_id}-p{priority.number}-{value}"))
-        row.append({"text": str(len(items)), "numeric": True})
+            row.append(_count_link(counts[value][index], urls[(priority.number, value)]))
+        row.append({"text": str(totals_by_priority[index]), "numeric": True})
         table_rows.append(row)
     totals = {value: sum(counts[value]) for value in order}
     summary = ", ".join(f"{totals[v]} {word(scheme, v)}" for v in order)
@@ -556,18 +540,14 @@ def _distribution_chart(*, scheme, kind_noun, month, rows_by_priority, html_id) 
         "The table after the chart gives the figures.",
         figure=_figure(
             traces,
-            _layout(
-                "Priority",
-                f"Number of {kind_noun}",
-                top=max(map(len, [items for _, items in rows_by_priority]), default=0),
-            ),
+            _layout("Priority", f"Number of {kind_noun}", top=max(totals_by_priority, default=0)),
         ),
         table_caption=title,
         table_headers=["Priority"]
         + [{"text": word(scheme, v), "numeric": True} for v in order]
         + [{"text": "Total", "numeric": True}],
         table_rows=table_rows,
-        groups=groups,
+        note="Select a bar, or a figure in the table, to list the items behind it.",
     )
 
 
@@ -583,7 +563,7 @@ def _trend_chart(*, scheme, kind_noun, months, rated, total, html_id, link) -> C
     counts[NOT_RATED] = [
         total - sum(n for (m, _), n in rated.items() if m == month) for month in months
     ]
-    urls = {(m, v): link(m, v) for m in months for v in order}
+    urls = {(m, v): link(f"{m:%Y-%m}", v) for m in months for v in order}
     traces = [
         _bar(
             word(scheme, value),
@@ -1037,16 +1017,17 @@ def dashboard_query(month: dt.date, as_at: dt.datetime | None, filters: Filters)
 
 
 def bar_items_link(plan: Plan, chart: str, query: list):
-    """``link(month, value)``: the items page of one bar of a trend chart, with the
-    dashboard's ``query`` after the bar's own parameters."""
+    """``link(bar, value)``: the items page of one bar of ``chart`` (``BAR_CHARTS``), the
+    bar named by its month (a trend) or its priority's number, with the dashboard's
+    ``query`` after the bar's own parameters."""
     start = (
         reverse("reports:dashboard_items", args=[plan.slug]) + "?" + urlencode([("chart", chart)])
     )
     rest = "&" + urlencode(query) if query else ""
 
-    def link(month: dt.date, value: str) -> str:
-        # The month and a status's key need no quoting; the rest is encoded once above.
-        return f"{start}&bar={month:%Y-%m}&value={value}{rest}"
+    def link(bar: str, value: str) -> str:
+        # A month, a number and a status's key need no quoting; the rest is encoded above.
+        return f"{start}&bar={bar}&value={value}{rest}"
 
     return link
 
@@ -1072,28 +1053,6 @@ def build_dashboard(
         p for p in state.priorities if not filters.priority or p.number == filters.priority
     ]
 
-    action_rows = [
-        (
-            p,
-            [
-                _action_item(p, i, a, a.status, a.month_rating.note if a.month_rating else "")
-                for pp, i, a in actions
-                if pp is p
-            ],
-        )
-        for p in priorities
-    ]
-    target_rows = [
-        (
-            p,
-            [
-                _target_item(p, i, t, t.rag, t.month_rating.note if t.month_rating else "")
-                for pp, i, t in targets
-                if pp is p
-            ],
-        )
-        for p in priorities
-    ]
     window = add_months(state.month, -(TREND_MONTHS - 1))
     rated = _trend_counts(
         plan,
@@ -1113,8 +1072,10 @@ def build_dashboard(
             scheme="bragg",
             kind_noun="actions",
             month=state.month,
-            rows_by_priority=action_rows,
+            priorities=priorities,
+            entries=actions,
             html_id="bragg-priority",
+            link=bar_items_link(plan, "bragg-priority", query),
         ),
         _trend_chart(
             scheme="bragg",
@@ -1129,8 +1090,10 @@ def build_dashboard(
             scheme="rag",
             kind_noun="outcome targets",
             month=state.month,
-            rows_by_priority=target_rows,
+            priorities=priorities,
+            entries=targets,
             html_id="rag-priority",
+            link=bar_items_link(plan, "rag-priority", query),
         ),
         _trend_chart(
             scheme="rag",
@@ -1223,7 +1186,7 @@ def build_dashboard(
 
     _link_issues(
         plan,
-        [g.items for c in charts for g in c.groups] + [e.items for e in exceptions],
+        [e.items for e in exceptions],
         "?" + urlencode(dashboard_query(state.month, as_at, Filters())),
     )
     milestones = _milestones(plan, state, state.month, as_at)
@@ -1243,28 +1206,34 @@ def build_dashboard(
     )
 
 
-# --- The items behind a trend bar (their own page) -------------------------------------
+# --- The items behind a bar (their own page) -------------------------------------------
 
-# The trend charts whose bars list their items on the items page, and their schemes.
+# The charts whose bars list their items on the items page, and their schemes. A trend's
+# bar is a month; a bar of the month's charts by priority is a priority of that month.
 TREND_CHARTS = {"bragg-trend": "bragg", "rag-trend": "rag"}
+PRIORITY_CHARTS = {"bragg-priority": "bragg", "rag-priority": "rag"}
+BAR_CHARTS = {**PRIORITY_CHARTS, **TREND_CHARTS}
 
 
 @dataclass
 class BarItems:
-    """The actions or outcome targets behind one bar of a trend chart."""
+    """The actions or outcome targets behind one bar of a chart."""
 
     chart: str
     month: dt.date
     value: str
     items: list[Item]
+    priority: int | None = None  # the bar's priority, for a chart by priority
 
     @property
     def scheme(self) -> str:
-        return TREND_CHARTS[self.chart]
+        return BAR_CHARTS[self.chart]
 
     @property
     def title(self) -> str:
         noun = "Actions" if self.scheme == "bragg" else "Outcome targets"
+        if self.priority is not None:
+            noun += f" in priority {self.priority}"
         when = month_words(self.month)
         if self.value == NOT_RATED:
             return f"{noun} not rated in {when}"
@@ -1272,21 +1241,29 @@ class BarItems:
 
 
 def bar_items(
-    state: PlanState, *, chart: str, month: dt.date, value: str, filters: Filters
+    state: PlanState,
+    *,
+    chart: str,
+    month: dt.date,
+    value: str,
+    filters: Filters,
+    priority: int | None = None,
 ) -> BarItems:
-    """The items a trend bar counts: those the filters keep whose submitted row for
-    ``month`` has ``value`` (none: ``NOT_RATED``), the same rule the bar's count follows.
-    Each shows its note for that month. ``state`` must hold ``month``'s rows (any state
-    whose months include it)."""
+    """The items a bar counts: those the filters keep (and in ``priority``, for a chart
+    by priority) whose submitted row for ``month`` has ``value`` (none: ``NOT_RATED``),
+    the same rule the bar's count follows. Each shows its note for that month. ``state``
+    must hold ``month``'s rows (any state whose months include it)."""
     actions, targets = _entries(state, filters)
-    scheme = TREND_CHARTS[chart]
+    scheme = BAR_CHARTS[chart]
     make = _action_item if scheme == "bragg" else _target_item
     items = []
-    for priority, issue, entry in actions if scheme == "bragg" else targets:
+    for in_priority, issue, entry in actions if scheme == "bragg" else targets:
+        if priority is not None and in_priority.number != priority:
+            continue
         rating = _rating_in(entry, month)
         if (rating.value if rating else NOT_RATED) == value:
-            items.append(make(priority, issue, entry, value, rating.note if rating else ""))
+            items.append(make(in_priority, issue, entry, value, rating.note if rating else ""))
     # Each item's issue shown in the bar's month.
     issue_query = "?" + urlencode(dashboard_query(month, state.as_at, Filters()))
     _link_issues(state.plan, [items], issue_query)
-    return BarItems(chart=chart, month=month, value=value, items=items)
+    return BarItems(chart=chart, month=month, value=value, items=items, priority=priority)

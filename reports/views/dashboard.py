@@ -1,7 +1,9 @@
 """The plan's dashboard page (charts, their tables, exceptions and milestones) and the
-page listing the items behind one bar of its trend charts."""
+page listing the items behind one bar of its charts."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django import forms
 from django.shortcuts import render
@@ -14,7 +16,9 @@ from outcomes.models import RAG
 from sendplan.access import Can, get_plan
 
 from ..dashboard import (
+    BAR_CHARTS,
     NOT_RATED,
+    PRIORITY_CHARTS,
     TREND_CHARTS,
     DashboardFilterForm,
     bar_items,
@@ -79,7 +83,7 @@ def dashboard(request, plan_slug: str):
     )
 
 
-# --- The items behind a trend bar ------------------------------------------------------
+# --- The items behind a bar ------------------------------------------------------------
 
 SCHEME_VALUES = {
     "bragg": [*BRAGG.values, NOT_RATED],
@@ -89,27 +93,20 @@ SCHEME_VALUE_ERRORS = {
     "bragg": "Select a BRAGG status: blue, green, amber, red, grey or none (not rated)",
     "rag": "Select a RAG impact rating: green, amber, red or none (not rated)",
 }
+CHART_ERROR = "Select a chart: " + ", ".join(BAR_CHARTS)
 
 
 class BarItemsForm(PlanViewForm):
-    """Which bar: ``chart``, ``bar`` (its month) and ``value``, besides the dashboard's
+    """Which bar: ``chart``, ``bar`` (a trend's month, YYYY-MM, or the number of a
+    priority in the month's charts by priority) and ``value``, besides the dashboard's
     ``month`` and ``as_at``. The values come from a link, not from fields on the page,
     so the error summary lists them without pointing at a field."""
 
     chart = forms.ChoiceField(
-        choices=[(name, name) for name in TREND_CHARTS],
-        error_messages={
-            "required": "Select a chart: bragg-trend or rag-trend",
-            "invalid_choice": "Select a chart: bragg-trend or rag-trend",
-        },
+        choices=[(name, name) for name in BAR_CHARTS],
+        error_messages={"required": CHART_ERROR, "invalid_choice": CHART_ERROR},
     )
-    bar = forms.DateField(
-        input_formats=["%Y-%m"],
-        error_messages={
-            "required": "Enter the month of the bar, like 2023-03.",
-            "invalid": "Enter the month of the bar as year and month, like 2023-03.",
-        },
-    )
+    bar = forms.CharField(required=False)
     value = forms.CharField(required=False)
 
     def __init__(self, *args, **kwargs):
@@ -117,21 +114,45 @@ class BarItemsForm(PlanViewForm):
         for form_field in self.fields.values():
             form_field.widget = forms.HiddenInput()
 
+    def clean_bar(self):
+        return self.cleaned_data["bar"].strip()
+
     def clean(self):
         data = super().clean()
-        # The value's words depend on the chart's scheme; a wrong chart is said first.
-        scheme = TREND_CHARTS.get(data.get("chart"))
+        chart = data.get("chart")
+        # The bar's and the value's forms depend on the chart; a wrong chart is said first.
+        if chart in TREND_CHARTS:
+            data["bar"] = self._bar_month(data.get("bar", ""))
+        elif chart in PRIORITY_CHARTS:
+            data["bar"] = self._bar_priority(data.get("bar", ""))
+        scheme = BAR_CHARTS.get(chart)
         if scheme and data.get("value") not in SCHEME_VALUES[scheme]:
             self.add_error("value", SCHEME_VALUE_ERRORS[scheme])
         return data
 
+    def _bar_month(self, text: str):
+        if not text:
+            self.add_error("bar", "Enter the month of the bar, like 2023-03.")
+            return None
+        try:
+            return dt.datetime.strptime(text, "%Y-%m").date()
+        except ValueError:
+            self.add_error("bar", "Enter the month of the bar as year and month, like 2023-03.")
+            return None
+
+    def _bar_priority(self, text: str):
+        if not text.isdigit() or len(text) > 6:
+            self.add_error("bar", "Enter the priority of the bar as its number, like 1.")
+            return None
+        return int(text)
+
 
 @require_GET
 def dashboard_items(request, plan_slug: str):
-    """``?chart=bragg-trend|rag-trend&bar=YYYY-MM&value=red`` with the dashboard's own
-    query (``month``, ``as_at`` and the filters), which the link back to it keeps. A bad
-    value is answered with the page's error summary (400), never with a list that
-    differs from the bar."""
+    """``?chart=…&bar=…&value=red`` (see ``BarItemsForm``) with the dashboard's own query
+    (``month``, ``as_at`` and the filters), which the link back to it keeps. A bad value
+    is answered with the page's error summary (400), never with a list that differs from
+    the bar."""
     access = get_plan(request, plan_slug, need=Can.VIEW)
     plan = access.plan
     given = {k: v for k, v in request.GET.items() if v}
@@ -146,11 +167,23 @@ def dashboard_items(request, plan_slug: str):
     form = BarItemsForm(request.GET)
     if not form.is_valid():
         return _bad_bar(request, context, form)
-    bar = form.cleaned_data["bar"]
+    chart = form.cleaned_data["chart"]
     as_at_date = form.cleaned_data["as_at"]
     as_at = end_of_day(as_at_date) if as_at_date else None
+    priority = None
+    if chart in TREND_CHARTS:
+        month = form.cleaned_data["bar"]
+    else:
+        # A bar of the month's charts by priority: the dashboard's month.
+        priority = form.cleaned_data["bar"]
+        month = form.cleaned_data["month"]
+        if month is None:
+            month = default_month(reporting_months(plan, as_at), as_at_date, timezone.localdate())
     # The bar's month alone: its rows are all a bar counts.
-    state = plan_state(plan, month=bar, as_at=as_at, months=1, story=False)
+    state = plan_state(plan, month=month, as_at=as_at, months=1, story=False)
+    if priority is not None and all(p.number != priority for p in state.priorities):
+        form.add_error("bar", "Enter the number of a priority of this plan.")
+        return _bad_bar(request, context, form)
     filter_data = {k: v for k, v in request.GET.items() if k in FILTER_NAMES and v}
     filter_form = DashboardFilterForm(filter_data or None, state=state)
     filters = filter_form.filters()
@@ -161,10 +194,11 @@ def dashboard_items(request, plan_slug: str):
 
     found = bar_items(
         state,
-        chart=form.cleaned_data["chart"],
-        month=bar,
+        chart=chart,
+        month=month,
         value=form.cleaned_data["value"],
         filters=filters,
+        priority=priority,
     )
     return render(
         request,

@@ -3,10 +3,10 @@
 // json_script, so no inline script runs and the Content-Security-Policy stays strict.
 //
 // Each chart element names its data block: <div data-chart-figure="ID">. Each bar carries
-// in its customdata where the items behind it are listed: the URL of a page of their own
-// (a trend bar), which the click follows, or the id of a <details> element on this page,
-// which the click opens, moving focus to it. Without script the tables do the same
-// through ordinary links.
+// in its customdata where the items behind it are listed: the URL of the items page, which
+// the click follows, or the id of an element on this page (a <details> list), which the
+// click opens, moving focus to it. Without script the tables do the same through ordinary
+// links.
 
 const CONFIG = { displaylogo: false, responsive: true, displayModeBar: false };
 

@@ -119,6 +119,29 @@ def test_not_rated_lists_the_items_with_no_submitted_row_in_the_month(client, vi
     assert all(">Not rated<" in row for row in _rows(body))
 
 
+def test_a_bar_of_the_months_chart_by_priority_lists_that_prioritys_items(client, viewer_a, built):
+    client.force_login(viewer_a)
+
+    red = client.get(_url(built, chart="bragg-priority", bar="1", month="2023-04")).content
+    none = client.get(
+        _url(built, chart="rag-priority", bar="2", value="amber", month="2023-04")
+    ).content
+
+    assert _h1(red.decode()) == "Actions in priority 1 rated Red in April 2023 (1)"
+    assert _texts(red.decode()) == ["Action 1.1.3"]
+    assert _h1(none.decode()) == "Outcome targets in priority 2 rated Amber in April 2023 (1)"
+    assert _texts(none.decode()) == ["Target 2.1.1"]
+
+
+def test_a_priority_bar_without_a_month_is_the_dashboards_default_month(client, viewer_a, built):
+    client.force_login(viewer_a)
+
+    body = client.get(_url(built, chart="bragg-priority", bar="2")).content.decode()
+
+    # April is the newest closed month, which the dashboard shows by default.
+    assert _h1(body) == "Actions in priority 2 rated Red in April 2023 (1)"
+
+
 def test_every_list_has_as_many_items_as_a_direct_count_of_the_ratings(client, viewer_a, built):
     client.force_login(viewer_a)
     actions = Action.objects.filter(plan=built).count()
@@ -189,8 +212,11 @@ def test_hostile_item_text_is_escaped(client, viewer_a, plan_a):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"chart": "pie"}, "Select a chart: bragg-trend or rag-trend"),
-        ({"chart": ""}, "Select a chart: bragg-trend or rag-trend"),
+        ({"chart": "pie"}, "Select a chart: bragg-priority, rag-priority, bragg-trend, rag-"),
+        ({"chart": ""}, "Select a chart: bragg-priority, rag-priority, bragg-trend, rag-"),
+        ({"chart": "bragg-priority", "bar": "2023-04"}, "Enter the priority of the bar as its"),
+        ({"chart": "bragg-priority", "bar": "3"}, "Enter the number of a priority of this plan."),
+        ({"chart": "rag-priority", "bar": "1", "value": "grey"}, "Select a RAG impact rating"),
         ({"bar": "2023-13"}, "Enter the month of the bar as year and month, like 2023-03."),
         ({"bar": ""}, "Enter the month of the bar, like 2023-03."),
         ({"value": "purple"}, "Select a BRAGG status: blue, green, amber, red, grey or none"),
@@ -225,8 +251,7 @@ def test_a_link_with_no_query_at_all_says_what_is_missing(client, viewer_a, buil
 
     body = response.content.decode()
     assert response.status_code == 400
-    assert "Select a chart: bragg-trend or rag-trend" in body
-    assert "Enter the month of the bar, like 2023-03." in body
+    assert "Select a chart: bragg-priority, rag-priority, bragg-trend, rag-trend" in body
 
 
 # --- As at -----------------------------------------------------------------------------
