@@ -488,7 +488,7 @@ def _figure(traces: list[dict], layout: dict) -> dict:
 
 
 def _count_link(count: int, href: str):
-    """A table's figure, linking to the list of its items (``#id`` on the page, or a URL)."""
+    """A table's figure, linking to the list of its items (the items page)."""
     if not count:
         return {"text": "0", "numeric": True}
     # Built by hand rather than with format_html: a trend's table has a hundred of these.
