@@ -6,8 +6,10 @@ plotly figures built in Python and handed to the page as JSON; the browser draws
 with plotly's strict bundle. Each chart comes with:
 
 - a table of the same figures (for screen readers, printing, and pages without script);
-- for every bar, the list of items behind it, in a ``<details>`` element the bar's click
-  opens (``BarGroup``); the table's numbers link to the same lists.
+- for every bar, the list of items behind it, on a page of its own (``bar_items``, the
+  ``reports:dashboard_items`` view) that the bar's click and the table's figure lead to.
+  Twelve months of every status, or every item of the plan once more, are too many rows
+  to render with each dashboard; the exception lists stay on the page.
 
 Colour is never the only carrier: legends, hover text and tables use the BRAGG and RAG
 words, and every bar pattern differs by status too.
@@ -33,18 +35,25 @@ Decisions written down here:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import math
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 
-import plotly.graph_objects as go
 from django import forms
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Value
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html
+from django.utils.html import escape
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
-from actions.models import BRAGG, ActionStatus
+from actions.models import BRAGG, ActionStatus, EntryState
 from outcomes.models import RAG, ImpactRating
 from sendplan.models import Milestone, MilestonePriority, MonthStatus, Plan, ReportingMonth
 
@@ -54,7 +63,9 @@ from .plan_state import (
     IssueState,
     PlanState,
     PriorityState,
+    Rating,
     TargetState,
+    _monthly_rows,
     month_end,
     plan_state,
     rows_as_at,
@@ -96,13 +107,31 @@ def shorten(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+def truncate(text: str, length: int) -> str:
+    """``text`` cut to ``length`` characters with an ellipsis, as ``truncatechars`` does
+    (without its cost per call, which long lists paid row after row)."""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def add_months(month: dt.date, count: int) -> dt.date:
     index = month.year * 12 + month.month - 1 + count
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+@functools.lru_cache(maxsize=1024)
+def _month_text(month: dt.date, pattern: str, language: str) -> str:
+    return date_format(month, pattern)
+
+
 def month_label(month: dt.date) -> str:
-    return date_format(month, "M Y")
+    """ "Apr 2023", for a chart's axis."""
+    return _month_text(month, "M Y", translation.get_language())
+
+
+def month_words(month: dt.date) -> str:
+    """ "April 2023". Cached: the page names the same few months again and again, and
+    each date_format call costs as much as printing a whole row."""
+    return _month_text(month, "F Y", translation.get_language())
 
 
 # --- Filters ---------------------------------------------------------------------------
@@ -186,6 +215,16 @@ class Filters:
     def active(self) -> bool:
         return bool(self.priority or self.lead or self.organisation or self.strategy_link)
 
+    def query(self) -> list[tuple[str, str]]:
+        """The filters as query string pairs, in the form's order (for links that keep them)."""
+        pairs = [
+            ("priority", self.priority),
+            ("lead", self.lead),
+            ("organisation", self.organisation),
+            ("strategy_link", self.strategy_link),
+        ]
+        return [(name, str(value)) for name, value in pairs if value]
+
     def _by_person(self, leads) -> bool:
         if self.lead and not any(p.id == self.lead for p in leads):
             return False
@@ -226,25 +265,34 @@ class Item:
     leads: str
     value: str  # its BRAGG or RAG value for the list's month
     detail: str = ""
+    issue_url: str = ""  # its issue's page in the list's month (``_link_issues``), or none
+
+    def __getitem__(self, name: str):
+        # A template looks ``item.text`` up as item["text"] first; answering it spares the
+        # TypeError Django would catch before trying the attribute, a fifth of the cost of
+        # a row in the dashboard's lists.
+        return getattr(self, name)
 
     @property
     def scheme(self) -> str:
         return "bragg" if self.kind == "action" else "rag"
 
     @property
+    def kind_label(self) -> str:
+        return "Action" if self.kind == "action" else "Outcome target"
+
+    @property
+    def short_text(self) -> str:
+        return truncate(self.text, 160)
+
+    @property
+    def short_detail(self) -> str:
+        return truncate(self.detail, 240)
+
+    @property
     def tag_value(self) -> str:
         """The value for the BRAGG/RAG tag, which shows "Not rated" for an empty one."""
         return "" if self.value == NOT_RATED else self.value
-
-
-@dataclass
-class BarGroup:
-    html_id: str
-    label: str
-    value: str
-    scheme: str
-    items: list[Item]
-    position: tuple = ()  # where its list goes among the chart's lists
 
 
 @dataclass
@@ -256,15 +304,20 @@ class Chart:
     table_caption: str
     table_headers: list
     table_rows: list
-    groups: list[BarGroup] = field(default_factory=list)
     note: str = ""
-
-    def __post_init__(self):
-        self.groups.sort(key=lambda g: g.position)
 
     @property
     def data_id(self) -> str:
         return f"{self.html_id}-data"
+
+    @property
+    def figure_json(self) -> str:
+        """The figure as JSON safe inside <script type="application/json">: the same text
+        as Django's json_script, whose str.translate took 2 ms over a page's figures."""
+        text = json.dumps(self.figure, cls=DjangoJSONEncoder)
+        for char, code in (("&", "\\u0026"), ("<", "\\u003C"), (">", "\\u003E")):
+            text = text.replace(char, code)
+        return mark_safe(text)  # the three characters that could end the element are escaped
 
     @property
     def is_empty(self) -> bool:
@@ -333,22 +386,46 @@ def _target_item(priority, issue, target: TargetState, value: str, detail: str =
     return Item("target", target.id, priority.number, issue.ref, target.text, "", value, detail)
 
 
-def _rated_in(item, month: dt.date) -> str:
+def _link_issues(plan: Plan, lists: list[list[Item]], query: str) -> None:
+    """Give each item its issue's page with ``query`` (the month and "as at" to show it
+    in), reversed once per issue rather than once per row."""
+    urls: dict[str, str] = {}
+    for items in lists:
+        for item in items:
+            if item.issue_ref not in urls:
+                try:
+                    url = reverse("reports:issue_detail", args=[plan.slug, item.issue_ref])
+                    url += query
+                except NoReverseMatch:  # a ref the URL cannot carry is shown as text
+                    url = ""
+                urls[item.issue_ref] = url
+            item.issue_url = urls[item.issue_ref]
+
+
+def _rating_in(item, month: dt.date) -> Rating | None:
+    """The item's submitted BRAGG or RAG row for ``month``, if any."""
     for rating in item.ratings:
         if rating.month == month and rating.is_submitted:
-            return rating.value
-    return NOT_RATED
+            return rating
+    return None
 
 
-def _bar(name, value, scheme, x, y, ids, orientation="v") -> go.Bar:
+def _rated_in(item, month: dt.date) -> str:
+    rating = _rating_in(item, month)
+    return rating.value if rating else NOT_RATED
+
+
+def _bar(name, value, scheme, x, y, customdata) -> dict:
+    """One status's trace of a stacked bar chart, as plotly's JSON has it (see ``_figure``)."""
     hover_noun = "actions" if scheme == "bragg" else "outcome targets"
-    return go.Bar(
-        name=name,
-        x=x if orientation == "v" else y,
-        y=y if orientation == "v" else x,
-        orientation=orientation,
-        customdata=ids,
-        marker={
+    return {
+        "type": "bar",
+        "name": name,
+        "x": x,
+        "y": y,
+        "orientation": "v",
+        "customdata": customdata,
+        "marker": {
             "color": COLOURS[value],
             "line": {"color": "#0b0c0c", "width": 1},
             "pattern": {
@@ -359,12 +436,12 @@ def _bar(name, value, scheme, x, y, ids, orientation="v") -> go.Bar:
                 "fillmode": "overlay",
             },
         },
-        text=[str(v) if v else "" for v in y],
-        textposition="inside",
-        insidetextanchor="middle",
-        textfont={"color": TEXT_COLOURS.get(value, "#ffffff")},
-        hovertemplate=f"%{{x}}<br>{name}: %{{y}} {hover_noun}<extra></extra>",
-    )
+        "text": [str(v) if v else "" for v in y],
+        "textposition": "inside",
+        "insidetextanchor": "middle",
+        "textfont": {"color": TEXT_COLOURS.get(value, "#ffffff")},
+        "hovertemplate": f"%{{x}}<br>{name}: %{{y}} {hover_noun}<extra></extra>",
+    }
 
 
 def _layout(x_title: str, y_title: str, *, top: int = 0, **extra) -> dict:
@@ -372,7 +449,6 @@ def _layout(x_title: str, y_title: str, *, top: int = 0, **extra) -> dict:
 
     ``top`` is the tallest stack, so the count axis ticks whole numbers only."""
     return {
-        "template": "none",
         "barmode": "stack",
         "font": FONT,
         "xaxis": {"title": {"text": x_title}, "type": "category", "automargin": True},
@@ -398,58 +474,65 @@ def _layout(x_title: str, y_title: str, *, top: int = 0, **extra) -> dict:
     }
 
 
-def _figure(traces, layout) -> dict:
-    figure = go.Figure(data=traces, layout=layout)
-    return json.loads(figure.to_json())
+# What plotly writes for the "none" template: no theme, plotly.js's own defaults.
+NO_TEMPLATE = {"data": {"scatter": [{"type": "scatter"}]}}
 
 
-def _count_link(count: int, html_id: str):
+def _figure(traces: list[dict], layout: dict) -> dict:
+    """The figure as plotly's ``Figure(...).to_json()`` would write it, built as plain
+    dicts: plotly's objects validate every property on the way, which cost more than the
+    rest of the dashboard. tests/reports/test_dashboard.py feeds every figure the page
+    emits to ``plotly.graph_objects.Figure`` (which refuses an unknown property or a bad
+    value) and checks that its JSON equals the dict, so plotly stays the authority."""
+    return {"data": traces, "layout": {**layout, "template": NO_TEMPLATE}}
+
+
+def _count_link(count: int, href: str):
+    """A table's figure, linking to the list of its items (the items page)."""
     if not count:
         return {"text": "0", "numeric": True}
-    return {
-        "text": format_html('<a class="govuk-link" href="#{}">{}</a>', html_id, count),
-        "numeric": True,
-    }
+    # Built by hand rather than with format_html: a trend's table has a hundred of these.
+    link = f'<a class="govuk-link" href="{escape(href)}">{count}</a>'
+    return {"text": mark_safe(link), "numeric": True}
 
 
-def _distribution_chart(*, scheme, kind_noun, month, rows_by_priority, html_id) -> Chart:
-    """A stacked bar per priority, a trace per status, for one month."""
+def _distribution_chart(*, scheme, kind_noun, month, priorities, entries, html_id, link) -> Chart:
+    """A stacked bar per priority, a trace per status, for one month. ``entries``:
+    (priority, issue, item) the filters keep. A bar's items are listed on the items page
+    (``link(priority number, value)``), as a trend bar's are."""
     order = BRAGG_ORDER if scheme == "bragg" else RAG_ORDER
-    labels = [f"Priority {p.number}" for p, _ in rows_by_priority]
-    groups, traces, table_rows = [], [], []
-    counts = {
-        value: [sum(1 for i in items if i.value == value) for _, items in rows_by_priority]
+    labels = [f"Priority {p.number}" for p in priorities]
+    column = {p.number: index for index, p in enumerate(priorities)}
+    counts = {value: [0] * len(priorities) for value in order}
+    for priority, _, item in entries:
+        value = _rated_in(item, month)
+        if value in counts and priority.number in column:
+            counts[value][column[priority.number]] += 1
+    urls = {(p.number, v): link(str(p.number), v) for p in priorities for v in order}
+    traces = [
+        _bar(
+            word(scheme, value),
+            value,
+            scheme,
+            labels,
+            counts[value],
+            [urls[(p.number, value)] for p in priorities],
+        )
         for value in order
-    }
-    for value in order:
-        ids = []
-        for (priority, items), label in zip(rows_by_priority, labels, strict=True):
-            group_id = f"{html_id}-p{priority.number}-{value}"
-            ids.append(group_id)
-            chosen = [i for i in items if i.value == value]
-            if chosen:
-                groups.append(
-                    BarGroup(
-                        group_id,
-                        f"{label}, {word(scheme, value)}",
-                        value,
-                        scheme,
-                        chosen,
-                        position=(priority.number, order.index(value)),
-                    )
-                )
-        traces.append(_bar(word(scheme, value), value, scheme, labels, counts[value], ids))
-    for index, (priority, items) in enumerate(rows_by_priority):
+    ]
+    totals_by_priority = [sum(counts[v][index] for v in order) for index in range(len(priorities))]
+    table_rows = []
+    for index, priority in enumerate(priorities):
         row = [f"Priority {priority.number}: {shorten(priority.title, 70)}"]
         for value in order:
-            row.append(_count_link(counts[value][index], f"{html_id}-p{priority.number}-{value}"))
-        row.append({"text": str(len(items)), "numeric": True})
+            row.append(_count_link(counts[value][index], urls[(priority.number, value)]))
+        row.append({"text": str(totals_by_priority[index]), "numeric": True})
         table_rows.append(row)
     totals = {value: sum(counts[value]) for value in order}
     summary = ", ".join(f"{totals[v]} {word(scheme, v)}" for v in order)
     total = sum(totals.values())
     what = "BRAGG status" if scheme == "bragg" else "RAG impact rating"
-    title = f"{kind_noun.capitalize()} by priority and {what}, {date_format(month, 'F Y')}"
+    title = f"{kind_noun.capitalize()} by priority and {what}, {month_words(month)}"
     return Chart(
         html_id=html_id,
         title=title,
@@ -457,90 +540,125 @@ def _distribution_chart(*, scheme, kind_noun, month, rows_by_priority, html_id) 
         "The table after the chart gives the figures.",
         figure=_figure(
             traces,
-            _layout(
-                "Priority",
-                f"Number of {kind_noun}",
-                top=max(map(len, [items for _, items in rows_by_priority]), default=0),
-            ),
+            _layout("Priority", f"Number of {kind_noun}", top=max(totals_by_priority, default=0)),
         ),
         table_caption=title,
         table_headers=["Priority"]
         + [{"text": word(scheme, v), "numeric": True} for v in order]
         + [{"text": "Total", "numeric": True}],
         table_rows=table_rows,
-        groups=groups,
+        note="Select a bar, or a figure in the table, to list the items behind it.",
     )
 
 
-def _trend_chart(*, scheme, kind_noun, months, entries, html_id) -> Chart:
-    """A stacked bar per month, a trace per status. ``entries``: (priority, issue, item)."""
+def _trend_chart(*, scheme, kind_noun, months, rated, total, html_id, link) -> Chart:
+    """A stacked bar per month, a trace per status: ``rated`` counts the submitted rows
+    per (month, value) of the ``total`` items the filters keep; the rest are not rated.
+
+    The items behind a bar are listed on a page of their own (``link(month, value)``):
+    twelve months of every status would make the dashboard too heavy to render."""
     order = BRAGG_ORDER if scheme == "bragg" else RAG_ORDER
     labels = [month_label(m) for m in months]
-    by_month = []
-    for month in months:
-        items = []
-        for priority, issue, item in entries:
-            value = _rated_in(item, month)
-            make = _action_item if scheme == "bragg" else _target_item
-            items.append(make(priority, issue, item, value))
-        by_month.append(items)
-    groups, traces = [], []
-    counts = {v: [sum(1 for i in items if i.value == v) for items in by_month] for v in order}
-    for value in order:
-        ids = []
-        for month, items, label in zip(months, by_month, labels, strict=True):
-            group_id = f"{html_id}-{month:%Y-%m}-{value}"
-            ids.append(group_id)
-            chosen = [i for i in items if i.value == value]
-            if chosen and value != NOT_RATED:
-                groups.append(
-                    BarGroup(
-                        group_id,
-                        f"{label}, {word(scheme, value)}",
-                        value,
-                        scheme,
-                        chosen,
-                        # Newest month first, in the key's order within a month.
-                        position=(-month.toordinal(), order.index(value)),
-                    )
-                )
-        traces.append(_bar(word(scheme, value), value, scheme, labels, counts[value], ids))
+    counts = {v: [rated.get((m, v), 0) for m in months] for v in order}
+    counts[NOT_RATED] = [
+        total - sum(n for (m, _), n in rated.items() if m == month) for month in months
+    ]
+    urls = {(m, v): link(f"{m:%Y-%m}", v) for m in months for v in order}
+    traces = [
+        _bar(
+            word(scheme, value),
+            value,
+            scheme,
+            labels,
+            counts[value],
+            [urls[(m, value)] for m in months],
+        )
+        for value in order
+    ]
     table_rows = []
     for index, month in enumerate(months):
-        row = [date_format(month, "F Y")]
+        row = [month_words(month)]
         for value in order:
-            group_id = f"{html_id}-{month:%Y-%m}-{value}"
-            if value == NOT_RATED:
-                row.append({"text": str(counts[value][index]), "numeric": True})
-            else:
-                row.append(_count_link(counts[value][index], group_id))
+            row.append(_count_link(counts[value][index], urls[(month, value)]))
         table_rows.append(row)
     what = "BRAGG status" if scheme == "bragg" else "RAG impact rating"
     title = f"{kind_noun.capitalize()} by {what}, month by month"
     if months:
-        span = f"{date_format(months[0], 'F Y')} to {date_format(months[-1], 'F Y')}"
+        span = f"{month_words(months[0])} to {month_words(months[-1])}"
         last = ", ".join(f"{counts[v][-1]} {word(scheme, v)}" for v in order)
-        summary = f"Bar chart. {title}, {span}. In {date_format(months[-1], 'F Y')}: {last}."
+        summary = f"Bar chart. {title}, {span}. In {month_words(months[-1])}: {last}."
     else:
         summary = f"Bar chart. {title}. Nothing has been rated yet."
+    top = total if months else 0  # every item counts in every month
     return Chart(
         html_id=html_id,
         title=title,
         summary=summary + " The table after the chart gives the figures.",
-        figure=_figure(
-            traces,
-            _layout("Month", f"Number of {kind_noun}", top=max(map(len, by_month), default=0)),
-        ),
+        figure=_figure(traces, _layout("Month", f"Number of {kind_noun}", top=top)),
         table_caption=title,
         table_headers=["Month"] + [{"text": word(scheme, v), "numeric": True} for v in order],
         table_rows=table_rows,
-        groups=groups,
-        note="Items with no submitted rating in a month count as not rated for that month.",
+        note="Items with no submitted rating in a month count as not rated for that month. "
+        "Select a bar, or a figure in the table, to list the items behind it.",
     )
 
 
-def _trend_months(items, month: dt.date) -> list[dt.date]:
-    rated = [r.month for item in items for r in item.ratings if r.is_submitted]
+TREND_TABLES = {
+    "bragg": (ActionStatus, "action_id", "status"),
+    "rag": (ImpactRating, "target_id", "rag"),
+}
+
+
+def _trend_counts(plan: Plan, *, as_at, ids: dict, narrowed: bool, start, month) -> dict:
+    """How many submitted BRAGG statuses and RAG impact ratings there are with each
+    value, per month from ``start`` to ``month``, among the items ``ids`` ({"bragg":
+    action ids, "rag": target ids}): {"bragg": {(month, value): count}, "rag": {...}}.
+
+    The trend needs counts, not rows, so the database counts them (one query for both)
+    rather than the page reading a year of ratings. Unless the filters ``narrowed`` the
+    items, they are every item of the plan and the query need not list them. As at a
+    moment, the rows as they stood then (chosen as ``plan_state`` chooses them) are
+    counted here instead."""
+    if as_at is not None:
+        return {
+            scheme: _trend_counts_as_at(plan, as_at, scheme, ids[scheme], start, month)
+            for scheme in TREND_TABLES
+        }
+    queries = []
+    for scheme, (model, parent, value_field) in TREND_TABLES.items():
+        rows = model.objects.filter(
+            plan_id=plan.id, month__gte=start, month__lte=month, state=EntryState.SUBMITTED
+        )
+        if narrowed:
+            rows = rows.filter(**{f"{parent}__in": sorted(ids[scheme])})
+        queries.append(
+            rows.values_list("month", value_field)
+            .annotate(count=Count("id"), scheme=Value(scheme))
+            .order_by()
+        )
+    counts = {scheme: {} for scheme in TREND_TABLES}
+    for m, value, count, scheme in queries[0].union(*queries[1:], all=True):
+        counts[scheme][(m, value)] = count
+    return counts
+
+
+def _trend_counts_as_at(plan: Plan, as_at, scheme: str, ids: set[int], start, month) -> dict:
+    model, parent, value_field = TREND_TABLES[scheme]
+    counted = Counter(
+        (row.month, getattr(row, value_field))
+        for row in _monthly_rows(model, as_at, plan_id=plan.id, month=month, start=start)
+        if start <= row.month <= month
+        and row.state == EntryState.SUBMITTED
+        and getattr(row, parent) in ids
+    )
+    return dict(counted)
+
+
+def _trend_months(rated: set[dt.date], items, month: dt.date) -> list[dt.date]:
+    """Up to ``TREND_MONTHS`` months ending with ``month``, from the first month anything
+    was rated: ``rated`` holds the months with ratings in the window, and each item's own
+    ratings (its newest before ``month`` at least) tell whether any came earlier."""
+    rated = rated | {r.month for item in items for r in item.ratings if r.is_submitted}
     start = add_months(month, -(TREND_MONTHS - 1))
     start = max(start, min(rated)) if rated else month
     months = []
@@ -581,9 +699,7 @@ def _number(value: Decimal | None) -> str:
 
 def _measures_chart(measures: list[dict], month: dt.date) -> Chart | None:
     shown = [m for m in measures if m["progress"] is not None]
-    title = (
-        f"Quantified outcome targets: progress from baseline to target, {date_format(month, 'F Y')}"
-    )
+    title = f"Quantified outcome targets: progress from baseline to target, {month_words(month)}"
     table_rows = [
         [
             f"{m['issue_ref']}: {shorten(m['text'], 90)}",
@@ -601,18 +717,19 @@ def _measures_chart(measures: list[dict], month: dt.date) -> Chart | None:
         colours = [
             COLOURS["green"] if m["status"] == "On course" else COLOURS["red"] for m in shown
         ]
-        trace = go.Bar(
-            x=[round(m["progress"], 1) for m in shown],
-            y=labels,
-            orientation="h",
-            marker={"color": colours, "line": {"color": "#0b0c0c", "width": 1}},
-            text=[f"{m['status']}: {round(m['progress'])}%" for m in shown],
-            textposition="auto",
-            textfont={"color": "#ffffff"},
-            customdata=[f"measure-{m['id']}" for m in shown],
-            hovertemplate="%{y}<br>%{text} of the way from baseline to target<extra></extra>",
-            showlegend=False,
-        )
+        trace = {
+            "type": "bar",
+            "x": [round(m["progress"], 1) for m in shown],
+            "y": labels,
+            "orientation": "h",
+            "marker": {"color": colours, "line": {"color": "#0b0c0c", "width": 1}},
+            "text": [f"{m['status']}: {round(m['progress'])}%" for m in shown],
+            "textposition": "auto",
+            "textfont": {"color": "#ffffff"},
+            "customdata": [f"measure-{m['id']}" for m in shown],
+            "hovertemplate": "%{y}<br>%{text} of the way from baseline to target<extra></extra>",
+            "showlegend": False,
+        }
         layout = _layout("Progress from baseline to target (%)", "")
         layout.update(
             barmode="group",
@@ -747,25 +864,26 @@ def _milestone_chart(rows: list[MilestoneRow]) -> Chart | None:
         if not chosen:
             continue
         traces.append(
-            go.Scatter(
-                name=status,
-                x=[r.due_month.isoformat() for r in chosen],
-                y=[status for _ in chosen],
-                mode="markers+text",
-                marker={
+            {
+                "type": "scatter",
+                "name": status,
+                "x": [r.due_month.isoformat() for r in chosen],
+                "y": [status for _ in chosen],
+                "mode": "markers+text",
+                "marker": {
                     "size": 16,
                     "color": MILESTONE_COLOURS[status],
                     "symbol": MILESTONE_SYMBOLS[status],
                     "line": {"color": "#0b0c0c", "width": 1},
                 },
-                text=[plot_text(r.period) for r in chosen],
-                textposition="top center",
-                customdata=[f"milestone-{r.id}" for r in chosen],
-                hovertext=[
+                "text": [plot_text(r.period) for r in chosen],
+                "textposition": "top center",
+                "customdata": [f"milestone-{r.id}" for r in chosen],
+                "hovertext": [
                     plot_text(f"{r.period}: {status}. {shorten(r.text, 80)}") for r in chosen
                 ],
-                hoverinfo="text",
-            )
+                "hoverinfo": "text",
+            }
         )
     layout = _layout("Month due", "Status")
     months = [r.due_month for r in dated]
@@ -777,12 +895,16 @@ def _milestone_chart(rows: list[MilestoneRow]) -> Chart | None:
             "automargin": True,
             "gridcolor": "#dddddd",
             # A few months either side, so one milestone alone still sits on a timeline.
-            "range": [
-                add_months(min(months), -3).isoformat(),
-                add_months(max(months), 3).isoformat(),
-            ]
-            if months
-            else None,
+            **(
+                {
+                    "range": [
+                        add_months(min(months), -3).isoformat(),
+                        add_months(max(months), 3).isoformat(),
+                    ]
+                }
+                if months
+                else {}
+            ),
         },
         yaxis={
             "type": "category",
@@ -809,7 +931,7 @@ def _milestone_chart(rows: list[MilestoneRow]) -> Chart | None:
         table_rows=[
             [
                 r.period,
-                date_format(r.due_month, "F Y") if r.due_month else "–",
+                month_words(r.due_month) if r.due_month else "–",
                 r.text,
                 ", ".join(str(n) for n in r.priorities) or "–",
                 r.status,
@@ -838,47 +960,37 @@ def default_month(months: list, as_at_date: dt.date | None, today: dt.date) -> d
     return month
 
 
+def _with_a_row(model, parent: str, plan: Plan, month: dt.date, as_at) -> set[int]:
+    """Ids of the actions (or targets) with a row of ``model``, draft or submitted, in
+    ``month``: only the ids, read as they stood at ``as_at``."""
+    if as_at is None:
+        rows = model.objects.filter(plan_id=plan.id, month=month).order_by()
+        return set(rows.values_list(parent, flat=True))
+    return {getattr(r, parent) for r in rows_as_at(model, as_at, plan_id=plan.id, month=month)}
+
+
 def _missing_updates(plan, state, filtered_actions, filtered_targets, open_month, as_at):
     """Items with no row at all (draft or submitted) in the open month."""
     if open_month is None:
         return []
-    rated_actions = {
-        r.action_id for r in rows_as_at(ActionStatus, as_at, plan_id=plan.id, month=open_month)
-    }
-    rated_targets = {
-        r.target_id for r in rows_as_at(ImpactRating, as_at, plan_id=plan.id, month=open_month)
-    }
+    rated_actions = _with_a_row(ActionStatus, "action_id", plan, open_month, as_at)
+    rated_targets = _with_a_row(ImpactRating, "target_id", plan, open_month, as_at)
+    when = month_words(open_month)
     missing = [
-        _action_item(
-            p, i, a, _rated_in(a, state.month), f"No update for {date_format(open_month, 'F Y')}"
-        )
+        _action_item(p, i, a, _rated_in(a, state.month), f"No update for {when}")
         for p, i, a in filtered_actions
         if a.id not in rated_actions
     ]
     missing += [
-        _target_item(
-            p, i, t, _rated_in(t, state.month), f"No rating for {date_format(open_month, 'F Y')}"
-        )
+        _target_item(p, i, t, _rated_in(t, state.month), f"No rating for {when}")
         for p, i, t in filtered_targets
         if t.id not in rated_targets
     ]
     return missing
 
 
-def build_dashboard(
-    plan: Plan,
-    *,
-    month: dt.date,
-    as_at: dt.datetime | None,
-    filters: Filters,
-    state: PlanState | None = None,
-    months: list | None = None,
-) -> Dashboard:
-    """The dashboard of ``plan`` for ``month``, live or as it stood at ``as_at``."""
-    state = state or plan_state(plan, month=month, as_at=as_at)
-    months = reporting_months(plan, as_at) if months is None else months
-    open_month = next((m.month for m in months if m.status == MonthStatus.OPEN), None)
-
+def _entries(state: PlanState, filters: Filters) -> tuple[list, list]:
+    """The actions and the outcome targets the filters keep, as (priority, issue, item)."""
     actions = [
         (p, i, a)
         for p in state.priorities
@@ -893,61 +1005,104 @@ def build_dashboard(
         for t in i.targets
         if filters.target(p, i, t)
     ]
+    return actions, targets
+
+
+def dashboard_query(month: dt.date, as_at: dt.datetime | None, filters: Filters) -> list:
+    """The dashboard's query string pairs: its month, "as at" date and filters."""
+    pairs = [("month", f"{month:%Y-%m}")]
+    if as_at:
+        pairs.append(("as_at", f"{timezone.localtime(as_at):%Y-%m-%d}"))
+    return pairs + filters.query()
+
+
+def bar_items_link(plan: Plan, chart: str, query: list):
+    """``link(bar, value)``: the items page of one bar of ``chart`` (``BAR_CHARTS``), the
+    bar named by its month (a trend) or its priority's number, with the dashboard's
+    ``query`` after the bar's own parameters."""
+    start = (
+        reverse("reports:dashboard_items", args=[plan.slug]) + "?" + urlencode([("chart", chart)])
+    )
+    rest = "&" + urlencode(query) if query else ""
+
+    def link(bar: str, value: str) -> str:
+        # A month, a number and a status's key need no quoting; the rest is encoded above.
+        return f"{start}&bar={bar}&value={value}{rest}"
+
+    return link
+
+
+def build_dashboard(
+    plan: Plan,
+    *,
+    month: dt.date,
+    as_at: dt.datetime | None,
+    filters: Filters,
+    state: PlanState | None = None,
+    months: list | None = None,
+) -> Dashboard:
+    """The dashboard of ``plan`` for ``month``, live or as it stood at ``as_at``."""
+    # One month of rows is enough: the trend is counted by the database (_trend_counts).
+    state = state or plan_state(plan, month=month, as_at=as_at, months=1, story=False)
+    months = reporting_months(plan, as_at) if months is None else months
+    open_month = next((m.month for m in months if m.status == MonthStatus.OPEN), None)
+    actions, targets = _entries(state, filters)
+    query = dashboard_query(state.month, as_at, filters)
+
     priorities = [
         p for p in state.priorities if not filters.priority or p.number == filters.priority
     ]
 
-    action_rows = [
-        (
-            p,
-            [
-                _action_item(p, i, a, a.status, a.month_rating.note if a.month_rating else "")
-                for pp, i, a in actions
-                if pp is p
-            ],
-        )
-        for p in priorities
-    ]
-    target_rows = [
-        (
-            p,
-            [
-                _target_item(p, i, t, t.rag, t.month_rating.note if t.month_rating else "")
-                for pp, i, t in targets
-                if pp is p
-            ],
-        )
-        for p in priorities
-    ]
-    trend = _trend_months([a for _, _, a in actions] + [t for _, _, t in targets], state.month)
+    window = add_months(state.month, -(TREND_MONTHS - 1))
+    rated = _trend_counts(
+        plan,
+        as_at=as_at,
+        ids={"bragg": {a.id for _, _, a in actions}, "rag": {t.id for _, _, t in targets}},
+        narrowed=filters.active,
+        start=window,
+        month=state.month,
+    )
+    trend = _trend_months(
+        {m for counts in rated.values() for m, _ in counts},
+        [a for _, _, a in actions] + [t for _, _, t in targets],
+        state.month,
+    )
     charts = [
         _distribution_chart(
             scheme="bragg",
             kind_noun="actions",
             month=state.month,
-            rows_by_priority=action_rows,
+            priorities=priorities,
+            entries=actions,
             html_id="bragg-priority",
+            link=bar_items_link(plan, "bragg-priority", query),
         ),
         _trend_chart(
             scheme="bragg",
             kind_noun="actions",
             months=trend,
-            entries=actions,
+            rated=rated["bragg"],
+            total=len(actions),
             html_id="bragg-trend",
+            link=bar_items_link(plan, "bragg-trend", query),
         ),
         _distribution_chart(
             scheme="rag",
             kind_noun="outcome targets",
             month=state.month,
-            rows_by_priority=target_rows,
+            priorities=priorities,
+            entries=targets,
             html_id="rag-priority",
+            link=bar_items_link(plan, "rag-priority", query),
         ),
         _trend_chart(
             scheme="rag",
             kind_noun="outcome targets",
             months=trend,
-            entries=targets,
+            rated=rated["rag"],
+            total=len(targets),
             html_id="rag-trend",
+            link=bar_items_link(plan, "rag-trend", query),
         ),
     ]
 
@@ -956,7 +1111,7 @@ def build_dashboard(
     if measures_chart:
         charts.append(measures_chart)
 
-    month_words = date_format(state.month, "F Y")
+    shown = month_words(state.month)
     action_ids = {a.id for _, _, a in actions}
     target_ids = {t.id for _, _, t in targets}
     found = state.exceptions()
@@ -978,19 +1133,19 @@ def build_dashboard(
         ]
 
     def due(a):
-        return date_format(a.due_month, "F Y") if a.due_month else a.due_as_written
+        return month_words(a.due_month) if a.due_month else a.due_as_written
 
     exceptions = [
         ExceptionList(
             "red-amber-actions",
             "Red and Amber actions",
-            f"Actions rated Red or Amber for {month_words}, with the lead's note.",
+            f"Actions rated Red or Amber for {shown}, with the lead's note.",
             a_items("red_amber_actions", lambda a: a.month_rating.note if a.month_rating else ""),
         ),
         ExceptionList(
             "overdue-actions",
             "Overdue actions",
-            f"Past their due month at the end of {month_words} and not Blue.",
+            f"Past their due month at the end of {shown} and not Blue.",
             a_items("overdue_actions", lambda a: f"Due {due(a)}"),
         ),
         ExceptionList(
@@ -1000,7 +1155,7 @@ def build_dashboard(
             a_items(
                 "slipped_actions",
                 lambda a: (
-                    f"Originally due {date_format(a.original_due_month, 'F Y')}, "
+                    f"Originally due {month_words(a.original_due_month)}, "
                     f"now {due(a)}. {a.due_revised_reason}"
                 ).strip(),
             ),
@@ -1008,11 +1163,11 @@ def build_dashboard(
         ExceptionList(
             "targets-past-date",
             "Outcome targets past their date without Green",
-            f"Target date before {month_words} and the latest impact is not Green.",
+            f"Target date before {shown} and the latest impact is not Green.",
             t_items(
                 "targets_past_date",
                 lambda t: (
-                    f"Target date {date_format(t.target_month, 'F Y')}; latest "
+                    f"Target date {month_words(t.target_month)}; latest "
                     f"{word('rag', t.latest.value if t.latest else NOT_RATED)}"
                 ),
             ),
@@ -1022,13 +1177,18 @@ def build_dashboard(
         exceptions.append(
             ExceptionList(
                 "missing-updates",
-                f"Missing updates for {date_format(open_month, 'F Y')}",
+                f"Missing updates for {month_words(open_month)}",
                 f"Items with no update at all, draft or submitted, in the open month "
-                f"({date_format(open_month, 'F Y')}).",
+                f"({month_words(open_month)}).",
                 _missing_updates(plan, state, actions, targets, open_month, as_at),
             )
         )
 
+    _link_issues(
+        plan,
+        [e.items for e in exceptions],
+        "?" + urlencode(dashboard_query(state.month, as_at, Filters())),
+    )
     milestones = _milestones(plan, state, state.month, as_at)
     return Dashboard(
         plan=plan,
@@ -1044,3 +1204,66 @@ def build_dashboard(
         action_count=len(actions),
         target_count=len(targets),
     )
+
+
+# --- The items behind a bar (their own page) -------------------------------------------
+
+# The charts whose bars list their items on the items page, and their schemes. A trend's
+# bar is a month; a bar of the month's charts by priority is a priority of that month.
+TREND_CHARTS = {"bragg-trend": "bragg", "rag-trend": "rag"}
+PRIORITY_CHARTS = {"bragg-priority": "bragg", "rag-priority": "rag"}
+BAR_CHARTS = {**PRIORITY_CHARTS, **TREND_CHARTS}
+
+
+@dataclass
+class BarItems:
+    """The actions or outcome targets behind one bar of a chart."""
+
+    chart: str
+    month: dt.date
+    value: str
+    items: list[Item]
+    priority: int | None = None  # the bar's priority, for a chart by priority
+
+    @property
+    def scheme(self) -> str:
+        return BAR_CHARTS[self.chart]
+
+    @property
+    def title(self) -> str:
+        noun = "Actions" if self.scheme == "bragg" else "Outcome targets"
+        if self.priority is not None:
+            noun += f" in priority {self.priority}"
+        when = month_words(self.month)
+        if self.value == NOT_RATED:
+            return f"{noun} not rated in {when}"
+        return f"{noun} rated {word(self.scheme, self.value)} in {when}"
+
+
+def bar_items(
+    state: PlanState,
+    *,
+    chart: str,
+    month: dt.date,
+    value: str,
+    filters: Filters,
+    priority: int | None = None,
+) -> BarItems:
+    """The items a bar counts: those the filters keep (and in ``priority``, for a chart
+    by priority) whose submitted row for ``month`` has ``value`` (none: ``NOT_RATED``),
+    the same rule the bar's count follows. Each shows its note for that month. ``state``
+    must hold ``month``'s rows (any state whose months include it)."""
+    actions, targets = _entries(state, filters)
+    scheme = BAR_CHARTS[chart]
+    make = _action_item if scheme == "bragg" else _target_item
+    items = []
+    for in_priority, issue, entry in actions if scheme == "bragg" else targets:
+        if priority is not None and in_priority.number != priority:
+            continue
+        rating = _rating_in(entry, month)
+        if (rating.value if rating else NOT_RATED) == value:
+            items.append(make(in_priority, issue, entry, value, rating.note if rating else ""))
+    # Each item's issue shown in the bar's month.
+    issue_query = "?" + urlencode(dashboard_query(month, state.as_at, Filters()))
+    _link_issues(state.plan, [items], issue_query)
+    return BarItems(chart=chart, month=month, value=value, items=items, priority=priority)

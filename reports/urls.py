@@ -18,6 +18,11 @@ urlpatterns = [
     path("plans/<slug:plan_slug>/issues/<str:ref>/", plan.issue_detail, name="issue_detail"),
     # --- Dashboard (charts, exceptions, milestones; "as at" a date too) ---------------
     path("plans/<slug:plan_slug>/dashboard/", dashboard.dashboard, name="dashboard"),
+    path(
+        "plans/<slug:plan_slug>/dashboard/items/",
+        dashboard.dashboard_items,
+        name="dashboard_items",
+    ),
     # --- Forum progress statements (PDF): preview, issue, download ---------------------
     path(FORUM_REPORTS, pdf.forum_reports, name="forum_reports"),
     path(FORUM_REPORTS + "preview/", pdf.report_preview, name="report_preview"),

@@ -50,6 +50,21 @@ def rag_tag(value) -> dict:
     return _tag_context(RAG, value, "rag")
 
 
+@register.simple_tag(takes_context=True)
+def status_tag(context, scheme: str, value) -> str:
+    """{% bragg_tag %} or {% rag_tag %} by ``scheme`` ("bragg" or "rag"), for long lists:
+    the component is rendered once per value and template, then reused row after row.
+    {% status_tag item.scheme item.value %}"""
+    cache = context.render_context.setdefault("sendplan_status_tags", {})
+    key = (scheme, value)
+    if key not in cache:
+        choices = BRAGG if scheme == "bragg" else RAG
+        component = context.template.engine.get_template(f"components/{scheme}_tag.html")
+        tag = template.Context(_tag_context(choices, value, scheme), autoescape=context.autoescape)
+        cache[key] = component.render(tag)
+    return cache[key]
+
+
 @register.inclusion_tag("components/status_key.html")
 def bragg_key(caption: str = "BRAGG status key") -> dict:
     """The key to BRAGG statuses, every colour with its definition."""

@@ -3,11 +3,17 @@
 // json_script, so no inline script runs and the Content-Security-Policy stays strict.
 //
 // Each chart element names its data block: <div data-chart-figure="ID">. Each bar carries
-// in its customdata the id of the <details> element listing the items behind it; clicking
-// the bar opens that list and moves focus to it. Without script the tables do the same
-// through ordinary links.
+// in its customdata where the items behind it are listed: the URL of the items page, which
+// the click follows, or the id of an element on this page (a <details> list), which the
+// click opens, moving focus to it. Without script the tables do the same through ordinary
+// links.
 
 const CONFIG = { displaylogo: false, responsive: true, displayModeBar: false };
+
+// A page's address (the server writes them starting with "/"); an element id never does.
+function isUrl(target) {
+  return typeof target === "string" && target.startsWith("/");
+}
 
 function openList(id) {
   const list = id ? document.getElementById(id) : null;
@@ -32,7 +38,9 @@ function drawCharts(Plotly) {
     Plotly.newPlot(element, figure.data, figure.layout, CONFIG).then(() => {
       element.on("plotly_click", (event) => {
         const point = event.points && event.points[0];
-        if (point) {
+        if (point && isUrl(point.customdata)) {
+          window.location.assign(point.customdata);
+        } else if (point) {
           openList(point.customdata);
         }
       });

@@ -1,4 +1,6 @@
-"""An implementation group member finds what is off track and drills into it."""
+"""An implementation group member finds what is off track and drills into it: a bar's
+click, or its figure in the chart's table, leads to the items page listing what is behind
+that bar."""
 
 import re
 
@@ -46,18 +48,41 @@ def test_member_sees_the_charts_and_drills_into_a_bar(
     axe(page, "dashboard")
     screenshot(page, "dashboard")
 
-    # Clicking the Red bar of priority 1 opens the list of the actions behind it.
-    red_list = page.locator("#bragg-priority-p1-red")
-    expect(red_list).not_to_have_attribute("open", "")
+    # Clicking the Red bar of priority 1 lists the actions behind it on the items page.
     red_bar = page.locator("#bragg-priority .trace.bars").nth(3).locator(".point path").first
     red_bar.scroll_into_view_if_needed()
     box = red_bar.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    expect(red_list).to_have_attribute("open", "")
-    expect(red_list).to_contain_text("Action 1.1.3")
-    expect(red_list).to_contain_text("Red")
+    expect(page).to_have_url(re.compile(r"/dashboard/items/\?chart=bragg-priority&bar=1"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Actions in priority 1 rated Red in April 2023 (1)"
+    )
+    items = page.locator(".sendplan-items-table tbody")
+    expect(items).to_contain_text("Action 1.1.3")
+    expect(items).to_contain_text("Red")
     screenshot(page, "dashboard-red-bar-list")
+    page.get_by_role("link", name="Back to the dashboard").first.click()
+    expect(page).to_have_url(re.compile(r"/dashboard/\?month=2023-04$"))
+    expect(charts.nth(1)).to_have_attribute("data-chart-drawn", "true")
+
+    # A trend bar leads to a page of its own: March's Grey bar lists the ten actions.
+    grey_bar = page.locator("#bragg-trend .trace.bars").nth(4).locator(".point path").first
+    grey_bar.scroll_into_view_if_needed()
+    box = grey_bar.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page).to_have_url(re.compile(r"/dashboard/items/\?chart=bragg-trend&bar=2023-03"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Actions rated Grey in March 2023 (10)"
+    )
+    expect(page.locator(".sendplan-items-table tbody tr")).to_have_count(10)
+    expect(page.locator(".sendplan-items-table tbody")).to_contain_text("Grey")
+    axe(page, "dashboard-items")
+    screenshot(page, "dashboard-items")
+    page.get_by_role("link", name="Back to the dashboard").first.click()
+    expect(page).to_have_url(re.compile(r"/dashboard/\?month=2023-04$"))
+    expect(charts.first).to_have_attribute("data-chart-drawn", "true")
 
     # A filter narrows the lists: only Jo Littler's actions remain.
     page.get_by_label("Lead").select_option(label="Jo Littler")
@@ -82,10 +107,19 @@ def test_dashboard_tables_work_without_javascript(browser, live_server, member, 
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server.url}/plans/{plan.slug}/dashboard/?month=2023-04")
 
-    # The table's figure links to the list behind the bar; the browser opens it.
+    # The table's figure links to the list of the items behind the bar.
     table = page.get_by_role("table", name=re.compile("Figures: Actions by priority"))
     table.get_by_role("link", name="1").first.click()
-    expect(page).to_have_url(re.compile("#bragg-priority-p1-blue$"))
-    page.locator("#bragg-priority-p1-blue summary").click()
-    expect(page.locator("#bragg-priority-p1-blue")).to_contain_text("Action 1.1.0")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Actions in priority 1 rated Blue in April 2023 (1)"
+    )
+    expect(page.locator(".sendplan-items-table")).to_contain_text("Action 1.1.0")
+    page.get_by_role("link", name="Back to the dashboard").first.click()
+
+    # A trend's figure links to the page listing the items behind that bar.
+    trend = page.get_by_role("table", name=re.compile("Figures: Actions by BRAGG status"))
+    trend.get_by_role("link", name="10").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Actions rated Grey in March 2023 (10)"
+    )
     context.close()

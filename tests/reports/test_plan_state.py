@@ -100,6 +100,21 @@ def test_drafts_are_left_out_unless_asked_for(small_plan):
     assert plan_state(small_plan, month=APRIL, include_drafts=True).actions[0].status == "amber"
 
 
+def test_without_the_story_the_state_is_the_same_but_for_the_story(
+    small_plan, django_assert_num_queries
+):
+    with django_assert_num_queries(11):
+        full = plan_state(small_plan, month=APRIL, months=1)
+    with django_assert_num_queries(10):  # one query fewer: no story so far is read
+        bare = plan_state(small_plan, month=APRIL, months=1, story=False)
+
+    assert [i.story for i in bare.issues] == [[]]
+    assert full.issues[0].story[0].narrative == "<p>First story</p>"
+    [action], [bare_action] = full.actions, bare.actions
+    assert (bare_action.status, bare_action.latest.note) == (action.status, action.latest.note)
+    assert bare.targets[0].rag == full.targets[0].rag == "amber"
+
+
 def test_reading_a_plan_costs_the_same_queries_whatever_its_size(
     small_plan, django_assert_num_queries
 ):

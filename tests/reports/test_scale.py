@@ -31,6 +31,7 @@ PAGES = {
         lambda n: {"plan_slug": f"area{n:02d}-wsoa", "ref": "1.2"},
     ),
     "dashboard": ("reports:dashboard", lambda n: {"plan_slug": f"area{n:02d}-wsoa"}),
+    "dashboard items": ("reports:dashboard_items", lambda n: {"plan_slug": f"area{n:02d}-wsoa"}),
     "my updates": ("actions:my_updates", lambda n: {"plan_slug": f"area{n:02d}-wsoa"}),
     "forum page": (
         "governance:forum_detail",
@@ -38,7 +39,11 @@ PAGES = {
     ),
     "forum list": ("governance:forum_list", lambda n: {"area_slug": f"area{n:02d}"}),
 }
-QUERY = {"plan page as at a date": "?as_at=2023-02-15"}
+QUERY = {
+    "plan page as at a date": "?as_at=2023-02-15",
+    # A trend bar of a month both installations have rated.
+    "dashboard items": "?chart=bragg-trend&bar=2022-11&value=green",
+}
 
 
 def _urls(area: int) -> dict[str, str]:

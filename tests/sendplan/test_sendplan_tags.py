@@ -54,6 +54,33 @@ def test_unknown_bragg_value_is_shown_as_stored_not_hidden():
 
 
 @pytest.mark.parametrize(
+    ("scheme", "value"),
+    [("bragg", v) for v in [*BRAGG.values, "", "purple"]] + [("rag", v) for v in RAG.values],
+)
+def test_status_tag_is_the_bragg_or_rag_tag_of_its_scheme(scheme, value):
+    assert render("{% status_tag scheme value %}", scheme=scheme, value=value) == render(
+        f"{{% {scheme}_tag value %}}", value=value
+    )
+
+
+def test_status_tag_in_a_list_shows_each_rows_own_value():
+    rows = [("bragg", "red"), ("rag", "red"), ("bragg", "blue"), ("bragg", "red"), ("rag", "")]
+
+    html = render(
+        "{% for scheme, value in rows %}{% status_tag scheme value %}|{% endfor %}", rows=rows
+    )
+
+    assert html.split("|")[:-1] == [render(f"{{% {s}_tag value %}}", value=v) for s, v in rows]
+
+
+def test_status_tag_escapes_what_it_shows():
+    html = render("{% status_tag 'bragg' value %}", value="<b>x</b>")
+
+    assert "<b>" not in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+@pytest.mark.parametrize(
     ("value", "word", "definition"),
     [
         ("red", "Red", "impact not measured or negative impact"),
