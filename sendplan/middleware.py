@@ -15,7 +15,7 @@ from django.utils.cache import patch_cache_control
 
 from .access import VerificationRequired
 from .audit_log import log_event, request_context
-from .security_signals import SIGNED_IN_AT
+from .security_signals import RENEWED_AT, SIGNED_IN_AT
 
 
 class RequestSizeLimitMiddleware:
@@ -66,10 +66,12 @@ class NoStoreWhenSignedInMiddleware:
 
 class SessionLifetimeMiddleware:
     """Ends a session ``SESSION_ABSOLUTE_LIFETIME`` after sign-in, however active it has
-    been; the idle timeout is SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST. A
-    session with no sign-in time (made before this check existed) is ended too. It runs
-    after AuthenticationMiddleware and before LoginRequiredMiddleware, which then sends
-    the now anonymous request to the sign-in page."""
+    been, and keeps the idle timeout (SESSION_COOKIE_AGE) rolling: a request renews the
+    session when it was last renewed ``SENDPLAN_SESSION_RENEW_SECONDS`` or more ago, so
+    reading pages does not write to the database on every request. A session with no
+    sign-in time (made before this check existed) is ended too. It runs after
+    AuthenticationMiddleware and before LoginRequiredMiddleware, which then sends the now
+    anonymous request to the sign-in page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,9 +81,16 @@ class SessionLifetimeMiddleware:
         if user is not None and user.is_authenticated:
             signed_in_at = request.session.get(SIGNED_IN_AT)
             lifetime = settings.SESSION_ABSOLUTE_LIFETIME.total_seconds()
-            if not isinstance(signed_in_at, int) or time.time() - signed_in_at > lifetime:
+            now = time.time()
+            if not isinstance(signed_in_at, int) or now - signed_in_at > lifetime:
                 log_event(request, "session_expired", user=user)
                 logout(request)
+            else:
+                renewed_at = request.session.get(RENEWED_AT)
+                every = settings.SENDPLAN_SESSION_RENEW_SECONDS
+                if not isinstance(renewed_at, int) or now - renewed_at >= every:
+                    # Changing the session saves it, with a new expiry, after the view.
+                    request.session[RENEWED_AT] = int(now)
         return self.get_response(request)
 
 

@@ -17,6 +17,8 @@ from .audit_log import log_event
 
 # When the user signed in, in seconds since the epoch; read by SessionLifetimeMiddleware.
 SIGNED_IN_AT = "sendplan_signed_in_at"
+# When the session's expiry was last pushed on (the idle timeout), likewise.
+RENEWED_AT = "sendplan_renewed_at"
 
 
 def _known_username(username) -> str:
@@ -30,7 +32,7 @@ def _known_username(username) -> str:
 @receiver(user_logged_in, dispatch_uid="sendplan_signed_in")
 def record_sign_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[SIGNED_IN_AT] = int(time.time())
+        request.session[SIGNED_IN_AT] = request.session[RENEWED_AT] = int(time.time())
     log_event(request, "sign_in", user=user)
 
 

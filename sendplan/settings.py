@@ -154,7 +154,12 @@ LOGOUT_REDIRECT_URL = "login"
 # --- Sessions and cookies --------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(timedelta(minutes=30).total_seconds())
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request pushes expiry 30 minutes on
+# Idle timeout: a signed-in request renews the session's expiry 30 minutes on, but writes it
+# at most once a minute (sendplan.middleware.SessionLifetimeMiddleware): saving it on every
+# request would make every page view a database write, which on SQLite takes the one
+# write lock. So a session ends between 29 and 30 minutes after its last request.
+SESSION_SAVE_EVERY_REQUEST = False
+SENDPLAN_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)  # sendplan.middleware.SessionLifetimeMiddleware
 SESSION_COOKIE_HTTPONLY = True

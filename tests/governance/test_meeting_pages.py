@@ -527,12 +527,12 @@ def _grow(meeting, n):
 #  10 decisions with owners, 11 their links with items
 #  12 carried decisions with owner and meeting, 13 their links
 #  14 issued reports of the meeting (when the reports app has them)
-#  15-17 savepoint, session update, release (the idle timeout saves the session)
-MEETING_QUERIES = 17
+#  (no session save: renewed at sign-in, less than a minute before)
+MEETING_QUERIES = 14
 # Queries of the forum page: 1-6 as above, 7 members, 8 the newest meeting's date (the
 # calendar's year), 9 the meetings of that year, 10 how many meetings in all, 11 one page
-# of them, 12 the newest issued reports, 13-15 the session save.
-FORUM_QUERIES = 15
+# of them, 12 the newest issued reports.
+FORUM_QUERIES = 12
 
 
 @pytest.mark.parametrize(

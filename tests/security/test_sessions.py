@@ -42,7 +42,9 @@ def test_production_cookies_are_secure_host_only_and_lax():
     assert prod["SESSION_COOKIE_NAME"].startswith("__Host-")
     assert prod["CSRF_COOKIE_NAME"].startswith("__Host-")
     assert prod["SESSION_COOKIE_AGE"] <= 30 * 60
-    assert prod["SESSION_SAVE_EVERY_REQUEST"] is True
+    # The idle timeout rolls on (SessionLifetimeMiddleware), written at most once a minute.
+    assert prod["SESSION_SAVE_EVERY_REQUEST"] is False
+    assert 0 < prod["SENDPLAN_SESSION_RENEW_SECONDS"] <= 60
 
 
 def test_the_session_cookie_is_httponly_lax_and_has_no_domain(client, lead_a):
@@ -84,6 +86,43 @@ def test_each_request_within_30_minutes_keeps_the_session_alive(client, lead_a):
         for _ in range(6):  # 2.5 hours of steady work, a request every 25 minutes
             traveller.shift(dt.timedelta(minutes=25))
             assert client.get(reverse("home")).status_code == 200
+
+
+def test_steady_work_keeps_the_session_for_29_idle_minutes_after_the_last_request(client, lead_a):
+    with time_machine.travel(START, tick=False) as traveller:
+        sign_in(client, "lead-a")
+        for _ in range(40):  # 20 minutes of clicks, one every 30 seconds
+            traveller.shift(dt.timedelta(seconds=30))
+            assert client.get(reverse("home")).status_code == 200
+        traveller.shift(dt.timedelta(minutes=29))
+        assert client.get(reverse("home")).status_code == 200
+        traveller.shift(dt.timedelta(minutes=31))
+
+        assert goes_to_sign_in(client.get(reverse("home")))
+
+
+def test_reading_pages_writes_the_session_at_most_once_a_minute(client, lead_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def session_writes():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("home")).status_code == 200
+        return sum(
+            1
+            for q in ctx.captured_queries
+            if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+        )
+
+    with time_machine.travel(START, tick=False) as traveller:
+        sign_in(client, "lead-a")
+        traveller.shift(dt.timedelta(seconds=20))
+        assert session_writes() == 0  # renewed at sign-in, 20 s ago
+        traveller.shift(dt.timedelta(seconds=30))
+        assert session_writes() == 0
+        traveller.shift(dt.timedelta(seconds=15))  # 65 s after the last renewal
+        assert session_writes() == 1
+        assert session_writes() == 0
 
 
 def test_a_session_ends_12_hours_after_sign_in_however_active(client, lead_a):
