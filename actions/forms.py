@@ -36,8 +36,13 @@ EARLIEST_YEAR = 2000
 
 
 class GovukRadios(forms.RadioSelect):
-    """Radios whose label id is the first radio's, as GOV.UK error summaries link to it
-    (crispy-forms-gds numbers the radios from 1)."""
+    """Radios as components/radios.html writes them, ``hints`` giving a choice's hint by
+    its value. The radios are numbered from 1 and the field's label id is the first
+    radio's, as GOV.UK error summaries link to it."""
+
+    def __init__(self, attrs=None, choices=(), hints=None):
+        super().__init__(attrs, choices)
+        self.hints = dict(hints or {})
 
     def id_for_label(self, id_, index=None):
         return super().id_for_label(id_, "1" if index is None else index)
