@@ -2,6 +2,7 @@
 submits, and never overwrites another person's work without seeing it."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -158,6 +159,37 @@ def test_red_without_a_note_is_refused_with_a_message(client, update_page, url, 
     assert "There is a problem" in html
     assert "Enter a note saying why the action is Red." in html
     assert f'href="#id_action-{action_a.pk}-note"' in html
+    note = f"id_action-{action_a.pk}-note"
+    assert f'aria-describedby="{note}-hint {note}-error"' in html
+    assert f'<p id="{note}-error" class="govuk-error-message">' in html
+
+
+def test_a_note_without_a_status_is_refused_and_the_message_links_to_the_first_radio(
+    client, update_page, url, action_a
+):
+    data = form_data(update_page)
+    data[f"action-{action_a.pk}-note"] = "Waiting for the forum"
+    status, html = _refused(client, url, data)
+    assert status == 400
+    assert "Select the BRAGG status" in html
+    status_id = f"id_action-{action_a.pk}-status"
+    assert f'href="#{status_id}_1"' in html
+    assert f'id="{status_id}_1"' in html
+    assert f'<fieldset class="govuk-fieldset" aria-describedby="{status_id}-error">' in html
+
+
+def test_each_bragg_choice_shows_its_word_with_its_definition(update_page, action_a):
+    html = update_page.content.decode()
+    status_id = f"id_action-{action_a.pk}-status"
+    for number, (word, definition) in enumerate(
+        [("Blue", "Completed"), ("Red", "Major concerns"), ("Amber", "On track, some")], start=1
+    ):
+        radio = f"{status_id}_{number}"
+        assert f'for="{radio}">{word}</label>' in html
+        assert f'aria-describedby="{radio}-hint"' in html
+        assert re.search(
+            f'<div id="{radio}-hint" class="govuk-hint govuk-radios__hint">{definition}', html
+        )
 
 
 def test_blue_without_a_completion_date_is_refused(client, update_page, url, action_a):
