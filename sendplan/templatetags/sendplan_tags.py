@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django import template
-from django.utils import dateformat
+from django.utils.dates import MONTHS
 
 from actions.models import BRAGG
 from outcomes.models import RAG
@@ -66,7 +66,9 @@ def month(value: dt.date | dt.datetime | None) -> str:
     """A first-of-month date as the plans write it: "April 2023"."""
     if not value:
         return ""
-    return dateformat.format(value, "F Y")
+    # What dateformat's "F Y" writes, without building a formatter: a monthly update
+    # writes some fifty months.
+    return f"{MONTHS[value.month]} {value.year}"
 
 
 def _cell(value) -> dict:
