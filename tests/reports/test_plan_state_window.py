@@ -103,3 +103,47 @@ def test_the_latest_measured_figure_survives_a_month_without_one(plan_a, lead_a)
     assert only.on_course is True
     assert state.actions[0].latest.value == BRAGG.AMBER
     assert state.actions[0].month_rating is None
+
+
+def _by_issue(state, issue_ids) -> dict:
+    """What pages show of the items of these issues (statuses, latest, previous)."""
+    actions, targets, _ = _summary(state)
+    shown = {}
+    for issue in state.issues:
+        if issue.id not in issue_ids:
+            continue
+        for kind, items, summary in (
+            ("action", issue.actions, actions),
+            ("target", issue.targets, targets),
+        ):
+            for item in items:
+                current, before = _split(item.ratings, state.month)
+                shown[(kind, item.id)] = (
+                    summary[item.id],
+                    current and current.id,
+                    before and before.id,
+                )
+        current, before = _split(issue.story, state.month)
+        shown[("story", issue.id)] = (current and current.id, before and before.id)
+    return shown
+
+
+@pytest.mark.parametrize(
+    ("months", "as_at"), [(1, None), (None, None), (1, end_of_day(dt.date(2023, 2, 20)))]
+)
+def test_reading_some_issues_tells_the_same_story_of_them_and_reads_no_other(
+    generated_plan, months, as_at
+):
+    month = dt.date(2023, 2, 1)
+    full = plan_state(generated_plan, month=month, months=months, as_at=as_at)
+    some = {issue.id for issue in full.issues[1:4]}
+    part = plan_state(generated_plan, month=month, months=months, as_at=as_at, issue_ids=some)
+
+    assert {issue.id for issue in part.issues} == some
+    assert {p.id for p in part.priorities} == {i.priority_id for i in full.issues if i.id in some}
+    assert {a.issue_id for a in part.actions} | {t.issue_id for t in part.targets} <= some
+    assert _by_issue(part, some) == _by_issue(full, some)
+    assert len(_by_issue(part, some)) > len(some)
+    by_id = {a.id: a for a in full.actions}
+    for action in part.actions:
+        assert [p.id for p in action.leads] == [p.id for p in by_id[action.id].leads]
