@@ -23,7 +23,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from actions.forms import ActionUpdateForm, ItemForm, StoryForm
 from actions.models import Action
 from actions.narrative import story_text
-from actions.progress import Item, counts, grouped, items_led_by, month_items
+from actions.progress import (
+    Item,
+    counts,
+    grouped,
+    issues_holding,
+    items_of_issues,
+    lead_items,
+)
 from actions.services import (
     ActionUpdate,
     ConflictError,
@@ -35,7 +42,6 @@ from actions.services import (
 )
 from outcomes.forms import TargetUpdateForm
 from outcomes.models import OutcomeTarget
-from reports.plan_state import plan_state
 from sendplan.access import Can, PlanAccess, get_plan
 from sendplan.models import Issue, Person, Priority
 from sendplan.services import open_month_of
@@ -238,8 +244,7 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
         return render(request, "actions/my_updates.html", context)
 
     month = reporting_month.month
-    state = plan_state(plan, month=month, include_drafts=True, months=1)
-    items = items_led_by(month_items(state), person_ids)
+    items = lead_items(plan, month, person_ids)
     status = 200
     page_messages: list[str] = []
     conflicts: dict[str, ConflictError] = {}
@@ -276,7 +281,9 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
                 elif result.conflicts:
                     status = 409
                     conflicts = {c.key: c for c in result.conflicts}
-                    forms = _forms_after_conflict(plan, month, items, request.POST, conflicts)
+                    forms = _forms_after_conflict(
+                        plan, month, items, person_ids, request.POST, conflicts
+                    )
                 else:
                     return _after_save(request, plan, person, forms, result, submit)
         else:
@@ -311,17 +318,11 @@ def _grouped_rows(rows: list[Row]):
     ]
 
 
-def _forms_after_conflict(plan, month, items, data, conflicts):
+def _forms_after_conflict(plan, month, items, person_ids, data, conflicts):
     """The user's own values, with each conflicting item's version moved to what is now
     stored: reading the other person's values and saving again is then a deliberate
     choice, never a silent overwrite."""
-    fresh = {
-        item.key: item
-        for item in items_led_by(
-            month_items(plan_state(plan, month=month, include_drafts=True, months=1)),
-            set().union(*(item.lead_ids for item in items)) if items else set(),
-        )
-    }
+    fresh = {item.key: item for item in lead_items(plan, month, person_ids)}
     data = data.copy()
     for key in conflicts:
         item = fresh.get(key)
@@ -375,11 +376,9 @@ def autosave(request, plan_slug: str):
             {"message": "No month is open for updates, so the draft was not saved."}, status=409
         )
     month = reporting_month.month
-    items_by_key = {
-        item.key: item
-        for item in month_items(plan_state(plan, month=month, include_drafts=True, months=1))
-    }
     keys = _posted_keys(request.POST)
+    issue_ids = issues_holding(plan, keys)
+    items_by_key = items_of_issues(plan, month, issue_ids)
     items = []
     for key in sorted(keys):
         item = items_by_key.get(key)
@@ -406,10 +405,7 @@ def autosave(request, plan_slug: str):
     # Read back what is stored now, so the page carries the new versions and fingerprints
     # of the items saved. Only those: moving an item another person changed to their
     # version would let the page's old values overwrite theirs on the next save.
-    fresh = {
-        item.key: item
-        for item in month_items(plan_state(plan, month=month, include_drafts=True, months=1))
-    }
+    fresh = items_of_issues(plan, month, issue_ids) if result.saved else {}
     answer = {}
     for key in result.saved:
         if key in fresh:

@@ -412,9 +412,10 @@ def test_the_page_costs_the_same_queries_whatever_the_plan_size(
 ):
     _grow(plan_a, lead_person_a, size)
     client.force_login(lead_a)
-    # session, user, plan, memberships, people (access); open month; plan_state's fixed set
-    # (people, strategy links, priorities, issues, issue links, actions, leads, targets,
-    # statuses, ratings, story entries, writers' names); session save.
+    # session, user, plan, memberships, people (access); open month; the issues the lead
+    # has items in; plan_state's fixed set for those issues (people, strategy links,
+    # issues, priorities, issue links, actions, leads, targets, statuses, ratings, story
+    # entries, writers' names); session save.
     with django_assert_max_num_queries(24):
         response = client.get(url)
     assert response.status_code == 200
