@@ -428,6 +428,8 @@ def plan_state(
     ``month_rating``, ``latest``, ``latest_measured`` and the previous month's entry, and a
     page's cost then no longer grows with the months a plan has run (a plan page reads one
     month, the dashboard its trend). ``None`` reads every month (a timeline, a report).
+    ``0`` reads none: the plan's structure and leads only, for a page that saves entries
+    (the save reads and locks the rows it changes).
 
     ``issue_ids`` keeps only those issues to be addressed, with their priorities, actions,
     outcome targets and story so far: a lead's monthly update reads the issues where the
@@ -516,10 +518,18 @@ def plan_state(
     }
     if some:
         window["parents"] = parents
-    for row in _monthly_rows(ActionStatus, as_at, **window):
+
+    def entries(model) -> list:
+        if months == 0:
+            return []
+        if model is StoryEntry and start is None:
+            return _rows(StoryEntry, as_at, plan_id=plan.id)
+        return _monthly_rows(model, as_at, **window)
+
+    for row in entries(ActionStatus):
         if row.action_id in actions and (include_drafts or row.state == EntryState.SUBMITTED):
             actions[row.action_id].ratings.append(_rating(row))
-    for row in _monthly_rows(ImpactRating, as_at, **window):
+    for row in entries(ImpactRating):
         if row.target_id in targets and (include_drafts or row.state == EntryState.SUBMITTED):
             targets[row.target_id].ratings.append(_rating(row, measured=True))
     for item in [*actions.values(), *targets.values()]:
@@ -536,12 +546,7 @@ def plan_state(
         target.past_date_without_green = target.is_past_date_without_green(month)
 
     story_by_priority = defaultdict(list)
-    story_rows = (
-        _rows(StoryEntry, as_at, plan_id=plan.id)
-        if start is None
-        else _monthly_rows(StoryEntry, as_at, **window)
-    )
-    for row in story_rows:
+    for row in entries(StoryEntry):
         if row.month and row.month > month:
             continue
         if not include_drafts and row.state != EntryState.SUBMITTED:

@@ -147,3 +147,22 @@ def test_reading_some_issues_tells_the_same_story_of_them_and_reads_no_other(
     by_id = {a.id: a for a in full.actions}
     for action in part.actions:
         assert [p.id for p in action.leads] == [p.id for p in by_id[action.id].leads]
+
+
+def test_no_months_reads_the_structure_and_leads_without_entries(
+    generated_plan, django_assert_max_num_queries
+):
+    month = dt.date(2023, 2, 1)
+    full = plan_state(generated_plan, month=month, months=1)
+    # people, strategy links, issues, priorities, issue links, actions, leads, targets
+    with django_assert_max_num_queries(8):
+        bare = plan_state(generated_plan, month=month, months=0, include_drafts=True)
+
+    assert [i.id for i in bare.issues] == [i.id for i in full.issues]
+    assert [(a.id, [p.id for p in a.leads]) for a in bare.actions] == [
+        (a.id, [p.id for p in a.leads]) for a in full.actions
+    ]
+    assert [t.id for t in bare.targets] == [t.id for t in full.targets]
+    assert not any(a.ratings or a.latest for a in bare.actions)
+    assert not any(t.ratings for t in bare.targets)
+    assert not any(i.story for i in bare.issues)
