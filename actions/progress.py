@@ -209,23 +209,30 @@ def issues_holding(plan: Plan, keys: Iterable[str]) -> set[int]:
     return found
 
 
-def lead_items(plan: Plan, month: dt.date, person_ids: Iterable[int]) -> list[Item]:
-    """The items these people lead for ``month``, drafts included, with each one's
-    previous submitted entry: what their monthly update shows."""
+def lead_items(
+    plan: Plan, month: dt.date, person_ids: Iterable[int], *, entries: bool = True
+) -> list[Item]:
+    """The items these people lead for ``month``, with this month's entry (draft or
+    submitted) and the previous submitted one: what their monthly update shows. Without
+    ``entries``, the items alone, for saving them (the save reads and locks the rows)."""
     person_ids = frozenset(person_ids)
     state = plan_state(
         plan,
         month=month,
         include_drafts=True,
-        months=1,
+        months=1 if entries else 0,
         issue_ids=issues_led_by(plan, person_ids),
     )
     return items_led_by(month_items(state), person_ids)
 
 
-def items_of_issues(plan: Plan, month: dt.date, issue_ids: Iterable[int]) -> dict[str, Item]:
-    """The items of these issues for ``month``, drafts included, by key."""
-    state = plan_state(plan, month=month, include_drafts=True, months=1, issue_ids=issue_ids)
+def items_of_issues(
+    plan: Plan, month: dt.date, issue_ids: Iterable[int], *, entries: bool = True
+) -> dict[str, Item]:
+    """The items of these issues for ``month`` by key, as ``lead_items`` reads them."""
+    state = plan_state(
+        plan, month=month, include_drafts=True, months=1 if entries else 0, issue_ids=issue_ids
+    )
     return {item.key: item for item in month_items(state)}
 
 

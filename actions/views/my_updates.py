@@ -145,6 +145,11 @@ def _updates(forms: dict[str, ItemForm], objects: dict[str, object]):
     return actions, targets, stories
 
 
+def _changed(items: list[Item], forms: dict[str, ItemForm]) -> list[Item]:
+    """The items whose (valid) forms were changed: the only ones saved."""
+    return [item for item in items if item.key in forms and not forms[item.key].untouched]
+
+
 def _objects(plan, items: list[Item]) -> dict[str, object]:
     """The model rows behind ``items``, one query per kind, all within the plan."""
     by_kind: dict[str, list[Item]] = {}
@@ -244,19 +249,21 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
         return render(request, "actions/my_updates.html", context)
 
     month = reporting_month.month
-    items = lead_items(plan, month, person_ids)
     status = 200
     page_messages: list[str] = []
     conflicts: dict[str, ConflictError] = {}
 
     if request.method == "POST":
+        # Saving reads and locks the rows it changes: the items' entries are read only
+        # when the page is shown again (with the errors, or the conflicting saves).
+        items = lead_items(plan, month, person_ids, entries=False)
         keys = {item.key for item in items}
         if not _posted_keys(request.POST) <= keys:
             raise PermissionDenied("You may only update the items you lead.")
         submit = "submit" in request.POST
         forms = {item.key: _form(item, month, request.POST) for item in items}
         if all(form.is_valid() for form in forms.values()):
-            actions, targets, stories = _updates(forms, _objects(plan, items))
+            actions, targets, stories = _updates(forms, _objects(plan, _changed(items, forms)))
             try:
                 result = save_month_updates(
                     plan=plan,
@@ -281,14 +288,18 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
                 elif result.conflicts:
                     status = 409
                     conflicts = {c.key: c for c in result.conflicts}
-                    forms = _forms_after_conflict(
-                        plan, month, items, person_ids, request.POST, conflicts
-                    )
                 else:
                     return _after_save(request, plan, person, forms, result, submit)
         else:
             status = 400
+        # The same items as the forms, now with their entries (an item added meanwhile
+        # waits for the next page).
+        shown = {item.key: item for item in lead_items(plan, month, person_ids)}
+        items = [shown.get(item.key, item) for item in items]
+        if conflicts:
+            forms = _forms_after_conflict(month, items, request.POST, conflicts)
     else:
+        items = lead_items(plan, month, person_ids)
         forms = {item.key: _form(item, month) for item in items}
 
     rows = [Row(item, forms[item.key], conflicts.get(item.key)) for item in items]
@@ -318,11 +329,11 @@ def _grouped_rows(rows: list[Row]):
     ]
 
 
-def _forms_after_conflict(plan, month, items, person_ids, data, conflicts):
+def _forms_after_conflict(month, items, data, conflicts):
     """The user's own values, with each conflicting item's version moved to what is now
-    stored: reading the other person's values and saving again is then a deliberate
-    choice, never a silent overwrite."""
-    fresh = {item.key: item for item in lead_items(plan, month, person_ids)}
+    stored (``items`` are read after the save): reading the other person's values and
+    saving again is then a deliberate choice, never a silent overwrite."""
+    fresh = {item.key: item for item in items}
     data = data.copy()
     for key in conflicts:
         item = fresh.get(key)
@@ -332,7 +343,7 @@ def _forms_after_conflict(plan, month, items, person_ids, data, conflicts):
         for name in ("version", "action_version", "seen"):
             if name in form.fields:
                 data[f"{key}-{name}"] = form.initial.get(name, form[name].initial)
-    forms = {item.key: _form(fresh.get(item.key, item), month, data) for item in items}
+    forms = {item.key: _form(item, month, data) for item in items}
     for form in forms.values():
         form.is_valid()
     return forms
@@ -378,7 +389,7 @@ def autosave(request, plan_slug: str):
     month = reporting_month.month
     keys = _posted_keys(request.POST)
     issue_ids = issues_holding(plan, keys)
-    items_by_key = items_of_issues(plan, month, issue_ids)
+    items_by_key = items_of_issues(plan, month, issue_ids, entries=False)
     items = []
     for key in sorted(keys):
         item = items_by_key.get(key)
@@ -388,7 +399,7 @@ def autosave(request, plan_slug: str):
     forms = {item.key: _form(item, month, request.POST, strict=False) for item in items}
     valid = {key: form for key, form in forms.items() if form.is_valid()}
     not_saved = sorted(set(forms) - set(valid))
-    actions, targets, stories = _updates(valid, _objects(plan, items))
+    actions, targets, stories = _updates(valid, _objects(plan, _changed(items, valid)))
     try:
         result = save_month_updates(
             plan=plan,

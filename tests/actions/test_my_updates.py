@@ -164,6 +164,28 @@ def test_red_without_a_note_is_refused_with_a_message(client, update_page, url, 
     assert f'<p id="{note}-error" class="govuk-error-message">' in html
 
 
+def test_an_item_added_while_a_refused_save_is_read_again_does_not_break_the_page(
+    client, update_page, url, action_a, lead_person_a, monkeypatch
+):
+    from actions.views import my_updates
+
+    read = my_updates.lead_items
+
+    def read_then_add_an_action(plan, month, person_ids, **kwargs):
+        items = read(plan, month, person_ids, **kwargs)
+        if kwargs.get("entries") is False:  # the save's read: another action arrives now
+            added = factories.ActionFactory(issue=action_a.issue, text="Added meanwhile")
+            factories.ActionLeadFactory(action=added, person=lead_person_a)
+        return items
+
+    monkeypatch.setattr(my_updates, "lead_items", read_then_add_an_action)
+    data = form_data(update_page)
+    data[f"action-{action_a.pk}-status"] = BRAGG.RED
+    response = _post(client, url, data)
+    assert response.status_code == 400
+    assert "Enter a note saying why the action is Red." in response.content.decode()
+
+
 def test_a_note_without_a_status_is_refused_and_the_message_links_to_the_first_radio(
     client, update_page, url, action_a
 ):
@@ -419,6 +441,26 @@ def test_the_page_costs_the_same_queries_whatever_the_plan_size(
     with django_assert_max_num_queries(24):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_saving_a_draft_costs_the_same_queries_whatever_the_plan_size(
+    client, lead_a, open_may, lead_person_a, plan_a, url, action_a, size,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    _grow(plan_a, lead_person_a, size)
+    client.force_login(lead_a)
+    data = form_data(client.get(url))
+    data[f"action-{action_a.pk}-status"] = BRAGG.GREEN
+    # session, user, plan, memberships, people (access); open month; the lead's issues and
+    # plan_state's structure for them (people, strategy links, issues, priorities, issue
+    # links, actions, leads, targets); the changed action. In the save: the open month,
+    # locked, then for the item the month again, its status and its action, locked, the
+    # status and its history written, with the nested transactions' savepoints; session
+    # save.
+    with django_assert_max_num_queries(31):
+        response = _post(client, url, data)
+    assert response.status_code == 302
 
 
 def test_last_months_entry_is_shown_beside_each_item(
