@@ -15,10 +15,8 @@ import hashlib
 import json
 from decimal import Decimal
 
-from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Layout, Size
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
@@ -36,8 +34,13 @@ EARLIEST_YEAR = 2000
 
 
 class GovukRadios(forms.RadioSelect):
-    """Radios whose label id is the first radio's, as GOV.UK error summaries link to it
-    (crispy-forms-gds numbers the radios from 1)."""
+    """Radios as components/radios.html writes them, ``hints`` giving a choice's hint by
+    its value. The radios are numbered from 1 and the field's label id is the first
+    radio's, as GOV.UK error summaries link to it."""
+
+    def __init__(self, attrs=None, choices=(), hints=None):
+        super().__init__(attrs, choices)
+        self.hints = dict(hints or {})
 
     def id_for_label(self, id_, index=None):
         return super().id_for_label(id_, "1" if index is None else index)
@@ -131,13 +134,18 @@ class GovukMonthField(forms.MultiValueField):
         return value
 
 
-def key_choices(choices) -> list[Choice]:
-    """Radio choices showing the key's word with its definition as the hint."""
-    result = []
+def key_choices(choices) -> list[tuple[str, str]]:
+    """Radio choices showing the key's words: Blue, Red, Amber..."""
+    return [(value, str(label).partition(" – ")[0]) for value, label in choices.choices]
+
+
+def key_hints(choices) -> dict[str, str]:
+    """Each word's definition, shown as its radio's hint: "On track, some concerns"."""
+    hints = {}
     for value, label in choices.choices:
-        word, _, definition = str(label).partition(" – ")
-        result.append(Choice(value, word, hint=definition[:1].upper() + definition[1:]))
-    return result
+        definition = str(label).partition(" – ")[2]
+        hints[value] = definition[:1].upper() + definition[1:]
+    return hints
 
 
 def _canonical(value) -> object:
@@ -174,16 +182,12 @@ class ItemForm(forms.Form):
         self.item = item
         self.month = month
         self.strict = strict
+        # The partials write no label suffix; without one given, every form would look up
+        # the translation of ":" (a page has eighteen forms).
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["seen"] = fingerprint(self.canonical_initial())
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = self.layout()
-
-    def layout(self) -> Layout:
-        raise NotImplementedError
 
     def canonical_initial(self) -> dict:
         return {name: self.initial.get(name) for name in self.value_fields}
@@ -219,7 +223,7 @@ class ActionUpdateForm(ItemForm):
         label="BRAGG status",
         choices=key_choices(BRAGG),
         required=False,
-        widget=GovukRadios,
+        widget=GovukRadios(hints=key_hints(BRAGG)),
         error_messages={"invalid_choice": "Select a BRAGG status from the list"},
     )
     note = forms.CharField(
@@ -253,27 +257,6 @@ class ActionUpdateForm(ItemForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].label = f"BRAGG status for {month_words(self.month)}"
-
-    def layout(self) -> Layout:
-        due = self.item.action.due_month if self.item and self.item.action else None
-        due_words = month_words(due) if due else "not set"
-        return Layout(
-            Field.radios("status", legend_size=Size.SMALL, small=True),
-            Field.textarea("note", rows=3),
-            Field("completed_on"),
-            HTML(
-                '<details class="govuk-details"><summary class="govuk-details__summary">'
-                '<span class="govuk-details__summary-text">Revise the due date</span>'
-                '</summary><div class="govuk-details__text">'
-                f'<p class="govuk-body">Now due: {due_words}. The original due date is kept.</p>'
-            ),
-            Field("new_due_month"),
-            Field.textarea("due_revised_reason", rows=2),
-            HTML("</div></details>"),
-            Field("version"),
-            Field("action_version"),
-            Field("seen"),
-        )
 
     def clean_completed_on(self):
         value = self.cleaned_data.get("completed_on")
@@ -325,9 +308,6 @@ class StoryForm(ItemForm):
         super().__init__(*args, **kwargs)
         self.fields["narrative"].label = f"Story so far for {month_words(self.month)}"
         self.removed_markup = False
-
-    def layout(self) -> Layout:
-        return Layout(Field.textarea("narrative", rows=10), Field("version"), Field("seen"))
 
     def clean_narrative(self):
         text = normalise_newlines(self.cleaned_data.get("narrative", ""))

@@ -9,9 +9,12 @@ belonging to the issues where they lead an action; and the story so far of those
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from outcomes.models import OutcomeTarget
 from reports.plan_state import (
     ActionState,
     IssueState,
@@ -20,8 +23,11 @@ from reports.plan_state import (
     Rating,
     StoryState,
     TargetState,
+    plan_state,
 )
-from sendplan.models import StoryLevel
+from sendplan.models import Issue, Plan, StoryLevel
+
+from .models import Action, ActionLead
 
 SUBMITTED = "submitted"
 DRAFT = "draft"
@@ -160,9 +166,74 @@ def month_items(state: PlanState) -> list[Item]:
     return items
 
 
+def issues_led_by(plan: Plan, person_ids: Iterable[int]) -> set[int]:
+    """The issues to be addressed holding every item these people lead: those where they
+    lead an action, and those of the outcome targets tied to an action they lead. With
+    ``plan_state(..., issue_ids=...)`` a lead's update reads only these."""
+    pairs = ActionLead.objects.filter(plan=plan, person_id__in=person_ids).values_list(
+        "action__issue_id", "action__outcome_targets__issue_id"
+    )
+    return {issue_id for pair in pairs for issue_id in pair if issue_id is not None}
+
+
 def items_led_by(items: Iterable[Item], person_ids: Iterable[int]) -> list[Item]:
     person_ids = frozenset(person_ids)
     return [item for item in items if item.lead_ids & person_ids]
+
+
+# An item's key: action-12, target-7, story-3 (an issue's) or story-p2 (a priority's). Ids
+# of more digits than a database integer holds are no item's.
+_KEY = re.compile(r"(action|target|story)-(p?)([0-9]{1,9})")
+
+
+def issues_holding(plan: Plan, keys: Iterable[str]) -> set[int]:
+    """The issues to be addressed holding the items with these keys, and those their
+    leads are read from: a target's tied action's issue, every issue of a priority whose
+    story so far it is. Keys that name nothing are left out."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for key in keys:
+        if match := _KEY.fullmatch(key):
+            kind, of_priority, pk = match.groups()
+            wanted["priority" if of_priority else kind].add(int(pk))
+    found = set(wanted["story"])
+    if wanted["action"]:
+        actions = Action.objects.filter(plan=plan, pk__in=wanted["action"])
+        found.update(actions.values_list("issue_id", flat=True))
+    if wanted["target"]:
+        targets = OutcomeTarget.objects.filter(plan=plan, pk__in=wanted["target"])
+        for pair in targets.values_list("issue_id", "action__issue_id"):
+            found.update(issue_id for issue_id in pair if issue_id is not None)
+    if wanted["priority"]:
+        issues = Issue.objects.filter(plan=plan, priority_id__in=wanted["priority"])
+        found.update(issues.values_list("id", flat=True))
+    return found
+
+
+def lead_items(
+    plan: Plan, month: dt.date, person_ids: Iterable[int], *, entries: bool = True
+) -> list[Item]:
+    """The items these people lead for ``month``, with this month's entry (draft or
+    submitted) and the previous submitted one: what their monthly update shows. Without
+    ``entries``, the items alone, for saving them (the save reads and locks the rows)."""
+    person_ids = frozenset(person_ids)
+    state = plan_state(
+        plan,
+        month=month,
+        include_drafts=True,
+        months=1 if entries else 0,
+        issue_ids=issues_led_by(plan, person_ids),
+    )
+    return items_led_by(month_items(state), person_ids)
+
+
+def items_of_issues(
+    plan: Plan, month: dt.date, issue_ids: Iterable[int], *, entries: bool = True
+) -> dict[str, Item]:
+    """The items of these issues for ``month`` by key, as ``lead_items`` reads them."""
+    state = plan_state(
+        plan, month=month, include_drafts=True, months=1 if entries else 0, issue_ids=issue_ids
+    )
+    return {item.key: item for item in month_items(state)}
 
 
 @dataclass

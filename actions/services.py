@@ -138,6 +138,8 @@ def record_action_update(
         if (row.version if row else 0) != expected_version:
             raise _status_conflict(key, action, row)
         current = Action.objects.select_for_update().get(pk=action.pk)
+        if row is not None:
+            row.action = current  # saving checks the row's plan against its action's
 
         changes_dates = completed_on != current.completed_on or (
             new_due_month is not None and new_due_month != current.due_month
@@ -239,6 +241,12 @@ def record_story_entry(
         entry = entries.select_for_update().order_by("order", "pk").first()
         if (entry.version if entry else 0) != expected_version:
             raise _story_conflict(key, entry)
+        if entry is not None:
+            # Saving checks the entry's plan against its parent's: that parent is here.
+            if issue is not None:
+                entry.issue = issue
+            else:
+                entry.priority = priority
         state = EntryState.SUBMITTED if submit else EntryState.DRAFT
         if entry is None:
             if not html:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from actions.forms import MAX_NOTE_CHARS, GovukRadios, ItemForm, key_choices
+from actions.forms import MAX_NOTE_CHARS, GovukRadios, ItemForm, key_choices, key_hints
 from sendplan.services import month_words
 
 from .models import RAG
@@ -20,7 +19,7 @@ class TargetUpdateForm(ItemForm):
         label="RAG impact rating",
         choices=key_choices(RAG),
         required=False,
-        widget=GovukRadios,
+        widget=GovukRadios(hints=key_hints(RAG)),
         error_messages={"invalid_choice": "Select a RAG impact rating from the list"},
     )
     measured_value = forms.DecimalField(
@@ -28,7 +27,13 @@ class TargetUpdateForm(ItemForm):
         required=False,
         max_digits=12,
         decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input govuk-input--width-10",
+                "inputmode": "decimal",
+                "spellcheck": "false",
+            }
+        ),
         error_messages={
             "invalid": "Enter the measured figure as a number, such as 42 or 42.5",
             "max_digits": "Enter a measured figure of 10 digits or fewer before the point",
@@ -57,14 +62,6 @@ class TargetUpdateForm(ItemForm):
             field.label = f"Measured figure ({unit})" if unit else "Measured figure"
             figure = Decimal(str(target.target_value)).normalize()
             field.help_text = f"The target is {figure:f} {unit}".rstrip() + "."
-        self.helper.layout = self.layout()
-
-    def layout(self) -> Layout:
-        fields = [Field.radios("rag", legend_size=Size.SMALL, small=True)]
-        if "measured_value" in self.fields:
-            fields.append(Field.text("measured_value", field_width=10))
-        fields += [Field.textarea("note", rows=3), Field("version"), Field("seen")]
-        return Layout(*fields)
 
     def canonical_initial(self) -> dict:
         return {name: self.initial.get(name) for name in self.value_fields}

@@ -86,6 +86,8 @@ def record_impact_rating(
         row = ImpactRating.objects.select_for_update().filter(target=target, month=month).first()
         if (row.version if row else 0) != expected_version:
             raise _conflict(key, target, row)
+        if row is not None:
+            row.target = target  # saving checks the row's plan against its target's
         if not rag:
             return row
         state = EntryState.SUBMITTED if submit else EntryState.DRAFT

@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -330,7 +331,9 @@ def _newest_before(model, parent_model, parent: str, plan_id: int, start: dt.dat
     )
 
 
-def _monthly_rows(model, as_at, *, plan_id: int, month: dt.date, start: dt.date | None) -> list:
+def _monthly_rows(
+    model, as_at, *, plan_id: int, month: dt.date, start: dt.date | None, parents=None
+) -> list:
     """Rows of a monthly table (BRAGG statuses, RAG ratings, story so far) up to ``month``.
 
     With ``start``, only the months from ``start`` on, and for each parent (action, target,
@@ -338,13 +341,19 @@ def _monthly_rows(model, as_at, *, plan_id: int, month: dt.date, start: dt.date 
     newest with a measured figure), so ``latest``, ``latest_measured`` and "the previous
     entry" come out as with every month, while the rows read stay the same however many
     months the plan has run. Undated story so far entries are always read.
+
+    ``parents`` ({"action": ids...}), when given, names the only parents whose rows are
+    wanted; the live window then reads only theirs (the caller drops any others).
     """
     if start is None:
         return _read(model, as_at, plan_id=plan_id, month__lte=month)
     measured = model is ImpactRating
     if as_at is None:
         condition = Q(month__gte=start, month__lte=month)
+        wanted = Q()
         for parent_model, parent in WINDOW_PARENTS[model]:
+            if parents is not None:
+                wanted |= Q(**{f"{parent}_id__in": parents[parent]})
             condition |= Q(id__in=_newest_before(model, parent_model, parent, plan_id, start))
             if measured:
                 condition |= Q(
@@ -354,7 +363,7 @@ def _monthly_rows(model, as_at, *, plan_id: int, month: dt.date, start: dt.date 
                 )
         if model is StoryEntry:
             condition |= Q(month__isnull=True)
-        return _plain(model.objects.filter(condition, plan_id=plan_id), model)
+        return _plain(model.objects.filter(condition, wanted, plan_id=plan_id), model)
 
     return _monthly_rows_as_at(model, as_at, plan_id=plan_id, month=month, start=start)
 
@@ -450,6 +459,7 @@ def plan_state(
     include_drafts: bool = False,
     months: int | None = None,
     story: bool = True,
+    issue_ids: Collection[int] | None = None,
 ) -> PlanState:
     """The plan for ``month`` (ratings up to that month), live or as it stood at ``as_at``.
 
@@ -462,7 +472,15 @@ def plan_state(
     page's cost then no longer grows with the months a plan has run (a plan page reads one
     month, the dashboard its trend). ``None`` reads every month (a timeline, a report).
 
+    ``0`` reads none: the plan's structure and leads only, for a page that saves entries
+    (the save reads and locks the rows it changes).
+
     ``story=False`` leaves the story so far out, for a page that shows none of it.
+
+    ``issue_ids`` keeps only those issues to be addressed, with their priorities, actions,
+    outcome targets and story so far: a lead's monthly update reads the issues where the
+    lead has something to update, not the whole plan. A priority's actions are then only
+    those of the issues kept.
     """
     month = month.replace(day=1)
     start = add_months(month, -(months - 1)) if months else None
@@ -472,23 +490,33 @@ def plan_state(
     }
     links = {s.id: s.name for s in _read(StrategyLink, as_at, area_id=plan.area_id)}
 
+    some = issue_ids is not None
+    issue_rows = _read(Issue, as_at, plan_id=plan.id, **({"id__in": issue_ids} if some else {}))
+    priority_ids = {"id__in": {row.priority_id for row in issue_rows}} if some else {}
     priorities = {
         p.id: PriorityState(p.id, p.number, p.title, p.description)
-        for p in sorted(_read(Priority, as_at, plan_id=plan.id), key=lambda p: p.number)
+        for p in sorted(
+            _read(Priority, as_at, plan_id=plan.id, **priority_ids), key=lambda p: p.number
+        )
     }
     issues = {}
-    for row in sorted(_read(Issue, as_at, plan_id=plan.id), key=lambda i: (i.order, i.ref)):
+    for row in sorted(issue_rows, key=lambda i: (i.order, i.ref)):
         issues[row.id] = IssueState(
             row.id, row.priority_id, row.ref, row.description, row.is_gap, row.order
         )
-    for row in _read(IssueStrategyLink, as_at, plan_id=plan.id):
+    # With issue_ids, rows of other issues are never read; without, the guards below
+    # (``if row.issue_id in issues``...) keep a row whose parent has gone at ``as_at`` out.
+    within = {"issue_id__in": list(issues)} if some else {}
+    for row in _read(IssueStrategyLink, as_at, plan_id=plan.id, **within):
         if row.issue_id in issues and row.strategy_link_id in links:
             issues[row.issue_id].strategy_links.append(links[row.strategy_link_id])
     for issue in issues.values():
         issue.strategy_links.sort()
 
     actions = {}
-    for row in sorted(_read(Action, as_at, plan_id=plan.id), key=lambda a: (a.order, a.id)):
+    for row in sorted(
+        _read(Action, as_at, plan_id=plan.id, **within), key=lambda a: (a.order, a.id)
+    ):
         actions[row.id] = ActionState(
             id=row.id,
             issue_id=row.issue_id,
@@ -502,12 +530,15 @@ def plan_state(
             completed_on=row.completed_on,
             version=row.version,
         )
-    for row in sorted(_read(ActionLead, as_at, plan_id=plan.id), key=lambda r: (r.order, r.id)):
+    of_actions = {"action_id__in": list(actions)} if some else {}
+    lead_rows = _read(ActionLead, as_at, plan_id=plan.id, **of_actions)
+    for row in sorted(lead_rows, key=lambda r: (r.order, r.id)):
         if row.action_id in actions and row.person_id in people:
             actions[row.action_id].leads.append(people[row.person_id])
 
     targets = {}
-    for row in sorted(_read(OutcomeTarget, as_at, plan_id=plan.id), key=lambda t: (t.order, t.id)):
+    target_rows = _read(OutcomeTarget, as_at, plan_id=plan.id, **within)
+    for row in sorted(target_rows, key=lambda t: (t.order, t.id)):
         targets[row.id] = TargetState(
             id=row.id,
             issue_id=row.issue_id,
@@ -525,10 +556,25 @@ def plan_state(
         )
 
     window = {"plan_id": plan.id, "month": month, "start": start}
-    for row in _monthly_rows(ActionStatus, as_at, **window):
+    if some:
+        window["parents"] = {
+            "action": list(actions),
+            "target": list(targets),
+            "issue": list(issues),
+            "priority": list(priorities),
+        }
+
+    def entries(model) -> list:
+        if months == 0 or (model is StoryEntry and not story):
+            return []
+        if model is StoryEntry and start is None:
+            return _read(StoryEntry, as_at, plan_id=plan.id)
+        return _monthly_rows(model, as_at, **window)
+
+    for row in entries(ActionStatus):
         if row.action_id in actions and (include_drafts or row.state == EntryState.SUBMITTED):
             actions[row.action_id].ratings.append(_rating(row))
-    for row in _monthly_rows(ImpactRating, as_at, **window):
+    for row in entries(ImpactRating):
         if row.target_id in targets and (include_drafts or row.state == EntryState.SUBMITTED):
             targets[row.target_id].ratings.append(_rating(row, measured=True))
     for item in [*actions.values(), *targets.values()]:
@@ -545,13 +591,7 @@ def plan_state(
         target.past_date_without_green = target.is_past_date_without_green(month)
 
     story_by_priority = defaultdict(list)
-    if not story:
-        story_rows = []
-    elif start is None:
-        story_rows = _read(StoryEntry, as_at, plan_id=plan.id)
-    else:
-        story_rows = _monthly_rows(StoryEntry, as_at, **window)
-    for row in story_rows:
+    for row in entries(StoryEntry):
         if row.month and row.month > month:
             continue
         if not include_drafts and row.state != EntryState.SUBMITTED:

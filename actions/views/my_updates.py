@@ -23,7 +23,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from actions.forms import ActionUpdateForm, ItemForm, StoryForm
 from actions.models import Action
 from actions.narrative import story_text
-from actions.progress import Item, counts, grouped, items_led_by, month_items
+from actions.progress import (
+    Item,
+    counts,
+    grouped,
+    issues_holding,
+    items_of_issues,
+    lead_items,
+)
 from actions.services import (
     ActionUpdate,
     ConflictError,
@@ -35,7 +42,6 @@ from actions.services import (
 )
 from outcomes.forms import TargetUpdateForm
 from outcomes.models import OutcomeTarget
-from reports.plan_state import plan_state
 from sendplan.access import Can, PlanAccess, get_plan
 from sendplan.models import Issue, Person, Priority
 from sendplan.services import open_month_of
@@ -139,6 +145,11 @@ def _updates(forms: dict[str, ItemForm], objects: dict[str, object]):
     return actions, targets, stories
 
 
+def _changed(items: list[Item], forms: dict[str, ItemForm]) -> list[Item]:
+    """The items whose (valid) forms were changed: the only ones saved."""
+    return [item for item in items if item.key in forms and not forms[item.key].untouched]
+
+
 def _objects(plan, items: list[Item]) -> dict[str, object]:
     """The model rows behind ``items``, one query per kind, all within the plan."""
     by_kind: dict[str, list[Item]] = {}
@@ -238,20 +249,21 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
         return render(request, "actions/my_updates.html", context)
 
     month = reporting_month.month
-    state = plan_state(plan, month=month, include_drafts=True, months=1)
-    items = items_led_by(month_items(state), person_ids)
     status = 200
     page_messages: list[str] = []
     conflicts: dict[str, ConflictError] = {}
 
     if request.method == "POST":
+        # Saving reads and locks the rows it changes: the items' entries are read only
+        # when the page is shown again (with the errors, or the conflicting saves).
+        items = lead_items(plan, month, person_ids, entries=False)
         keys = {item.key for item in items}
         if not _posted_keys(request.POST) <= keys:
             raise PermissionDenied("You may only update the items you lead.")
         submit = "submit" in request.POST
         forms = {item.key: _form(item, month, request.POST) for item in items}
         if all(form.is_valid() for form in forms.values()):
-            actions, targets, stories = _updates(forms, _objects(plan, items))
+            actions, targets, stories = _updates(forms, _objects(plan, _changed(items, forms)))
             try:
                 result = save_month_updates(
                     plan=plan,
@@ -276,12 +288,18 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
                 elif result.conflicts:
                     status = 409
                     conflicts = {c.key: c for c in result.conflicts}
-                    forms = _forms_after_conflict(plan, month, items, request.POST, conflicts)
                 else:
                     return _after_save(request, plan, person, forms, result, submit)
         else:
             status = 400
+        # The same items as the forms, now with their entries (an item added meanwhile
+        # waits for the next page).
+        shown = {item.key: item for item in lead_items(plan, month, person_ids)}
+        items = [shown.get(item.key, item) for item in items]
+        if conflicts:
+            forms = _forms_after_conflict(month, items, request.POST, conflicts)
     else:
+        items = lead_items(plan, month, person_ids)
         forms = {item.key: _form(item, month) for item in items}
 
     rows = [Row(item, forms[item.key], conflicts.get(item.key)) for item in items]
@@ -311,17 +329,11 @@ def _grouped_rows(rows: list[Row]):
     ]
 
 
-def _forms_after_conflict(plan, month, items, data, conflicts):
+def _forms_after_conflict(month, items, data, conflicts):
     """The user's own values, with each conflicting item's version moved to what is now
-    stored: reading the other person's values and saving again is then a deliberate
-    choice, never a silent overwrite."""
-    fresh = {
-        item.key: item
-        for item in items_led_by(
-            month_items(plan_state(plan, month=month, include_drafts=True, months=1)),
-            set().union(*(item.lead_ids for item in items)) if items else set(),
-        )
-    }
+    stored (``items`` are read after the save): reading the other person's values and
+    saving again is then a deliberate choice, never a silent overwrite."""
+    fresh = {item.key: item for item in items}
     data = data.copy()
     for key in conflicts:
         item = fresh.get(key)
@@ -331,7 +343,7 @@ def _forms_after_conflict(plan, month, items, data, conflicts):
         for name in ("version", "action_version", "seen"):
             if name in form.fields:
                 data[f"{key}-{name}"] = form.initial.get(name, form[name].initial)
-    forms = {item.key: _form(fresh.get(item.key, item), month, data) for item in items}
+    forms = {item.key: _form(item, month, data) for item in items}
     for form in forms.values():
         form.is_valid()
     return forms
@@ -375,11 +387,9 @@ def autosave(request, plan_slug: str):
             {"message": "No month is open for updates, so the draft was not saved."}, status=409
         )
     month = reporting_month.month
-    items_by_key = {
-        item.key: item
-        for item in month_items(plan_state(plan, month=month, include_drafts=True, months=1))
-    }
     keys = _posted_keys(request.POST)
+    issue_ids = issues_holding(plan, keys)
+    items_by_key = items_of_issues(plan, month, issue_ids, entries=False)
     items = []
     for key in sorted(keys):
         item = items_by_key.get(key)
@@ -389,7 +399,7 @@ def autosave(request, plan_slug: str):
     forms = {item.key: _form(item, month, request.POST, strict=False) for item in items}
     valid = {key: form for key, form in forms.items() if form.is_valid()}
     not_saved = sorted(set(forms) - set(valid))
-    actions, targets, stories = _updates(valid, _objects(plan, items))
+    actions, targets, stories = _updates(valid, _objects(plan, _changed(items, valid)))
     try:
         result = save_month_updates(
             plan=plan,
@@ -406,10 +416,7 @@ def autosave(request, plan_slug: str):
     # Read back what is stored now, so the page carries the new versions and fingerprints
     # of the items saved. Only those: moving an item another person changed to their
     # version would let the page's old values overwrite theirs on the next save.
-    fresh = {
-        item.key: item
-        for item in month_items(plan_state(plan, month=month, include_drafts=True, months=1))
-    }
+    fresh = items_of_issues(plan, month, issue_ids) if result.saved else {}
     answer = {}
     for key in result.saved:
         if key in fresh:

@@ -12,8 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django import template
-from django.forms import BoundField
-from django.utils import dateformat
+from django.utils.dates import MONTHS
 
 from actions.models import BRAGG
 from outcomes.models import RAG
@@ -82,7 +81,9 @@ def month(value: dt.date | dt.datetime | None) -> str:
     """A first-of-month date as the plans write it: "April 2023"."""
     if not value:
         return ""
-    return dateformat.format(value, "F Y")
+    # What dateformat's "F Y" writes, without building a formatter: a monthly update
+    # writes some fifty months.
+    return f"{MONTHS[value.month]} {value.year}"
 
 
 def _cell(value) -> dict:
@@ -135,20 +136,3 @@ def govuk_pagination(context, page, label: str = "Pages", anchor: str = "") -> d
         "previous": href(page.previous_page_number()) if page.has_previous() else "",
         "next": href(page.next_page_number()) if page.has_next() else "",
     }
-
-
-@register.simple_tag
-def govuk_widget(field: BoundField) -> str:
-    """Render a bound field's widget with GOV.UK's error class and aria-describedby
-    pointing at the hint and error message that components/text_input.html writes."""
-    described_by = []
-    if field.help_text:
-        described_by.append(f"{field.auto_id}-hint")
-    css = field.field.widget.attrs.get("class", "")
-    if field.errors:
-        described_by.append(f"{field.auto_id}-error")
-        css = f"{css} govuk-input--error".strip()
-    attrs = {"class": css} if css else {}
-    if described_by:
-        attrs["aria-describedby"] = " ".join(described_by)
-    return field.as_widget(attrs=attrs)

@@ -2,6 +2,7 @@
 submits, and never overwrites another person's work without seeing it."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -158,6 +159,59 @@ def test_red_without_a_note_is_refused_with_a_message(client, update_page, url, 
     assert "There is a problem" in html
     assert "Enter a note saying why the action is Red." in html
     assert f'href="#id_action-{action_a.pk}-note"' in html
+    note = f"id_action-{action_a.pk}-note"
+    assert f'aria-describedby="{note}-hint {note}-error"' in html
+    assert f'<p id="{note}-error" class="govuk-error-message">' in html
+
+
+def test_an_item_added_while_a_refused_save_is_read_again_does_not_break_the_page(
+    client, update_page, url, action_a, lead_person_a, monkeypatch
+):
+    from actions.views import my_updates
+
+    read = my_updates.lead_items
+
+    def read_then_add_an_action(plan, month, person_ids, **kwargs):
+        items = read(plan, month, person_ids, **kwargs)
+        if kwargs.get("entries") is False:  # the save's read: another action arrives now
+            added = factories.ActionFactory(issue=action_a.issue, text="Added meanwhile")
+            factories.ActionLeadFactory(action=added, person=lead_person_a)
+        return items
+
+    monkeypatch.setattr(my_updates, "lead_items", read_then_add_an_action)
+    data = form_data(update_page)
+    data[f"action-{action_a.pk}-status"] = BRAGG.RED
+    response = _post(client, url, data)
+    assert response.status_code == 400
+    assert "Enter a note saying why the action is Red." in response.content.decode()
+
+
+def test_a_note_without_a_status_is_refused_and_the_message_links_to_the_first_radio(
+    client, update_page, url, action_a
+):
+    data = form_data(update_page)
+    data[f"action-{action_a.pk}-note"] = "Waiting for the forum"
+    status, html = _refused(client, url, data)
+    assert status == 400
+    assert "Select the BRAGG status" in html
+    status_id = f"id_action-{action_a.pk}-status"
+    assert f'href="#{status_id}_1"' in html
+    assert f'id="{status_id}_1"' in html
+    assert f'<fieldset class="govuk-fieldset" aria-describedby="{status_id}-error">' in html
+
+
+def test_each_bragg_choice_shows_its_word_with_its_definition(update_page, action_a):
+    html = update_page.content.decode()
+    status_id = f"id_action-{action_a.pk}-status"
+    for number, (word, definition) in enumerate(
+        [("Blue", "Completed"), ("Red", "Major concerns"), ("Amber", "On track, some")], start=1
+    ):
+        radio = f"{status_id}_{number}"
+        assert f'for="{radio}">{word}</label>' in html
+        assert f'aria-describedby="{radio}-hint"' in html
+        assert re.search(
+            f'<div id="{radio}-hint" class="govuk-hint govuk-radios__hint">{definition}', html
+        )
 
 
 def test_blue_without_a_completion_date_is_refused(client, update_page, url, action_a):
@@ -380,13 +434,33 @@ def test_the_page_costs_the_same_queries_whatever_the_plan_size(
 ):
     _grow(plan_a, lead_person_a, size)
     client.force_login(lead_a)
-    # session, user, plan, memberships, people (access); open month; plan_state's fixed set
-    # (people, strategy links, priorities, issues, issue links, actions, leads, targets,
-    # statuses, ratings, story entries, writers' names). No session save: it was renewed
-    # at sign-in, moments ago.
+    # session, user, plan, memberships, people (access); open month; the issues the lead
+    # has items in; plan_state's fixed set for those issues (people, strategy links,
+    # issues, priorities, issue links, actions, leads, targets, statuses, ratings, story
+    # entries, writers' names). No session save: it was renewed at sign-in, moments ago.
     with django_assert_max_num_queries(21):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_saving_a_draft_costs_the_same_queries_whatever_the_plan_size(
+    client, lead_a, open_may, lead_person_a, plan_a, url, action_a, size,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    _grow(plan_a, lead_person_a, size)
+    client.force_login(lead_a)
+    data = form_data(client.get(url))
+    data[f"action-{action_a.pk}-status"] = BRAGG.GREEN
+    # session, user, plan, memberships, people (access); open month; the lead's issues and
+    # plan_state's structure for them (people, strategy links, issues, priorities, issue
+    # links, actions, leads, targets); the changed action. In the save: the open month,
+    # locked, then for the item the month again, its status and its action, locked, the
+    # status and its history written, with the nested transactions' savepoints; session
+    # save.
+    with django_assert_max_num_queries(31):
+        response = _post(client, url, data)
+    assert response.status_code == 302
 
 
 def test_last_months_entry_is_shown_beside_each_item(

@@ -56,8 +56,8 @@ def _data(form, **values):
 
 def test_the_form_shows_the_keys_words_and_the_unit(target):
     form = _form(target)
-    assert [str(c.label) for c in form.fields["rag"].choices] == ["Red", "Amber", "Green"]
-    assert form.fields["rag"].choices[2].hint.startswith("Positive impact")
+    assert [label for _, label in form.fields["rag"].choices] == ["Red", "Amber", "Green"]
+    assert form.fields["rag"].widget.hints["green"].startswith("Positive impact")
     assert form.fields["measured_value"].label == "Measured figure (pupils)"
 
 

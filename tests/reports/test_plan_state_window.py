@@ -161,3 +161,66 @@ def test_a_window_as_at_a_date_takes_each_row_as_it_stood_then(plan_a):
     assert older.month_rating.value == BRAGG.GREEN
     full = plan_state(plan_a, month=dt.date(2023, 2, 1), as_at=end_of_day(dt.date(2023, 2, 20)))
     assert _summary(state) == _summary(full)
+
+
+def _by_issue(state, issue_ids) -> dict:
+    """What pages show of the items of these issues (statuses, latest, previous)."""
+    actions, targets, _ = _summary(state)
+    shown = {}
+    for issue in state.issues:
+        if issue.id not in issue_ids:
+            continue
+        for kind, items, summary in (
+            ("action", issue.actions, actions),
+            ("target", issue.targets, targets),
+        ):
+            for item in items:
+                current, before = _split(item.ratings, state.month)
+                shown[(kind, item.id)] = (
+                    summary[item.id],
+                    current and current.id,
+                    before and before.id,
+                )
+        current, before = _split(issue.story, state.month)
+        shown[("story", issue.id)] = (current and current.id, before and before.id)
+    return shown
+
+
+@pytest.mark.parametrize(
+    ("months", "as_at"), [(1, None), (None, None), (1, end_of_day(dt.date(2023, 2, 20)))]
+)
+def test_reading_some_issues_tells_the_same_story_of_them_and_reads_no_other(
+    generated_plan, months, as_at
+):
+    month = dt.date(2023, 2, 1)
+    full = plan_state(generated_plan, month=month, months=months, as_at=as_at)
+    some = {issue.id for issue in full.issues[1:4]}
+    part = plan_state(generated_plan, month=month, months=months, as_at=as_at, issue_ids=some)
+
+    assert {issue.id for issue in part.issues} == some
+    assert {p.id for p in part.priorities} == {i.priority_id for i in full.issues if i.id in some}
+    assert {a.issue_id for a in part.actions} | {t.issue_id for t in part.targets} <= some
+    assert _by_issue(part, some) == _by_issue(full, some)
+    assert len(_by_issue(part, some)) > len(some)
+    by_id = {a.id: a for a in full.actions}
+    for action in part.actions:
+        assert [p.id for p in action.leads] == [p.id for p in by_id[action.id].leads]
+
+
+def test_no_months_reads_the_structure_and_leads_without_entries(
+    generated_plan, django_assert_max_num_queries
+):
+    month = dt.date(2023, 2, 1)
+    full = plan_state(generated_plan, month=month, months=1)
+    # people, strategy links, issues, priorities, issue links, actions, leads, targets
+    with django_assert_max_num_queries(8):
+        bare = plan_state(generated_plan, month=month, months=0, include_drafts=True)
+
+    assert [i.id for i in bare.issues] == [i.id for i in full.issues]
+    assert [(a.id, [p.id for p in a.leads]) for a in bare.actions] == [
+        (a.id, [p.id for p in a.leads]) for a in full.actions
+    ]
+    assert [t.id for t in bare.targets] == [t.id for t in full.targets]
+    assert not any(a.ratings or a.latest for a in bare.actions)
+    assert not any(t.ratings for t in bare.targets)
+    assert not any(i.story for i in bare.issues)

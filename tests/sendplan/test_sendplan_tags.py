@@ -1,4 +1,5 @@
-"""The template tags every page uses: BRAGG and RAG tags, months, tables, inputs."""
+"""The template tags every page uses: BRAGG and RAG tags, months, tables, error summaries.
+(Form fields: test_govuk_forms.py.)"""
 
 import datetime as dt
 
@@ -157,18 +158,6 @@ class _Form(forms.Form):
     name = forms.CharField(
         help_text="As it appears in the plan", widget=forms.TextInput(attrs={"class": "x"})
     )
-
-
-def test_text_input_ties_hint_and_error_to_the_input():
-    form = _Form(data={"name": ""})
-    form.is_valid()
-
-    html = render('{% include "components/text_input.html" with field=form.name %}', form=form)
-
-    assert 'aria-describedby="id_name-hint id_name-error"' in html
-    assert 'class="x govuk-input--error"' in html
-    assert "govuk-form-group--error" in html
-    assert '<span class="govuk-visually-hidden">Error:</span> This field is required.' in html
 
 
 def test_error_summary_is_empty_for_a_valid_form():
