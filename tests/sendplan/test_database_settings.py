@@ -55,3 +55,21 @@ def test_postgresql_connections_are_kept_checked_and_give_up_connecting_after_5_
 def test_the_database_url_can_set_its_own_connect_timeout():
     db = _settings("postgres://sendplan@db.example.org/sendplan?connect_timeout=2")
     assert str(db["OPTIONS"]["connect_timeout"]) == "2"
+
+
+def test_postgresql_connections_turn_the_jit_compiler_off_unless_the_url_says_otherwise():
+    db = _settings("postgres://sendplan@db.example.org/sendplan")
+    assert db["OPTIONS"]["options"] == "-c jit=off"
+    own = _settings("postgres://sendplan@db.example.org/sendplan?options=-c%20work_mem%3D8MB")
+    assert own["OPTIONS"]["options"] == "-c work_mem=8MB"
+
+
+def test_a_postgresql_connection_really_runs_without_jit(db):
+    import pytest
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite has no JIT compiler")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
