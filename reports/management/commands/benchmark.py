@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from reports.benchmarks.measure import (
+    Figure,
     installation_size,
     measure_import,
     measure_pages,
@@ -47,6 +48,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--repeat", type=int, default=30, help="Timed requests per page.")
         parser.add_argument("--warmup", type=int, default=3, help="Untimed requests first.")
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=3,
+            help="Split the timed requests into this many rounds, alternating with the "
+            "baseline's, so a machine that speeds up or slows down during the run weighs on "
+            "both installations alike (default 3).",
+        )
         parser.add_argument(
             "--import-repeat", type=int, default=5, help="Timed imports (each is rolled back)."
         )
@@ -95,34 +104,58 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"There is no user called {username!r}.")
 
+        if options["repeat"] < 1 or options["rounds"] < 1 or options["import_repeat"] < 0:
+            raise CommandError("Give --repeat and --rounds of at least 1.")
+        baseline_url = None
+        if not options["pages_only"]:
+            baseline_url = self._baseline_url(options["baseline_database_url"])
         figures = {
             "when": now_label(),
             "installation": installation_size(),
             "plan": plan.slug,
             "user": username,
             "repeat": options["repeat"],
-            "pages": [
+            "rounds": options["rounds"] if baseline_url else 1,
+        }
+        baseline = None
+        if baseline_url:
+            auto = options["baseline_database_url"] == "auto"
+            baseline = self._prepare_baseline(baseline_url, remake=auto)
+        rounds = figures["rounds"]
+        pages: dict[str, dict] = {}
+        base_pages: dict[str, dict] = {}
+        for number in range(rounds):
+            # Each round times every page here, then the same pages on the baseline, so
+            # the ratio between the two is measured on the same machine at the same time.
+            repeat = _share(options["repeat"], rounds, number)
+            imports = _share(options["import_repeat"], rounds, number)
+            found = [
                 f.as_dict()
                 for f in measure_pages(
-                    plan=plan, user=user, repeat=options["repeat"], warmup=options["warmup"]
+                    plan=plan, user=user, repeat=repeat, warmup=options["warmup"]
                 )
-            ],
-        }
-        figures["pages"].append(
-            measure_import(
-                user=user, repeat=options["import_repeat"], rows=options["import_rows"]
-            ).as_dict()
-        )
+            ]
+            if imports or number == 0:
+                found.append(
+                    measure_import(user=user, repeat=imports, rows=options["import_rows"]).as_dict()
+                )
+            _pool(pages, found)
+            if baseline is not None and "note" not in baseline:
+                done = self._baseline_round(baseline_url, options, repeat, imports)
+                if "note" in done:
+                    baseline = done
+                else:
+                    baseline.update(installation=done["installation"], plan=done["plan"])
+                    _pool(base_pages, done["pages"])
+        figures["pages"] = list(pages.values())
+        if baseline is not None:
+            figures["baseline"] = {**baseline, "pages": list(base_pages.values())}
         if options["pages_only"]:
             self._emit(figures, options)
             return
 
         if not options["no_pdf"]:
             figures["pdf"] = measure_pdf(plan=plan)
-        baseline_url = self._baseline_url(options["baseline_database_url"])
-        if baseline_url:
-            auto = options["baseline_database_url"] == "auto"
-            figures["baseline"] = self._run_baseline(baseline_url, options, remake=auto)
         if options["load_seconds"] > 0:
             figures["load"] = self._load_run(options)
         self._emit(figures, options)
@@ -155,7 +188,9 @@ class Command(BaseCommand):
             check=False,
         )
 
-    def _run_baseline(self, url: str, options, remake: bool) -> dict:
+    def _prepare_baseline(self, url: str, remake: bool) -> dict:
+        """Migrate the baseline installation and generate its area (once: a second run
+        leaves the generated area alone). An empty dict when it is ready, else a note."""
         if url.startswith("postgres"):
             _create_postgres_database(url)
         self.stderr.write(f"Baseline installation: {_without_password(url)}")
@@ -174,17 +209,21 @@ class Command(BaseCommand):
         done = self._manage(url, "generate_demo_data", *shape)
         if done.returncode:
             return {"note": f"generate_demo_data failed: {done.stderr.strip()[-300:]}"}
+        return {}
+
+    def _baseline_round(self, url: str, options, repeat: int, imports: int) -> dict:
+        """One round of the same pages (and imports) on the baseline installation."""
         done = self._manage(
             url,
             "benchmark",
             "--pages-only",
             "--json",
             "--repeat",
-            str(options["repeat"]),
+            str(repeat),
             "--warmup",
             str(options["warmup"]),
             "--import-repeat",
-            str(options["import_repeat"]),
+            str(imports),
             "--import-rows",
             str(options["import_rows"]),
         )
@@ -229,6 +268,26 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(figures, default=str))
             return
         self.stdout.write(format_report(figures))
+
+
+def _share(total: int, rounds: int, number: int) -> int:
+    """Round ``number``'s share of ``total`` timed calls spread over ``rounds`` rounds."""
+    return total // rounds + (1 if number < total % rounds else 0)
+
+
+def _pool(pooled: dict[str, dict], found: list[dict]) -> None:
+    """Add one round's figures to the figures pooled so far, page by page: the samples
+    are joined, and the medians and 95th percentiles are taken over all of them."""
+    for page in found:
+        name = page["name"]
+        if name not in pooled:
+            pooled[name] = {**page, "samples_ms": [], "cpu_ms": []}
+        pooled[name]["samples_ms"] += page["samples_ms"]
+        pooled[name]["cpu_ms"] += page["cpu_ms"]
+        if page.get("note") and not pooled[name].get("note"):
+            pooled[name]["note"] = page["note"]
+        figure = Figure(name, pooled[name]["samples_ms"], pooled[name]["cpu_ms"])
+        pooled[name].update(median=figure.median, p95=figure.p95, cpu_median=figure.cpu_median)
 
 
 def _sqlite_url() -> str:
@@ -296,7 +355,13 @@ def format_report(figures: dict) -> str:
         f"months; {size['bragg_statuses']:,} BRAGG statuses, {size['rag_ratings']:,} RAG "
         f"ratings, {size['history_rows']:,} rating history rows",
         f"Timed: {figures['plan']} as {figures['user']}, {figures['repeat']} requests per page "
-        f"after a warm-up; server time in ms in this process",
+        f"after a warm-up"
+        + (
+            f", in {figures['rounds']} rounds taken in turn with the baseline's"
+            if figures.get("rounds", 1) > 1
+            else ""
+        )
+        + "; server time in ms in this process",
     ]
     baseline = figures.get("baseline") or {}
     base_pages = {p["name"]: p for p in baseline.get("pages", [])}
