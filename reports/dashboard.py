@@ -39,7 +39,6 @@ import functools
 import html
 import json
 import math
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -65,10 +64,10 @@ from .plan_state import (
     PriorityState,
     Rating,
     TargetState,
-    _monthly_rows,
     month_end,
     plan_state,
     rows_as_at,
+    standing_rows,
 )
 
 BRAGG_ORDER = [BRAGG.BLUE, BRAGG.GREEN, BRAGG.AMBER, BRAGG.RED, BRAGG.GREY, NOT_RATED]
@@ -643,15 +642,17 @@ def _trend_counts(plan: Plan, *, as_at, ids: dict, narrowed: bool, start, month)
 
 
 def _trend_counts_as_at(plan: Plan, as_at, scheme: str, ids: set[int], start, month) -> dict:
+    """``_trend_counts`` for one scheme as the ratings stood at ``as_at``, counted in the
+    database among the history rows that stood then."""
     model, parent, value_field = TREND_TABLES[scheme]
-    counted = Counter(
-        (row.month, getattr(row, value_field))
-        for row in _monthly_rows(model, as_at, plan_id=plan.id, month=month, start=start)
-        if start <= row.month <= month
-        and row.state == EntryState.SUBMITTED
-        and getattr(row, parent) in ids
+    rows = standing_rows(model, as_at, plan_id=plan.id).filter(
+        month__gte=start,
+        month__lte=month,
+        state=EntryState.SUBMITTED,
+        **{f"{parent}__in": sorted(ids)},
     )
-    return dict(counted)
+    counted = rows.values_list("month", value_field).annotate(count=Count("history_id"))
+    return {(m, value): count for m, value, count in counted.order_by()}
 
 
 def _trend_months(rated: set[dt.date], items, month: dt.date) -> list[dt.date]:

@@ -368,14 +368,11 @@ def _monthly_rows(
     return _monthly_rows_as_at(model, as_at, plan_id=plan_id, month=month, start=start)
 
 
-def _monthly_rows_as_at(model, as_at, *, plan_id: int, month: dt.date, start: dt.date) -> list:
-    """``_monthly_rows`` as the rows stood at ``as_at``, chosen in the database.
-
-    A row stands as its newest history row at or before ``as_at`` (a later one with the
-    same time wins by its history id), unless that row records its deletion; the window
-    and "newest submitted before the window" are then picked among those rows exactly as
-    in the live read, with a window function per parent. So the history rows read follow
-    the months shown, not the months the plan has run."""
+def standing_rows(model, as_at, *, plan_id: int):
+    """The history rows of ``model`` that stood for the plan's rows at ``as_at``: for each
+    row its newest history row at or before ``as_at`` (a later one with the same time wins
+    by its history id), unless that records the row's deletion. A queryset, so that the
+    caller can narrow it, or count it, in the database."""
     history = model.history.model
     # Scoped by plan as the rows are, so that whichever join the database picks it reads
     # the plan's history rows only, never the whole table's.
@@ -385,11 +382,22 @@ def _monthly_rows_as_at(model, as_at, *, plan_id: int, month: dt.date, start: dt
         Q(history_date__gt=OuterRef("history_date"))
         | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
     )
-    standing = (
+    return (
         history.objects.filter(plan_id=plan_id, history_date__lte=as_at)
         .exclude(history_type="-")
         .filter(~Exists(newer))
     )
+
+
+def _monthly_rows_as_at(model, as_at, *, plan_id: int, month: dt.date, start: dt.date) -> list:
+    """``_monthly_rows`` as the rows stood at ``as_at``, chosen in the database.
+
+    A row stands as its newest history row at or before ``as_at`` (a later one with the
+    same time wins by its history id), unless that row records its deletion; the window
+    and "newest submitted before the window" are then picked among those rows exactly as
+    in the live read, with a window function per parent. So the history rows read follow
+    the months shown, not the months the plan has run."""
+    standing = standing_rows(model, as_at, plan_id=plan_id)
     parents = [F(f"{parent}_id") for _, parent in WINDOW_PARENTS[model]]
     newest_first = (
         [F("month").desc(), F("order").asc(), F("id").asc()]
