@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.admin import SimpleHistoryAdmin
 
+from governance.admin import ForumFilter
 from sendplan.models import Plan
 
 from .models import IssuedReport, PlanImport, PlanImportStatus
@@ -252,7 +253,8 @@ class IssuedReportAdmin(SimpleHistoryAdmin):
     """Issued reports are frozen: the admin shows them and never changes or deletes them."""
 
     list_display = ["title", "forum", "period_label", "as_at", "issued_by", "issued_at", "sha256"]
-    list_filter = ["forum__area", "forum"]
+    list_select_related = ["forum__area", "issued_by"]
+    list_filter = ["forum__area", ("forum", ForumFilter)]
     search_fields = ["sha256", "forum__name", "plan__title"]
     exclude = ["content"]
 

@@ -162,6 +162,7 @@ class IssueStrategyLinkAdmin(AreaScopedAdmin):
 class PersonAdmin(AreaScopedAdmin):
     area_path = "area"
     list_display = ["name", "role", "organisation", "area", "user"]
+    list_select_related = ["area", "user"]
     list_filter = ["area", "organisation"]
     search_fields = ["name", "role", "organisation", "email"]
     autocomplete_fields = ["user"]

@@ -81,3 +81,44 @@ def test_every_page_costs_the_same_queries_on_a_bigger_installation(client):
         f"queries on 1 area x 2 months: {small}; on 3 areas, 5 months: {big}"
     )
     assert {"plan page", "home"} <= set(small)
+
+
+def _admin_changelists() -> dict[str, str]:
+    from django.contrib import admin
+
+    return {
+        f"{model._meta.app_label}.{model._meta.model_name}": reverse(
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        )
+        for model in admin.site._registry
+    }
+
+
+def _admin_queries(client) -> dict[str, int]:
+    counts = {}
+    for name, url in _admin_changelists().items():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        counts[name] = len(ctx)
+    return counts
+
+
+def test_every_admin_list_costs_the_same_queries_on_a_bigger_installation(
+    client, django_user_model, settings
+):
+    # The site administrator's lists span every area: a list or a filter whose rows each
+    # cost a query (a forum named with its area, a story entry with its issue) shows here.
+    settings.SENDPLAN_REQUIRE_MFA = False
+    client.force_login(django_user_model.objects.create_superuser("site-admin", "a@example.org"))
+    generate = ["generate_demo_data", "--start-month", "2022-10"]
+    call_command(*generate, "--areas", "1", "--months", "2", verbosity=0)
+    small = _admin_queries(client)
+
+    call_command(*generate, "--areas", "2", "--first-area", "2", "--months", "5", verbosity=0)
+    big = _admin_queries(client)
+
+    assert {name: big[name] <= small[name] for name in small} == dict.fromkeys(small, True), (
+        f"queries on 1 area x 2 months: {small}; on 3 areas, 5 months: {big}"
+    )
+    assert {"actions.storyentry", "governance.meeting", "reports.issuedreport"} <= set(small)
