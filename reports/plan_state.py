@@ -267,17 +267,18 @@ class PlanState:
 # --- Reading rows, live or as they stood -----------------------------------------------
 
 
-def _rows(model, as_at: dt.datetime | None, **filters) -> list:
-    """Rows of ``model`` matching ``filters``: live, or as they stood at ``as_at``.
+def _rows(model, as_at: dt.datetime | None, *conditions, **filters) -> list:
+    """Rows of ``model`` matching ``conditions`` (Q objects) and ``filters``: live, or as
+    they stood at ``as_at``.
 
     As at a moment, each object's newest history row at or before that moment stands for
     it, unless that row records its deletion. One query per table, filtered by plan (or
     area), so the cost follows the plan's size, not the installation's.
     """
     if as_at is None:
-        return list(model.objects.filter(**filters).order_by())
+        return list(model.objects.filter(*conditions, **filters).order_by())
     history = (
-        model.history.filter(history_date__lte=as_at, **filters)
+        model.history.filter(*conditions, history_date__lte=as_at, **filters)
         .order_by("id", "-history_date", "-history_id")
         .only(*[f.attname for f in model._meta.concrete_fields], "history_type", "history_date")
     )
@@ -291,12 +292,12 @@ def _rows(model, as_at: dt.datetime | None, **filters) -> list:
 rows_as_at = _rows
 
 
-def _read(model, as_at: dt.datetime | None, **filters) -> list:
+def _read(model, as_at: dt.datetime | None, *conditions, **filters) -> list:
     """``_rows`` for plan_state, which only reads the rows' columns: live, as named tuples
     of them, since making model instances was a third of its time."""
     if as_at is None:
-        return _plain(model.objects.filter(**filters), model)
-    return _rows(model, as_at, **filters)
+        return _plain(model.objects.filter(*conditions, **filters), model)
+    return _rows(model, as_at, *conditions, **filters)
 
 
 def _plain(rows, model) -> list:
@@ -331,6 +332,17 @@ def _newest_before(model, parent_model, parent: str, plan_id: int, start: dt.dat
     )
 
 
+def _of_parents(model, parents) -> Q:
+    """Rows of a monthly table whose parent is one of ``parents`` ({"action": ids...});
+    every row when ``parents`` is None."""
+    if parents is None:
+        return Q()
+    wanted = Q()
+    for _, parent in WINDOW_PARENTS[model]:
+        wanted |= Q(**{f"{parent}_id__in": parents[parent]})
+    return wanted
+
+
 def _monthly_rows(
     model, as_at, *, plan_id: int, month: dt.date, start: dt.date | None, parents=None
 ) -> list:
@@ -346,14 +358,11 @@ def _monthly_rows(
     wanted; the live window then reads only theirs (the caller drops any others).
     """
     if start is None:
-        return _read(model, as_at, plan_id=plan_id, month__lte=month)
+        return _read(model, as_at, _of_parents(model, parents), plan_id=plan_id, month__lte=month)
     measured = model is ImpactRating
     if as_at is None:
         condition = Q(month__gte=start, month__lte=month)
-        wanted = Q()
         for parent_model, parent in WINDOW_PARENTS[model]:
-            if parents is not None:
-                wanted |= Q(**{f"{parent}_id__in": parents[parent]})
             condition |= Q(id__in=_newest_before(model, parent_model, parent, plan_id, start))
             if measured:
                 condition |= Q(
@@ -363,7 +372,8 @@ def _monthly_rows(
                 )
         if model is StoryEntry:
             condition |= Q(month__isnull=True)
-        return _plain(model.objects.filter(condition, wanted, plan_id=plan_id), model)
+        rows = model.objects.filter(condition, _of_parents(model, parents), plan_id=plan_id)
+        return _plain(rows, model)
 
     return _monthly_rows_as_at(model, as_at, plan_id=plan_id, month=month, start=start)
 
@@ -467,6 +477,7 @@ def plan_state(
     include_drafts: bool = False,
     months: int | None = None,
     story: bool = True,
+    all_story: bool = False,
     issue_ids: Collection[int] | None = None,
 ) -> PlanState:
     """The plan for ``month`` (ratings up to that month), live or as it stood at ``as_at``.
@@ -483,7 +494,9 @@ def plan_state(
     ``0`` reads none: the plan's structure and leads only, for a page that saves entries
     (the save reads and locks the rows it changes).
 
-    ``story=False`` leaves the story so far out, for a page that shows none of it.
+    ``story=False`` leaves the story so far out, for a page that shows none of it;
+    ``all_story`` reads every month of it whatever ``months`` says, for a page that shows
+    its items' ratings for the month but a priority's whole story so far.
 
     ``issue_ids`` keeps only those issues to be addressed, with their priorities, actions,
     outcome targets and story so far: a lead's monthly update reads the issues where the
@@ -575,8 +588,9 @@ def plan_state(
     def entries(model) -> list:
         if months == 0 or (model is StoryEntry and not story):
             return []
-        if model is StoryEntry and start is None:
-            return _read(StoryEntry, as_at, plan_id=plan.id)
+        if model is StoryEntry and (start is None or all_story):
+            of_parents = _of_parents(StoryEntry, window.get("parents"))
+            return _read(StoryEntry, as_at, of_parents, plan_id=plan.id)
         return _monthly_rows(model, as_at, **window)
 
     for row in entries(ActionStatus):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from actions.models import Action
 from outcomes.models import OutcomeTarget
 from sendplan.access import Can, get_plan
-from sendplan.models import Finding, MonthStatus, Plan, ReportingMonth
+from sendplan.models import Finding, Issue, MonthStatus, Plan, ReportingMonth
 
 from ..plan_state import PlanState, end_of_day, plan_state, rows_as_at
 
@@ -88,8 +88,17 @@ def default_month(plan: Plan, months: list[ReportingMonth]) -> dt.date:
     return timezone.localdate().replace(day=1)
 
 
-def load_plan_view(request, plan_slug: str, *, months: int | None = None) -> PlanView:
-    """The plan for the page; ``months`` as in ``plan_state`` (None: every month)."""
+def load_plan_view(
+    request,
+    plan_slug: str,
+    *,
+    months: int | None = None,
+    all_story: bool = False,
+    issue_ref: str | None = None,
+) -> PlanView:
+    """The plan for the page; ``months`` and ``all_story`` as in ``plan_state`` (None:
+    every month). With ``issue_ref``, only that issue to be addressed and its priority are
+    read (404 when the plan has no such issue at the date shown)."""
     access = get_plan(request, plan_slug, need=Can.VIEW)
     plan = access.plan
     reporting_months = list(ReportingMonth.objects.filter(plan=plan).order_by("-month"))
@@ -103,7 +112,14 @@ def load_plan_view(request, plan_slug: str, *, months: int | None = None) -> Pla
         if as_at_date:
             month = min(month, as_at_date.replace(day=1))
     as_at = end_of_day(as_at_date) if as_at_date else None
-    state = plan_state(plan, month=month, as_at=as_at, months=months)
+    issue_ids = None
+    if issue_ref is not None:
+        issue_ids = [row.id for row in rows_as_at(Issue, as_at, plan_id=plan.id, ref=issue_ref)]
+        if not issue_ids:
+            raise Http404("No such issue to be addressed in this plan (as at the date shown).")
+    state = plan_state(
+        plan, month=month, as_at=as_at, months=months, all_story=all_story, issue_ids=issue_ids
+    )
     open_month = next((m.month for m in reporting_months if m.status == MonthStatus.OPEN), None)
     return PlanView(
         access=access,
@@ -130,8 +146,9 @@ def plan_detail(request, plan_slug: str):
 
 @require_GET
 def priority_detail(request, plan_slug: str, number: int):
-    # Every month: a plan reported by priority shows the priority's whole story so far.
-    view = load_plan_view(request, plan_slug)
+    # The items' ratings for the month (one month read, as on the plan page) and the
+    # priority's whole story so far: a plan reported by priority tells it there.
+    view = load_plan_view(request, plan_slug, months=1, all_story=True)
     priority = next((p for p in view.state.priorities if p.number == number), None)
     if priority is None:
         raise Http404("No such priority in this plan (as at the date shown).")
@@ -140,7 +157,8 @@ def priority_detail(request, plan_slug: str, number: int):
 
 @require_GET
 def issue_detail(request, plan_slug: str, ref: str):
-    view = load_plan_view(request, plan_slug)
+    # Every month of the one issue: its timeline is its whole record.
+    view = load_plan_view(request, plan_slug, issue_ref=ref)
     for priority in view.state.priorities:
         issue = next((i for i in priority.issues if i.ref == ref), None)
         if issue:

@@ -115,6 +115,74 @@ def test_the_issue_page_as_at_a_date_ignores_later_changes(client, plan_with_ite
     assert "Due month revised" in now  # the timeline shows the revision from history
 
 
+def _a_year_of_updates(plan, lead):
+    """Priority 1 gets story so far entries a year before April, last autumn and in April; its
+    action was last rated in January; a second issue has its own April rating."""
+    issue = plan.issues.get(ref="1.2")
+    priority = issue.priority
+    with time_machine.travel(_at(dt.date(2022, 4, 20)), tick=False):
+        factories.StoryEntryFactory(
+            priority=priority,
+            issue=None,
+            plan=plan,
+            month=dt.date(2022, 4, 1),
+            narrative="<p>A year ago</p>",
+        )
+    with time_machine.travel(_at(dt.date(2022, 10, 20)), tick=False):
+        factories.StoryEntryFactory(
+            priority=priority,
+            issue=None,
+            plan=plan,
+            month=dt.date(2022, 10, 1),
+            narrative="<p>Last autumn</p>",
+        )
+    with time_machine.travel(_at(dt.date(2023, 4, 21)), tick=False):
+        factories.StoryEntryFactory(
+            priority=priority, issue=None, plan=plan, month=APRIL, narrative="<p>This April</p>"
+        )
+        other = factories.IssueFactory(priority=priority, ref="1.3", description="Other issue")
+        other_action = factories.ActionFactory(issue=other, text="Another team's action")
+        factories.ActionStatusFactory(
+            action=other_action, month=APRIL, status=BRAGG.AMBER, note="Other team's note"
+        )
+    action = factories.ActionFactory(issue=issue, text="Train the SENCOs")
+    with time_machine.travel(_at(dt.date(2023, 1, 20)), tick=False):
+        factories.ActionStatusFactory(
+            action=action, month=dt.date(2023, 1, 1), status=BRAGG.GREEN, note="January note"
+        )
+    return issue
+
+
+def test_the_priority_page_tells_its_whole_story_and_each_actions_status_for_the_month(
+    client, plan_with_items, viewer_a, lead_a
+):
+    _a_year_of_updates(plan_with_items, lead_a)
+    client.force_login(viewer_a)
+    url = _urls(plan_with_items)[1]
+
+    april = client.get(url + "?month=2023-04").content.decode()
+    january = client.get(url + "?month=2023-01").content.decode()
+
+    assert "A year ago" in april and "Last autumn" in april and "This April" in april
+    assert april.index("This April") < april.index("Last autumn") < april.index("A year ago")
+    assert "A year ago" in january and "Last autumn" in january
+    assert "This April" not in january
+    row = january[january.index("Train the SENCOs") :]
+    assert "Green" in row[: row.index("</tr>")]
+
+
+def test_the_issue_timeline_has_every_month_of_the_issue_and_nothing_of_another(
+    client, plan_with_items, viewer_a, lead_a
+):
+    _a_year_of_updates(plan_with_items, lead_a)
+    client.force_login(viewer_a)
+
+    html = client.get(_urls(plan_with_items)[2] + "?month=2023-04").content.decode()
+
+    assert "January note" in html and "Data gaps remain" in html
+    assert "Another team's action" not in html and "Other team's note" not in html
+
+
 def test_a_bad_as_at_date_is_explained_not_a_crash(client, plan_with_items, viewer_a):
     client.force_login(viewer_a)
     response = client.get(_urls(plan_with_items)[0] + "?as_at=2023-02-31&month=banana")
