@@ -56,7 +56,9 @@ def month_page(request, plan_slug: str, month: dt.date | None = None):
     if selected is not None:
         # Queries: plan_state's fixed set (people, links, priorities, issues, links,
         # actions, leads, targets, statuses, ratings, story entries, writers' names).
-        state = plan_state(plan, month=selected.month, include_drafts=True)
+        # One month is enough for each item's entry and the one before it (as on a
+        # lead's update), so the page costs the same however long the plan has run.
+        state = plan_state(plan, month=selected.month, include_drafts=True, months=1)
         items = month_items(state)
         # Query: who opened, closed and re-opened the month, and why.
         events = list(
@@ -126,7 +128,7 @@ def close_month_view(request, plan_slug: str, month: dt.date):
                 request, f"{month_words(month)} is closed. Its updates are now read-only."
             )
             return redirect("actions:month", plan_slug=plan.slug)
-    state = plan_state(plan, month=month, include_drafts=True)
+    state = plan_state(plan, month=month, include_drafts=True, months=1)
     return render(
         request,
         "actions/close_month.html",
