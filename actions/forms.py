@@ -1,4 +1,4 @@
-"""Forms of the monthly update (BRAGG status, story so far) and of running the months.
+"""Forms of the monthly update's items: an action's BRAGG status, the story so far.
 
 Each item on the "My updates" page is its own small form, prefixed with the item's key
 (``action-12``, ``story-3``). Besides its fields it carries two hidden values: the
@@ -15,21 +15,22 @@ import hashlib
 import json
 from decimal import Decimal
 
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from sendplan.services import month_words, this_month
+from sendplan.forms import GovukDateField, GovukMonthField, GovukRadios, key_choices, key_hints
+from sendplan.ratings import BRAGG
+from sendplan.services import month_words
 from sendplan.text import MAX_NARRATIVE_CHARS
 
-from .models import BRAGG, check_bragg_rules
+from .models import check_bragg_rules
 from .narrative import PROMPTS, has_disallowed_markup, normalise_newlines, story_html
 
 # How long a note or reason may be: a paragraph or two, not a report.
 MAX_NOTE_CHARS = 10_000
+
+
 def _canonical(value) -> object:
     if value is None:
         return ""

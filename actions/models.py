@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from sendplan.models import Issue, Person, Plan, PlanRecord, Priority, validate_first_of_month
+from sendplan.ratings import BRAGG, BRAGG_NEEDS_COMPLETION, BRAGG_NEEDS_NOTE
 
 
 class EntryState(models.TextChoices):

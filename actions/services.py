@@ -1,4 +1,4 @@
-"""Writing the monthly update: BRAGG statuses, the story so far, and submitting a month.
+"""Writing the monthly update's BRAGG statuses and story so far, one item at a time.
 
 Every write here follows the same pattern against lost updates: the form carries the
 ``version`` of the row it was read at; the service locks the row (``select_for_update``),
@@ -10,33 +10,25 @@ and saving an update to it cannot interleave.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from outcomes.models import ImpactRating
-from outcomes.services import TargetUpdate, record_impact_rating
+from sendplan.history import save_with_history
 from sendplan.models import Issue, Plan, Priority
+from sendplan.ratings import BRAGG
 from sendplan.services import ConflictError, UpdateRefused, lock_open_month, month_words
 from sendplan.text import MAX_NARRATIVE_CHARS, sanitise_narrative
 
-from .models import BRAGG, Action, ActionStatus, EntryState, StoryEntry, check_bragg_rules
+from .models import Action, ActionStatus, EntryState, StoryEntry, check_bragg_rules
 from .narrative import story_html
 
 __all__ = [
-    "ActionUpdate",
     "ConflictError",
-    "StoryUpdate",
-    "TargetUpdate",
     "UpdateRefused",
     "record_action_update",
     "record_story_entry",
-    "save_month_updates",
-    "submit_month_updates",
 ]
 
 
@@ -44,12 +36,6 @@ def _name(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.username
-
-
-def _save(obj, *, user, reason: str) -> None:
-    obj._history_user = user
-    obj._change_reason = reason
-    obj.save()
 
 
 # --- BRAGG status ------------------------------------------------------------------------
@@ -160,7 +146,7 @@ def record_action_update(
                 reasons.append(f"due date revised to {month_words(new_due_month)}")
             current.version += 1
             reason = "; ".join(reasons)
-            _save(current, user=user, reason=reason[:1].upper() + reason[1:])
+            save_with_history(current, user=user, reason=reason[:1].upper() + reason[1:])
 
         if not status:
             return row
@@ -176,7 +162,7 @@ def record_action_update(
         row.rated_by = user
         row.rated_at = timezone.now()
         row.version += 1
-        _save(row, user=user, reason="Submitted" if submit else "Draft saved")
+        save_with_history(row, user=user, reason="Submitted" if submit else "Draft saved")
         return row
 
 
@@ -259,5 +245,5 @@ def record_story_entry(
         entry.author = user
         entry.written_at = timezone.now()
         entry.version += 1
-        _save(entry, user=user, reason="Submitted" if submit else "Draft saved")
+        save_with_history(entry, user=user, reason="Submitted" if submit else "Draft saved")
         return entry

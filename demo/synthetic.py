@@ -30,9 +30,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from actions.models import BRAGG, Action, ActionLead, ActionStatus, EntryState, StoryEntry
+from actions.models import Action, ActionLead, ActionStatus, EntryState, StoryEntry
 from governance.models import Cadence, Forum, ForumMember, Meeting
-from outcomes.models import RAG, Direction, ImpactRating, OutcomeTarget
+from outcomes.models import Direction, ImpactRating, OutcomeTarget
 from sendplan.models import (
     Area,
     Finding,
@@ -49,6 +49,7 @@ from sendplan.models import (
     Role,
     StrategyLink,
 )
+from sendplan.ratings import BRAGG, RAG
 
 CHANGE_REASON = "generated"
 BATCH = 500

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from actions.models import Action, EntryState
 from sendplan.models import Issue, Plan, PlanRecord, validate_first_of_month
+from sendplan.ratings import RAG
 
 
 class Direction(models.TextChoices):

@@ -14,8 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from actions.models import Action, ActionLead
 from outcomes.models import OutcomeTarget
-from reports.plan_state import (
+from progress.plan_state import (
     ActionState,
     IssueState,
     PlanState,
@@ -26,8 +27,6 @@ from reports.plan_state import (
     plan_state,
 )
 from sendplan.models import Issue, Plan, StoryLevel
-
-from .models import Action, ActionLead
 
 SUBMITTED = "submitted"
 DRAFT = "draft"

@@ -21,9 +21,10 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from actions.models import BRAGG, Action, ActionLead, ActionStatus, EntryState, StoryEntry
-from outcomes.models import RAG, ImpactRating, OutcomeTarget
+from actions.models import Action, ActionLead, ActionStatus, EntryState, StoryEntry
+from outcomes.models import ImpactRating, OutcomeTarget
 from sendplan.models import Issue, IssueStrategyLink, Person, Plan, Priority, StrategyLink
+from sendplan.ratings import BRAGG, RAG
 
 NOT_RATED = "none"
 

@@ -193,7 +193,7 @@ def submit_month_updates(*, plan: Plan, month: dt.date, user, scope: SubmitScope
         for row in [*statuses, *ratings, *stories]:
             row.state = EntryState.SUBMITTED
             row.version += 1
-            _save(row, user=user, reason="Submitted")
+            save_with_history(row, user=user, reason="Submitted")
         return len(statuses) + len(ratings) + len(stories)
 
 

@@ -22,7 +22,7 @@ class MonthConverter:
 
 register_converter(MonthConverter, "yyyy-mm")
 
-app_name = "actions"
+app_name = "progress"
 
 urlpatterns = [
     # --- The monthly update ------------------------------------------------------------

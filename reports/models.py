@@ -1,4 +1,4 @@
-"""Reports: issued PDF progress statements and plan spreadsheet imports."""
+"""Issued reports: the PDF progress statements sent to forums, frozen as they were sent."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
-
-# --- Issued reports (PDF progress statements) ------------------------------------------
 
 
 class IssuedReportQuerySet(models.QuerySet):

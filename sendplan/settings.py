@@ -55,8 +55,11 @@ INSTALLED_APPS = [
     "sendplan",
     "actions",
     "outcomes",
+    "progress",
     "governance",
     "reports",
+    "spreadsheets",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -303,6 +306,17 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Imports, exports, PDFs and reminders are logged at INFO by their own modules;
         # they reach the console through the root logger.
-        **{app: {"level": "INFO"} for app in ("actions", "outcomes", "governance", "reports")},
+        **{
+            app: {"level": "INFO"}
+            for app in (
+                "actions",
+                "outcomes",
+                "progress",
+                "governance",
+                "reports",
+                "spreadsheets",
+                "demo",
+            )
+        },
     },
 }

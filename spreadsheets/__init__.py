@@ -1,1 +1,2 @@
-"""Spreadsheet import and export of a whole plan (CSV or XLSX). See ``services``."""
+"""Whole-plan import and export as spreadsheets (CSV or XLSX), with the preview kept between
+upload and confirmation."""

@@ -4,7 +4,7 @@ Import: "Plan spreadsheet imports" → Add: upload the file(s) with the area and
 a preview page lists what will be created, changed and deleted and every problem with
 its row and column → "Import" writes it, from the stored file whose SHA-256 is checked.
 Export: actions on the Plan list ("Export as XLSX", "Export as CSV", "Export story so
-far as CSV"). The logic is in ``reports.spreadsheet.services``.
+far as CSV"). The logic is in ``spreadsheets.services``.
 """
 
 from __future__ import annotations
@@ -21,13 +21,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.admin import SimpleHistoryAdmin
 
-from governance.admin import ForumFilter
 from sendplan.models import Plan
 
-from .models import IssuedReport, PlanImport, PlanImportStatus
-from .spreadsheet.forms import PlanImportForm
-from .spreadsheet.reading import Upload
-from .spreadsheet.services import (
+from .forms import PlanImportForm
+from .models import PlanImport, PlanImportStatus
+from .reading import Upload
+from .services import (
     PlanImportError,
     confirm_plan_import,
     export_plan,
@@ -35,7 +34,7 @@ from .spreadsheet.services import (
     preview_plan_import,
 )
 
-logger = logging.getLogger("sendplan.reports.spreadsheet")
+logger = logging.getLogger("sendplan.spreadsheets")
 
 
 @admin.register(PlanImport)
@@ -73,7 +72,7 @@ class PlanImportAdmin(SimpleHistoryAdmin):
             path(
                 "<int:pk>/preview/",
                 self.admin_site.admin_view(self.preview_view),
-                name="reports_planimport_preview",
+                name="spreadsheets_planimport_preview",
             ),
         ]
         return urls + super().get_urls()
@@ -107,7 +106,7 @@ class PlanImportAdmin(SimpleHistoryAdmin):
             stored._history_user = request.user
             stored.save()
             return HttpResponseRedirect(
-                reverse("admin:reports_planimport_preview", args=[stored.pk])
+                reverse("admin:spreadsheets_planimport_preview", args=[stored.pk])
             )
         context = {
             **self.admin_site.each_context(request),
@@ -116,7 +115,7 @@ class PlanImportAdmin(SimpleHistoryAdmin):
             "form": form,
             "has_view_permission": self.has_view_permission(request),
         }
-        return TemplateResponse(request, "admin/reports/planimport/upload.html", context)
+        return TemplateResponse(request, "admin/spreadsheets/planimport/upload.html", context)
 
     def _uploads(self, stored: PlanImport):
         updates = None
@@ -132,10 +131,10 @@ class PlanImportAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         if stored.status != PlanImportStatus.PREVIEWED:
             messages.info(request, "This spreadsheet has already been imported.")
-            return HttpResponseRedirect(reverse("admin:reports_planimport_changelist"))
+            return HttpResponseRedirect(reverse("admin:spreadsheets_planimport_changelist"))
         if not stored.content_matches():
             messages.error(request, "The stored file has changed since it was uploaded.")
-            return HttpResponseRedirect(reverse("admin:reports_planimport_add"))
+            return HttpResponseRedirect(reverse("admin:spreadsheets_planimport_add"))
         source, updates = self._uploads(stored)
         arguments = {
             "source": source,
@@ -181,7 +180,7 @@ class PlanImportAdmin(SimpleHistoryAdmin):
             "preview": preview,
             "has_view_permission": self.has_view_permission(request),
         }
-        return TemplateResponse(request, "admin/reports/planimport/preview.html", context)
+        return TemplateResponse(request, "admin/spreadsheets/planimport/preview.html", context)
 
 
 # --- Export actions on the Plan list ----------------------------------------------------
@@ -246,29 +245,3 @@ def _add_export_actions() -> None:
 
 
 _add_export_actions()
-
-
-@admin.register(IssuedReport)
-class IssuedReportAdmin(SimpleHistoryAdmin):
-    """Issued reports are frozen: the admin shows them and never changes or deletes them."""
-
-    list_display = ["title", "forum", "period_label", "as_at", "issued_by", "issued_at", "sha256"]
-    list_select_related = ["forum__area", "issued_by"]
-    list_filter = ["forum__area", ("forum", ForumFilter)]
-    search_fields = ["sha256", "forum__name", "plan__title"]
-    exclude = ["content"]
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request).defer("content")
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(forum__area__memberships__user=request.user).distinct()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

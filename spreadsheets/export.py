@@ -16,10 +16,11 @@ from collections import defaultdict
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from actions.models import BRAGG, Action, ActionLead, ActionStatus, EntryState, StoryEntry
-from outcomes.models import RAG, ImpactRating, OutcomeTarget
+from actions.models import Action, ActionLead, ActionStatus, EntryState, StoryEntry
+from outcomes.models import ImpactRating, OutcomeTarget
 from sendplan.models import Issue, IssueStrategyLink, Plan, Priority
 from sendplan.months import format_month, parse_month
+from sendplan.ratings import BRAGG, RAG
 
 from .columns import PLAN_HEADERS, UPDATES_HEADERS, escape_cell
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from actions.models import BRAGG
-from outcomes.models import RAG
+from sendplan.ratings import BRAGG, RAG
 
 _NOT_WORDS = re.compile(r"[^a-z0-9]+")
 _KEY_LETTER = re.compile(r"\(\s*[a-z]{1,2}\s*\)$")

@@ -42,7 +42,6 @@ from import_export.results import Error
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actions.models import (
-    BRAGG_NEEDS_NOTE,
     Action,
     ActionLead,
     ActionStatus,
@@ -61,6 +60,7 @@ from sendplan.models import (
     Priority,
     StrategyLink,
 )
+from sendplan.ratings import BRAGG_NEEDS_NOTE
 from sendplan.text import MAX_NARRATIVE_CHARS, sanitise_narrative
 
 from .columns import ACTION_COLUMNS, PLAN_HEADERS, TARGET_COLUMNS, UPDATES_HEADERS

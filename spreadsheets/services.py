@@ -29,7 +29,7 @@ from .export import plan_to_csv, plan_to_xlsx, updates_to_csv
 from .reading import SpreadsheetError, Upload, load_upload, read_sheets
 from .resources import PlanRowResource, PlanWriter, UpdatesFailed
 
-logger = logging.getLogger("sendplan.reports.spreadsheet")
+logger = logging.getLogger("sendplan.spreadsheets")
 
 FORMATS = ("csv", "xlsx")
 

@@ -24,7 +24,7 @@ from django.urls import NoReverseMatch, reverse
 from governance.models import Cadence, Forum
 from sendplan.models import Area, Plan, ReportingMonth
 
-BENCHMARK_URLCONF = "reports.benchmarks.urls"
+BENCHMARK_URLCONF = "demo.benchmarks.urls"
 NOT_AVAILABLE = "not available yet"
 
 
@@ -146,7 +146,7 @@ def pick_plan(slug: str | None = None) -> Plan:
     """The plan named, else the first generated plan (area01's).
 
     The baseline installation has only area01, and a generated area has the same people,
-    actions and leads whatever the months (``reports.synthetic``), so the same page for
+    actions and leads whatever the months (``demo.synthetic``), so the same page for
     the same lead is compared on both installations."""
     plans = Plan.objects.select_related("area")
     if slug:
@@ -172,7 +172,7 @@ def page_urls(plan: Plan) -> list[tuple[str, str | None]]:
         ("hello-world view", "benchmark_hello", {}),
         ("plan page", "reports:plan_detail", {"plan_slug": plan.slug}),
         ("dashboard", "reports:dashboard", {"plan_slug": plan.slug}),
-        ("my updates", "actions:my_updates", {"plan_slug": plan.slug}),
+        ("my updates", "progress:my_updates", {"plan_slug": plan.slug}),
         (
             "forum page",
             "governance:forum_detail",
@@ -228,8 +228,8 @@ def measure_pages(*, plan: Plan, user, repeat: int, warmup: int) -> list[Figure]
 
 def import_sheet(rows: int = 500) -> bytes:
     """A valid plan sheet of ``rows`` rows, laid out as the export lays a plan out."""
-    from reports.spreadsheet.columns import PLAN_HEADERS
-    from reports.spreadsheet.export import to_csv
+    from spreadsheets.columns import PLAN_HEADERS
+    from spreadsheets.export import to_csv
 
     priorities = ["Meeting needs and improving outcomes", "Joint working across the partnership"]
     lines = []
@@ -263,7 +263,7 @@ def measure_import(*, user, repeat: int, rows: int = 500) -> Figure:
     """A preview and confirm of a ``rows``-row sheet into a new area, rolled back each time."""
     figure = Figure(f"import of a {rows}-row sheet")
     try:
-        from reports.spreadsheet.services import confirm_plan_import, preview_plan_import
+        from spreadsheets.services import confirm_plan_import, preview_plan_import
     except ImportError:
         figure.note = NOT_AVAILABLE
         return figure
@@ -323,8 +323,8 @@ def _upload(content: bytes):
 def measure_pdf(*, plan: Plan) -> dict:
     """The quarterly progress statement of the last whole quarter the plan has rated."""
     try:
+        from governance.periods import QUARTER, period_containing
         from reports.pdf.benchmark import measure_report
-        from reports.pdf.periods import QUARTER, period_containing
     except ImportError:
         return {"note": NOT_AVAILABLE}
     forum = (

@@ -24,10 +24,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from actions.models import BRAGG, Action, ActionStatus, EntryState, StoryEntry, check_bragg_rules
+from actions.models import Action, ActionStatus, EntryState, StoryEntry, check_bragg_rules
 from governance.models import Forum, Meeting
-from outcomes.models import RAG, Direction, ImpactRating, OutcomeTarget
+from outcomes.models import Direction, ImpactRating, OutcomeTarget
 from sendplan.models import Area, Membership, MonthStatus, Person, Plan, ReportingMonth, Role
+from sendplan.ratings import BRAGG, RAG
 
 from .plan_fixture import month_end_noon, seed_plan_fixture
 from .writer import HistoryWriter

@@ -11,9 +11,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from actions.forms import OpenMonthForm, ReopenMonthForm
-from actions.progress import counts, month_items, progress_by_lead
-from reports.plan_state import plan_state
+from progress.forms import OpenMonthForm, ReopenMonthForm
+from progress.items import counts, month_items, progress_by_lead
+from progress.plan_state import plan_state
 from sendplan.access import Can, get_plan
 from sendplan.models import ReportingMonth
 from sendplan.services import (
@@ -74,7 +74,7 @@ def month_page(request, plan_slug: str, month: dt.date | None = None):
                 "events": events,
             }
         )
-    return render(request, "actions/month.html", context)
+    return render(request, "progress/month.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -100,11 +100,11 @@ def open_month_view(request, plan_slug: str):
                 _add_errors(form, error)
             else:
                 messages.success(request, f"{month_words(opened.month)} is open for updates")
-                return redirect("actions:month", plan_slug=plan.slug)
+                return redirect("progress:month", plan_slug=plan.slug)
         status = 400
     return render(
         request,
-        "actions/open_month.html",
+        "progress/open_month.html",
         {"plan": plan, "form": form, "current": current},
         status=status,
     )
@@ -127,11 +127,11 @@ def close_month_view(request, plan_slug: str, month: dt.date):
             messages.success(
                 request, f"{month_words(month)} is closed. Its updates are now read-only."
             )
-            return redirect("actions:month", plan_slug=plan.slug)
+            return redirect("progress:month", plan_slug=plan.slug)
     state = plan_state(plan, month=month, include_drafts=True, months=1)
     return render(
         request,
-        "actions/close_month.html",
+        "progress/close_month.html",
         {
             "plan": plan,
             "reporting_month": reporting_month,
@@ -159,11 +159,11 @@ def reopen_month_view(request, plan_slug: str, month: dt.date):
                 _add_errors(form, error)
             else:
                 messages.success(request, f"{month_words(month)} is open again")
-                return redirect("actions:month", plan_slug=plan.slug)
+                return redirect("progress:month", plan_slug=plan.slug)
         status = 400
     return render(
         request,
-        "actions/reopen_month.html",
+        "progress/reopen_month.html",
         {"plan": plan, "reporting_month": reporting_month, "form": form},
         status=status,
     )

@@ -23,7 +23,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from actions.forms import ActionUpdateForm, ItemForm, StoryForm
 from actions.models import Action
 from actions.narrative import story_text
-from actions.progress import (
+from actions.services import ConflictError, UpdateRefused
+from outcomes.forms import TargetUpdateForm
+from outcomes.models import OutcomeTarget
+from progress.items import (
     Item,
     counts,
     grouped,
@@ -31,17 +34,13 @@ from actions.progress import (
     items_of_issues,
     lead_items,
 )
-from actions.services import (
+from progress.services import (
     ActionUpdate,
-    ConflictError,
     StoryUpdate,
     SubmitScope,
     TargetUpdate,
-    UpdateRefused,
     save_month_updates,
 )
-from outcomes.forms import TargetUpdateForm
-from outcomes.models import OutcomeTarget
 from sendplan.access import Can, PlanAccess, get_plan
 from sendplan.models import Issue, Person, Priority
 from sendplan.services import open_month_of
@@ -227,8 +226,8 @@ def lead_updates(request, plan_slug: str, person_id: int):
 
 def _page_url(plan, person: Person | None) -> str:
     if person is None:
-        return reverse("actions:my_updates", kwargs={"plan_slug": plan.slug})
-    return reverse("actions:lead_updates", kwargs={"plan_slug": plan.slug, "person_id": person.pk})
+        return reverse("progress:my_updates", kwargs={"plan_slug": plan.slug})
+    return reverse("progress:lead_updates", kwargs={"plan_slug": plan.slug, "person_id": person.pk})
 
 
 def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | None):
@@ -245,8 +244,8 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
     if reporting_month is None:
         if request.method == "POST":
             context["refused"] = "No month is open for updates, so nothing was saved."
-            return render(request, "actions/my_updates.html", context, status=409)
-        return render(request, "actions/my_updates.html", context)
+            return render(request, "progress/my_updates.html", context, status=409)
+        return render(request, "progress/my_updates.html", context)
 
     month = reporting_month.month
     status = 200
@@ -313,12 +312,12 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
             "total": len(items),
             "page_errors": _PageErrors(forms.values(), page_messages),
             "conflicts": list(conflicts.values()),
-            "autosave_url": reverse("actions:autosave", kwargs={"plan_slug": plan.slug}),
+            "autosave_url": reverse("progress:autosave", kwargs={"plan_slug": plan.slug}),
             "just_submitted": request.method == "GET" and "submitted" in request.GET,
             "remaining": [item for item in items if item.progress != "submitted"],
         }
     )
-    return render(request, "actions/my_updates.html", context, status=status)
+    return render(request, "progress/my_updates.html", context, status=status)
 
 
 def _grouped_rows(rows: list[Row]):

@@ -14,8 +14,7 @@ from collections.abc import Iterable, Mapping
 from django import template
 from django.utils.dates import MONTHS
 
-from actions.models import BRAGG
-from outcomes.models import RAG
+from sendplan.ratings import BRAGG, RAG
 
 register = template.Library()
 

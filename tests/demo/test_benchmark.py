@@ -69,7 +69,7 @@ def test_the_hello_world_view_is_not_part_of_the_site(client, installation):
 def test_the_benchmark_knows_when_the_hashed_static_files_are_missing_or_old(tmp_path, settings):
     import os
 
-    from reports.benchmarks.measure import static_files_stale
+    from demo.benchmarks.measure import static_files_stale
 
     sources, collected = tmp_path / "static", tmp_path / "collected"
     sources.mkdir()

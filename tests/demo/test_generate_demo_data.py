@@ -16,7 +16,16 @@ from sendplan.models import Area, Membership, MonthStatus, Plan, ReportingMonth
 
 pytestmark = pytest.mark.django_db
 
-DOMAIN_APPS = ["sendplan", "actions", "outcomes", "governance", "reports"]
+DOMAIN_APPS = [
+    "sendplan",
+    "actions",
+    "outcomes",
+    "progress",
+    "governance",
+    "reports",
+    "spreadsheets",
+    "demo",
+]
 
 
 def generate(*args):

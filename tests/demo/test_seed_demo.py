@@ -8,13 +8,14 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.core.management import CommandError, call_command
 
-from actions.models import BRAGG, Action, ActionStatus, EntryState, StoryEntry, check_bragg_rules
+from actions.models import Action, ActionStatus, EntryState, StoryEntry, check_bragg_rules
+from demo.seeding import DEMO_PASSWORD
 from governance.models import Meeting
-from outcomes.models import RAG, ImpactRating, OutcomeTarget
-from reports.seeding import DEMO_PASSWORD
+from outcomes.models import ImpactRating, OutcomeTarget
 from sendplan.models import Membership, MonthStatus, Person, Plan, ReportingMonth, Role, User
+from sendplan.ratings import BRAGG, RAG
 from tests import factories
-from tests.reports.test_seed_fixtures import (
+from tests.demo.test_seed_fixtures import (
     DARLINGTON_ACTIONS,
     DARLINGTON_DATED_STORY,
     DARLINGTON_TARGETS,

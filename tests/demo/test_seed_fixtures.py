@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db import connection
 
 from actions.models import Action, ActionLead, EntryState, StoryEntry
+from demo.seeding import FixtureError, load_plan_fixture, seed_plan_fixture, system_user
 from governance.models import Forum, ForumMember
 from outcomes.models import OutcomeTarget
-from reports.seeding import FixtureError, load_plan_fixture, seed_plan_fixture, system_user
 from sendplan.models import (
     Finding,
     FindingKind,

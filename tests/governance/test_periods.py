@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from reports.pdf.periods import (
+from governance.periods import (
     MONTH,
     QUARTER,
     YEAR,

@@ -4,9 +4,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from actions.models import BRAGG, ActionStatus, EntryState, StoryEntry
+from actions.models import ActionStatus, EntryState, StoryEntry
 from sendplan.models import MonthStatus
-from tests.actions.conftest import MAY, domain_counts, form_data
+from sendplan.ratings import BRAGG
+from tests.actions.conftest import MAY, _in_may_2023, domain_counts, form_data  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +15,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def urls(plan_a):
     return (
-        reverse("actions:my_updates", kwargs={"plan_slug": plan_a.slug}),
-        reverse("actions:autosave", kwargs={"plan_slug": plan_a.slug}),
+        reverse("progress:my_updates", kwargs={"plan_slug": plan_a.slug}),
+        reverse("progress:autosave", kwargs={"plan_slug": plan_a.slug}),
     )
 
 

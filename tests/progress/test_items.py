@@ -1,20 +1,21 @@
-"""actions.progress: the items of a month's update and who leads each."""
+"""progress.items: the items of a month's update and who leads each."""
 
 import datetime as dt
 
 import pytest
 from django.core.management import call_command
 
-from actions.progress import (
+from progress.items import (
     issues_holding,
     issues_led_by,
     items_led_by,
     lead_items,
     month_items,
 )
-from reports.plan_state import plan_state
+from progress.plan_state import plan_state
 from sendplan.models import Person, Plan
 from tests import factories
+from tests.actions.conftest import _in_may_2023  # noqa: F401  (today in May 2023)
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import BRAGG
 from actions.services import record_action_update
 from sendplan.models import MonthStatus, ReportingMonth
+from sendplan.ratings import BRAGG
 from sendplan.services import close_month, open_month, reopen_month
 from tests import factories
 from tests.actions.conftest import domain_counts
@@ -44,7 +44,7 @@ def _url(name, plan, month=None):
     kwargs = {"plan_slug": plan.slug}
     if month:
         kwargs["month"] = f"{month:%Y-%m}"
-    return reverse(f"actions:{name}", kwargs=kwargs)
+    return reverse(f"progress:{name}", kwargs=kwargs)
 
 
 # --- The services --------------------------------------------------------------------------

@@ -8,18 +8,19 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from actions.models import BRAGG, ActionStatus, EntryState, StoryEntry
+from actions.models import ActionStatus, EntryState, StoryEntry
 from outcomes.models import ImpactRating
 from sendplan.models import MonthStatus
+from sendplan.ratings import BRAGG
 from tests import factories
-from tests.actions.conftest import MAY, domain_counts, form_data
+from tests.actions.conftest import MAY, _in_may_2023, domain_counts, form_data  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def url(plan_a):
-    return reverse("actions:my_updates", kwargs={"plan_slug": plan_a.slug})
+    return reverse("progress:my_updates", kwargs={"plan_slug": plan_a.slug})
 
 
 @pytest.fixture
@@ -167,7 +168,7 @@ def test_red_without_a_note_is_refused_with_a_message(client, update_page, url, 
 def test_an_item_added_while_a_refused_save_is_read_again_does_not_break_the_page(
     client, update_page, url, action_a, lead_person_a, monkeypatch
 ):
-    from actions.views import my_updates
+    from progress.views import my_updates
 
     read = my_updates.lead_items
 
@@ -393,7 +394,7 @@ def test_the_programme_manager_can_update_for_a_lead_and_is_recorded(
     client, open_may, action_a, lead_person_a, programme_manager_a
 ):
     url = reverse(
-        "actions:lead_updates",
+        "progress:lead_updates",
         kwargs={"plan_slug": action_a.plan.slug, "person_id": lead_person_a.pk},
     )
     client.force_login(programme_manager_a)
@@ -408,7 +409,7 @@ def test_the_programme_manager_can_update_for_a_lead_and_is_recorded(
 def test_a_lead_cannot_open_another_leads_page(client, lead_a, open_may, other_action_a):
     person = other_action_a.leads.get()
     url = reverse(
-        "actions:lead_updates",
+        "progress:lead_updates",
         kwargs={"plan_slug": other_action_a.plan.slug, "person_id": person.pk},
     )
     client.force_login(lead_a)

@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from actions.models import BRAGG, EntryState
-from reports.plan_state import NOT_RATED, end_of_day, plan_state
+from actions.models import EntryState
+from progress.plan_state import NOT_RATED, end_of_day, plan_state
+from sendplan.ratings import BRAGG
 from tests import factories
 
 APRIL = dt.date(2023, 4, 1)

@@ -6,10 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from actions.models import BRAGG, EntryState
-from actions.progress import _split
-from reports.plan_state import add_months, end_of_day, plan_state
+from actions.models import EntryState
+from progress.items import _split
+from progress.plan_state import add_months, end_of_day, plan_state
 from sendplan.models import Plan
+from sendplan.ratings import BRAGG
 from tests import factories
 
 pytestmark = pytest.mark.django_db

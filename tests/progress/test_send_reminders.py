@@ -6,15 +6,12 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from actions.models import BRAGG, ReminderSent
-from actions.services import (
-    SubmitScope,
-    record_action_update,
-    record_story_entry,
-    submit_month_updates,
-)
+from actions.services import record_action_update, record_story_entry
+from progress.models import ReminderSent
+from progress.services import SubmitScope, submit_month_updates
+from sendplan.ratings import BRAGG
 from tests import factories
-from tests.actions.conftest import MAY
+from tests.actions.conftest import MAY, _in_may_2023  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import BRAGG
+from governance.periods import parse_period
 from reports.models import IssuedReport
 from reports.pdf.build import build_report
-from reports.pdf.periods import parse_period
 from reports.services import issue_report
 from sendplan.models import Role
+from sendplan.ratings import BRAGG
 from tests import factories
 
 from .pdf_support import MARCH, RED_NOTE, build_plan, pdf_pages, quarterly_forum

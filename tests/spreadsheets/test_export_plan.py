@@ -13,12 +13,11 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from actions.models import BRAGG
-from outcomes.models import RAG
-from reports.spreadsheet.columns import FORMULA_TRIGGERS, PLAN_HEADERS, escape_cell
-from reports.spreadsheet.reading import Upload
-from reports.spreadsheet.services import confirm_plan_import, export_plan, export_plan_updates
 from sendplan.models import IssueStrategyLink, Plan
+from sendplan.ratings import BRAGG, RAG
+from spreadsheets.columns import FORMULA_TRIGGERS, PLAN_HEADERS, escape_cell
+from spreadsheets.reading import Upload
+from spreadsheets.services import confirm_plan_import, export_plan, export_plan_updates
 from tests import factories
 
 from .import_helpers import canonical

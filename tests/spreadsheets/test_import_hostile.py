@@ -12,9 +12,9 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from reports.spreadsheet.columns import PLAN_HEADERS
-from reports.spreadsheet.reading import Upload
-from reports.spreadsheet.services import PlanImportError, confirm_plan_import
+from spreadsheets.columns import PLAN_HEADERS
+from spreadsheets.reading import Upload
+from spreadsheets.services import PlanImportError, confirm_plan_import
 from tests import factories
 
 from .import_helpers import row_counts
@@ -213,7 +213,7 @@ def test_a_hostile_spreadsheet_is_refused_clearly_and_writes_nothing(case, db, t
 
 
 def test_a_latin_1_csv_is_read_as_windows_1252_and_the_preview_says_so(db):
-    from reports.spreadsheet.services import preview_plan_import
+    from spreadsheets.services import preview_plan_import
 
     user = factories.UserFactory(username="importer")
     source = Upload(

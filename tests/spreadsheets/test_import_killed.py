@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from reports.spreadsheet.columns import PLAN_HEADERS
+from spreadsheets.columns import PLAN_HEADERS
 
 # The import command, held once it has written the plan's actions and their leads (each
 # with its history rows) and before it writes the rest or commits: the test kills it

@@ -10,17 +10,18 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from actions.models import BRAGG, Action, ActionLead, ActionStatus, StoryEntry
-from outcomes.models import RAG, ImpactRating, OutcomeTarget
-from reports.models import PlanImport, PlanImportStatus
-from reports.spreadsheet.ratings import parse_bragg, parse_rag
-from reports.spreadsheet.resources import IMPORTED_NOTE
-from reports.spreadsheet.services import (
+from actions.models import Action, ActionLead, ActionStatus, StoryEntry
+from outcomes.models import ImpactRating, OutcomeTarget
+from sendplan.models import Area, Issue, MonthStatus, Person, Plan, Priority
+from sendplan.ratings import BRAGG, RAG
+from spreadsheets.models import PlanImport, PlanImportStatus
+from spreadsheets.ratings import parse_bragg, parse_rag
+from spreadsheets.resources import IMPORTED_NOTE
+from spreadsheets.services import (
     PlanImportError,
     confirm_plan_import,
     preview_plan_import,
 )
-from sendplan.models import Area, Issue, MonthStatus, Person, Plan, Priority
 from tests import factories
 
 from .import_helpers import FILES, history_marks, new_history_rows, row_counts
@@ -660,8 +661,8 @@ def _upload(client, path=GOOD, updates=GOOD_UPDATES, **fields):
         if updates:
             with open(updates, "rb") as updates_file:
                 data["updates"] = updates_file
-                return client.post(reverse("admin:reports_planimport_add"), data)
-        return client.post(reverse("admin:reports_planimport_add"), data)
+                return client.post(reverse("admin:spreadsheets_planimport_add"), data)
+        return client.post(reverse("admin:spreadsheets_planimport_add"), data)
 
 
 def test_the_admin_previews_an_upload_and_imports_it_on_confirmation(admin_user, admin_client_for):
@@ -724,7 +725,7 @@ def test_staff_without_the_import_permission_cannot_upload(admin_client_for, db)
     staff = factories.UserFactory(username="staff", is_staff=True)
     client = admin_client_for(staff)
 
-    response = client.get(reverse("admin:reports_planimport_add"))
+    response = client.get(reverse("admin:spreadsheets_planimport_add"))
 
     assert response.status_code == 403
 

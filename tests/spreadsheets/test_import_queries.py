@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.benchmarks.measure import import_sheet
-from reports.spreadsheet.reading import Upload
-from reports.spreadsheet.services import confirm_plan_import, preview_plan_import
+from demo.benchmarks.measure import import_sheet
+from spreadsheets.reading import Upload
+from spreadsheets.services import confirm_plan_import, preview_plan_import
 from tests import factories
 
 

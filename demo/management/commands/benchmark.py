@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from reports.benchmarks.measure import (
+from demo.benchmarks.measure import (
     Figure,
     installation_size,
     measure_import,

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from reports.synthetic import DEFAULT_START, generate_areas, system_user
+from demo.synthetic import DEFAULT_START, generate_areas, system_user
 
 DEFAULT_PASSWORD = "generated-demo-2023"  # noqa: S105 - printed for the benchmark on purpose
 

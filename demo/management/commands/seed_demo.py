@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from reports.seeding import (
+from demo.seeding import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     FixtureError,

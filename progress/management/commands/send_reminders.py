@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import ReminderSent
-from actions.progress import LeadProgress, month_items, progress_by_lead
-from reports.plan_state import plan_state
+from progress.items import LeadProgress, month_items, progress_by_lead
+from progress.models import ReminderSent
+from progress.plan_state import plan_state
 from sendplan.models import MonthStatus, Person, Plan, ReportingMonth, User
 from sendplan.services import month_words
 
@@ -112,7 +112,7 @@ class Command(BaseCommand):
 
     def _send(self, plan, reporting_month, person, email, lead: LeadProgress, user, base_url):
         month = reporting_month.month
-        link = base_url + reverse("actions:my_updates", kwargs={"plan_slug": plan.slug})
+        link = base_url + reverse("progress:my_updates", kwargs={"plan_slug": plan.slug})
         lines = [f"Hello {person.name},", ""]
         lines.append(
             f"These items of {plan.title} still need your update for {month_words(month)}"

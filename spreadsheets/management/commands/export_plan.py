@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from actions.models import StoryEntry
-from reports.spreadsheet.services import FORMATS, export_plan, export_plan_updates
 from sendplan.models import Plan
+from spreadsheets.services import FORMATS, export_plan, export_plan_updates
 
 
 class Command(BaseCommand):

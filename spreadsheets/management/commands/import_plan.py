@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from reports.spreadsheet.services import (
+from spreadsheets.services import (
     PlanImportError,
     confirm_plan_import,
     import_user,
