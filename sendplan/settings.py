@@ -85,6 +85,17 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "sendplan.urls"
+
+
+def _plan_page(plan) -> str:
+    from django.urls import reverse
+
+    return reverse("reports:plan_detail", kwargs={"plan_slug": plan.slug})
+
+
+# A plan's page belongs to the reports app, above the core plan: the project, which puts
+# the apps together, says where it is (plan.get_absolute_url, the admin's "View on site").
+ABSOLUTE_URL_OVERRIDES = {"sendplan.plan": _plan_page}
 WSGI_APPLICATION = "sendplan.wsgi.application"
 
 TEMPLATES = [
