@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.admin import SimpleHistoryAdmin
 
+from sendplan.admin import PlanAdmin as CorePlanAdmin
 from sendplan.models import Plan
 
 from .forms import PlanImportForm
@@ -233,15 +234,11 @@ def export_plan_updates_csv(modeladmin, request, queryset):
     return None
 
 
-def _add_export_actions() -> None:
-    # PlanAdmin lives in sendplan/admin.py; reports comes later in INSTALLED_APPS, so its
-    # admin module runs after and can add the export actions without a backward import.
-    plan_admin = admin.site.get_model_admin(Plan)
-    existing = list(plan_admin.actions or [])
-    for action in (export_plan_xlsx, export_plan_csv, export_plan_updates_csv):
-        if action not in existing:
-            existing.append(action)
-    plan_admin.actions = existing
+# The core plan's admin knows nothing of spreadsheets: this app registers its own admin
+# for Plan in its place, the same with the exports added.
+admin.site.unregister(Plan)
 
 
-_add_export_actions()
+@admin.register(Plan)
+class PlanAdmin(CorePlanAdmin):
+    actions = [*CorePlanAdmin.actions, export_plan_xlsx, export_plan_csv, export_plan_updates_csv]
