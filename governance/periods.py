@@ -128,6 +128,16 @@ def period_containing(day: dt.date, kind: str) -> Period:
     return Period(YEAR, dt.date(day.year, 1, 1), dt.date(day.year, 12, 1))
 
 
+def period_between(first_day: dt.date, last_day: dt.date) -> Period | None:
+    """The month, calendar quarter or calendar year that runs from ``first_day`` to
+    ``last_day`` exactly (a meeting's period, say), or None for any other run of days."""
+    for kind in (MONTH, QUARTER, YEAR):
+        period = period_containing(first_day, kind)
+        if period.start == first_day and period.last_day == last_day:
+            return period
+    return None
+
+
 def parse_period_for_cadence(text: str, cadence: str, forum_name: str = "This forum") -> Period:
     """Read a period for a forum, refusing one that does not match how often it meets."""
     period = parse_period(text)

@@ -10,6 +10,7 @@ from governance.periods import (
     YEAR,
     parse_period,
     parse_period_for_cadence,
+    period_between,
     recent_periods,
 )
 
@@ -75,3 +76,23 @@ def test_a_forum_gets_only_periods_of_its_cadence():
 def test_recent_periods_run_newest_first_back_to_the_first_month():
     periods = recent_periods(QUARTER, first=dt.date(2022, 10, 1), last=dt.date(2023, 5, 10))
     assert [p.code for p in periods] == ["2023-Q2", "2023-Q1", "2022-Q4"]
+
+
+@pytest.mark.parametrize(
+    ("first_day", "last_day", "code"),
+    [
+        (dt.date(2023, 4, 1), dt.date(2023, 4, 30), "2023-04"),
+        (dt.date(2024, 2, 1), dt.date(2024, 2, 29), "2024-02"),
+        (dt.date(2023, 1, 1), dt.date(2023, 3, 31), "2023-Q1"),
+        (dt.date(2023, 10, 1), dt.date(2023, 12, 31), "2023-Q4"),
+        (dt.date(2023, 1, 1), dt.date(2023, 12, 31), "2023"),
+        (dt.date(2023, 4, 2), dt.date(2023, 4, 30), None),  # not from the first of a month
+        (dt.date(2023, 4, 1), dt.date(2023, 4, 29), None),  # not to the end of a month
+        (dt.date(2023, 2, 1), dt.date(2023, 4, 30), None),  # not a calendar quarter
+        (dt.date(2023, 4, 1), dt.date(2024, 3, 31), None),  # a financial year
+    ],
+)
+def test_a_run_of_days_is_named_only_when_it_is_a_month_quarter_or_year(first_day, last_day, code):
+    period = period_between(first_day, last_day)
+
+    assert (period.code if period else None) == code

@@ -352,3 +352,19 @@ def test_the_forum_page_shows_the_newest_six_reports_and_links_to_them_all(
     assert f'href="{_url("forum_reports", forum)}">All reports issued to' in body
     every = client.get(_url("forum_reports", forum)).content.decode()
     assert all(f"Month {m} of 2023" in every for m in range(1, 9))
+
+
+def test_the_meeting_page_links_its_issued_report_and_its_periods_statement(
+    client, issued, viewer_a
+):
+    client.force_login(viewer_a)
+    meeting_page = reverse(
+        "governance:meeting_detail",
+        args=[issued.forum.area.slug, issued.forum.slug, issued.meeting.pk],
+    )
+
+    body = client.get(meeting_page).content.decode()
+
+    assert f'href="{_download_url(issued)}">{issued.title}</a>' in body
+    preview = _url("report_preview", issued.forum) + "?period=2023-Q1&amp;as_at=2023-04-20"
+    assert f'href="{preview}"' in body
