@@ -3,6 +3,9 @@
 Everything that differs between a laptop and production is read from the environment
 (see the README's table). Defaults run on SQLite with DEBUG off: the run script sets
 DJANGO_DEBUG=1 and a throwaway secret key for development.
+
+Only DJANGO_DEBUG=1 turns protections off here. The test suite turns off what gets in its
+way by name in sendplan/test_settings.py, never through a variable these settings read.
 """
 
 from datetime import timedelta
@@ -17,11 +20,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-TESTING = env.bool("SENDPLAN_TESTING", default=False)
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG:
         SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
@@ -188,7 +190,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -246,7 +248,7 @@ CONTENT_SECURITY_POLICY = {
 # The limits (10 per username and address, 50 per address, in a rolling 5 minutes; locked
 # for 15 minutes, never for good) are applied by sendplan.throttling.SendplanAxesHandler
 # from axes' failure log, which every app process shares through the database.
-AXES_ENABLED = env.bool("SENDPLAN_AXES_ENABLED", default=not TESTING)
+AXES_ENABLED = True
 AXES_HANDLER = "sendplan.throttling.SendplanAxesHandler"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_FAILURE_LIMIT = 10  # per username and address
@@ -268,7 +270,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Programme managers and site administrators must enter an authenticator code before any
 # write or admin page (sendplan.access, sendplan.otp). On by default; DJANGO_DEBUG=1 turns
 # it off so that the demo accounts sign in with a password alone.
-SENDPLAN_REQUIRE_MFA = env.bool("SENDPLAN_REQUIRE_MFA", default=not DEBUG and not TESTING)
+SENDPLAN_REQUIRE_MFA = env.bool("SENDPLAN_REQUIRE_MFA", default=not DEBUG)
 OTP_TOTP_ISSUER = "sendplan"
 OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes, wait 2**(n-1) seconds
 OTP_STATIC_THROTTLE_FACTOR = 1
@@ -278,7 +280,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG and not TESTING:
+if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
