@@ -8,6 +8,7 @@ Only DJANGO_DEBUG=1 turns protections off here. The test suite turns off what ge
 way by name in sendplan/test_settings.py, never through a variable these settings read.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,6 +63,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the HTTPS redirect and every later address check must not see forwarded
+    # headers from anyone but the load balancers.
+    "sendplan.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sendplan.middleware.NoStoreWhenSignedInMiddleware",
@@ -259,6 +263,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "sendplan.audit_log.client_ip"
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, use
 # the connection's address). Wrong here means every user shares the proxy's address.
+# X-Forwarded-For is read only on a request from SENDPLAN_FORWARDED_ALLOW_IPS (below).
 SENDPLAN_TRUSTED_PROXY_COUNT = env.int("SENDPLAN_TRUSTED_PROXY_COUNT", default=0)
 AXES_RESET_ON_SUCCESS = True
 AXES_USE_ATTEMPT_EXPIRATION = True
@@ -280,6 +285,26 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The load balancers' addresses or networks, or "*" for any: only a request whose
+# connection comes from one of them may say it came over HTTPS (X-Forwarded-Proto) or from
+# which address (X-Forwarded-For); sendplan.middleware.TrustedProxyMiddleware drops those
+# headers from anyone else. scripts/serve-production gives gunicorn the same list, with the
+# same default, as --forwarded-allow-ips, so the two agree on which requests are HTTPS.
+SENDPLAN_FORWARDED_ALLOW_IPS = [
+    entry.strip()
+    for entry in env.list("SENDPLAN_FORWARDED_ALLOW_IPS", default=["127.0.0.1"])
+    if entry.strip()
+]
+for _entry in SENDPLAN_FORWARDED_ALLOW_IPS:
+    if _entry != "*":
+        try:
+            ipaddress.ip_network(_entry)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"SENDPLAN_FORWARDED_ALLOW_IPS: {_entry!r} is not an address or a network. "
+                "Enter the load balancers' addresses or networks, separated by commas, such "
+                "as 10.0.0.5,10.0.1.0/24."
+            ) from None
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
