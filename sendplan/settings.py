@@ -276,6 +276,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # write or admin page (sendplan.access, sendplan.otp). On by default; DJANGO_DEBUG=1 turns
 # it off so that the demo accounts sign in with a password alone.
 SENDPLAN_REQUIRE_MFA = env.bool("SENDPLAN_REQUIRE_MFA", default=not DEBUG)
+# A first authenticator app is set up with a single-use link a site administrator issues
+# (24 hours), after the password: a stolen password alone cannot enrol the thief's phone.
+# 1 lets anyone signed in set up a first app with the password alone, as the demo does.
+SENDPLAN_MFA_SELF_ENROL = env.bool("SENDPLAN_MFA_SELF_ENROL", default=DEBUG)
 OTP_TOTP_ISSUER = "sendplan"
 OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes, wait 2**(n-1) seconds
 OTP_STATIC_THROTTLE_FACTOR = 1

@@ -34,6 +34,7 @@ CSRF_COOKIE_NAME = "csrftoken"
 # throttling on. Two-factor sign-in is turned on by the tests about it (test_mfa.py).
 AXES_ENABLED = False
 SENDPLAN_REQUIRE_MFA = False
+SENDPLAN_MFA_SELF_ENROL = False  # as in production: a first app needs a set-up link
 
 # Pages render {% static %} without collectstatic.
 STORAGES = {
