@@ -62,7 +62,7 @@ PROTECTIONS = [
 OLD_SWITCHES = {"SENDPLAN_TESTING": "1", "SENDPLAN_AXES_ENABLED": "0"}
 
 
-def test_no_environment_variable_but_django_debug_turns_the_protections_off():
+def test_the_old_testing_switches_turn_no_protection_off():
     from tests.security.production import settings_with
 
     plain = settings_with(PROTECTIONS)
