@@ -1,11 +1,17 @@
-"""Two-factor sign-in rules: the admin site that insists on a verified authenticator, and
-backup codes that are stored hashed.
+"""Two-factor sign-in rules: the admin site that insists on a verified authenticator,
+backup codes that are stored hashed, and the set-up links a site administrator issues.
 
 django-otp stores its static (backup) tokens as plain text. We keep its StaticDevice and
 StaticToken tables, with their single use and throttling, but what we store in
 ``StaticToken.token`` is a slow hash of the code: a copy of the database does not give
 away a way in. ``verify_backup_code()`` hashes what the user typed and lets django-otp
 look the hash up.
+
+A set-up link lets its user set up an authenticator app, once, within 24 hours, after
+signing in with their password; without one (and unless SENDPLAN_MFA_SELF_ENROL is on) a
+first app cannot be set up, so a stolen password alone cannot enrol the thief's phone.
+Only a hash of the link's token is stored: it is a random 256-bit secret, so one round of
+SHA-256 is enough.
 """
 
 from __future__ import annotations
@@ -23,10 +29,12 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from .access import is_verified, needs_second_factor
+from .models import TwoFactorSetupLink, User
 
 BACKUP_CODE_COUNT = 10
 BACKUP_CODE_DEVICE_NAME = "Backup codes"
@@ -82,6 +90,61 @@ def verify_backup_code(user, code: str) -> StaticDevice | None:
             if device.verify_token(hashed):
                 return device
     return None
+
+
+def _hash_link_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_setup_link(*, user: User, issued_by: User) -> tuple[str, TwoFactorSetupLink]:
+    """A new set-up link for ``user``: its token, to be shown once, and its record. The
+    user's earlier links that have not been used stop working."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        for earlier in TwoFactorSetupLink.objects.filter(user=user).usable(now):
+            earlier.expires_at = now
+            earlier._history_user = issued_by
+            earlier.save(update_fields=["expires_at"])
+        link = TwoFactorSetupLink(
+            user=user,
+            token_hash=_hash_link_token(token),
+            issued_by=issued_by,
+            issued_at=now,
+            expires_at=now + TwoFactorSetupLink.LIFETIME,
+        )
+        link._history_user = issued_by
+        link.save()
+    return token, link
+
+
+def setup_link_for(user: User, token: str) -> TwoFactorSetupLink | None:
+    """``user``'s usable link with this token, or None (used, expired, another user's,
+    or no such link)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        TwoFactorSetupLink.objects.usable()
+        .filter(user=user, token_hash=_hash_link_token(token))
+        .first()
+    )
+
+
+def use_setup_link(*, link_id: int, user: User) -> bool:
+    """Mark the link used as ``user`` sets up an app with it; False if it can no longer be
+    used (used meanwhile, expired, not theirs). Call it inside the set-up's transaction."""
+    link = (
+        TwoFactorSetupLink.objects.usable()
+        .select_for_update()
+        .filter(pk=link_id, user=user)
+        .first()
+    )
+    if link is None:
+        return False
+    link.used_at = timezone.now()
+    link._history_user = user
+    link.save(update_fields=["used_at"])
+    return True
 
 
 def _check_pk(model, object_id) -> None:
