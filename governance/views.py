@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sendplan.access import Can, get_area
+from sendplan.months import FIRST_YEAR, LAST_YEAR, parse_year
 
 from . import services
 from .forms import AttendanceForm, DecisionForm, MeetingDateForm
@@ -63,12 +64,10 @@ ISSUED_REPORTS_SHOWN = 6
 
 
 def _calendar_year(request, forum: Forum) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = 0
-    if 2000 <= year <= 2100:
-        return year
+    """``?year=``, else the year of the latest meeting, else this year. A year the
+    calendar cannot show is the 400 page saying so (``parse_year`` raises it)."""
+    if given := request.GET.get("year", "").strip():
+        return parse_year(given)
     latest = forum.meetings.aggregate(latest=Max("scheduled_for"))["latest"]
     return latest.year if latest else timezone.localdate().year
 
@@ -95,6 +94,9 @@ def forum_detail(request, area_slug: str, forum_slug: str):
         "meetings": meetings,
         "slots": slots,
         "year": year,
+        # No link to a year the calendar cannot show.
+        "previous_year": year - 1 if year > FIRST_YEAR else None,
+        "next_year": year + 1 if year < LAST_YEAR else None,
         "today": timezone.localdate(),
         "can_record": access.can(Can.RECORD_MEETINGS),
     }

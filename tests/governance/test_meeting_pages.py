@@ -125,6 +125,19 @@ def test_forum_page_shows_purpose_members_plan_and_calendar(client, viewer_a, me
     assert _forum_url(meeting.forum, "governance:meeting_add") not in body
 
 
+def test_calendar_links_only_to_years_it_can_show(client, viewer_a, forum):
+    client.force_login(viewer_a)
+
+    first = client.get(_forum_url(forum) + "?year=2000").content.decode()
+    last = client.get(_forum_url(forum) + "?year=2099").content.decode()
+    beyond = client.get(_forum_url(forum) + "?year=2100")
+
+    assert "?year=1999" not in first and 'href="?year=2001#calendar"' in first
+    assert "?year=2100" not in last and 'href="?year=2098#calendar"' in last
+    assert beyond.status_code == 400
+    assert "Enter a year between 2000 and 2099." in beyond.content.decode()
+
+
 def test_calendar_defaults_to_the_year_of_the_latest_meeting(client, viewer_a, meeting):
     client.force_login(viewer_a)
 
