@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sendplan.access import Can, get_area
-from sendplan.months import FIRST_YEAR, LAST_YEAR, parse_year
+from sendplan.months import FIRST_YEAR, LAST_YEAR, BadMonthOrDate, parse_iso_date, parse_year
 
 from . import services
 from .forms import AttendanceForm, DecisionForm, MeetingDateForm
@@ -199,8 +199,8 @@ def meeting_detail(request, area_slug: str, forum_slug: str, meeting_id: int):
 def meeting_add(request, area_slug: str, forum_slug: str):
     access, forum = _forum(request, area_slug, forum_slug, need=Can.RECORD_MEETINGS)
     try:
-        scheduled_for = dt.date.fromisoformat(request.POST.get("scheduled_for", ""))
-    except ValueError:
+        scheduled_for = parse_iso_date(request.POST.get("scheduled_for", ""))
+    except BadMonthOrDate:
         messages.error(request, "Select a meeting date from the calendar.")
         return redirect(forum.get_absolute_url())
     meeting = services.add_meeting(forum=forum, scheduled_for=scheduled_for, user=request.user)

@@ -453,6 +453,20 @@ def test_programme_manager_adds_a_meeting_from_the_calendar(client, programme_ma
     assert (meeting.period_start, meeting.period_end) == (dt.date(2023, 5, 1), dt.date(2023, 5, 31))
 
 
+@pytest.mark.parametrize("date", ["0001-01-05", "9999-12-20", "2023-02-30", "13 June", ""])
+def test_a_meeting_date_the_calendar_cannot_show_is_refused_with_a_message(
+    client, programme_manager_a, forum, date
+):
+    client.force_login(programme_manager_a)
+
+    response = client.post(
+        _forum_url(forum, "governance:meeting_add"), {"scheduled_for": date}, follow=True
+    )
+
+    assert "Select a meeting date from the calendar." in response.content.decode()
+    assert not Meeting.objects.filter(forum=forum).exists()
+
+
 def _write_requests(meeting, decision):
     person = meeting.forum.members.first().person_id
     return [
