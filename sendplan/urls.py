@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from sendplan import two_factor, views
 
+handler400 = views.bad_request
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
