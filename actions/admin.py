@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sendplan.admin import AreaScopedAdmin
+from sendplan.admin_scope import AreaScopedAdmin
 
 from .models import Action, ActionLead, ActionStatus, StoryEntry
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from actions.admin import PlanChildInlineSaveMixin
-from sendplan.admin import AreaScopedAdmin
+from sendplan.admin_scope import AreaScopedAdmin
 
 from .models import ImpactRating, OutcomeTarget
 

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_scope import AreaScopedAdmin
 from .models import (
     Area,
     Finding,
@@ -23,19 +24,6 @@ from .models import (
     StrategyLink,
     User,
 )
-
-
-class AreaScopedAdmin(SimpleHistoryAdmin):
-    """Limits non-superusers to records of their own areas. ``area_path`` names the
-    lookup from the model to its Area."""
-
-    area_path = "plan__area"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(**{f"{self.area_path}__memberships__user": request.user}).distinct()
 
 
 class MembershipInline(admin.TabularInline):
