@@ -45,12 +45,6 @@ class AreaAdmin(AreaScopedAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def get_queryset(self, request):
-        qs = admin.ModelAdmin.get_queryset(self, request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(memberships__user=request.user).distinct()
-
 
 @admin.register(Membership)
 class MembershipAdmin(AreaScopedAdmin):
