@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sendplan.admin_scope import AreaScopedAdmin
+from sendplan.admin_scope import AreaScopedAdmin, ScopedTabularInline
 
 from .models import Attendance, Decision, DecisionLink, Forum, ForumMember, Meeting
 
@@ -13,7 +13,7 @@ class ForumFilter(admin.RelatedFieldListFilter):
         return [(forum.pk, str(forum)) for forum in forums]
 
 
-class ForumMemberInline(admin.TabularInline):
+class ForumMemberInline(ScopedTabularInline):
     model = ForumMember
     extra = 0
     fields = ["person", "role", "organisation", "order"]
@@ -39,7 +39,7 @@ class ForumMemberAdmin(AreaScopedAdmin):
     search_fields = ["person__name", "role", "organisation"]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ScopedTabularInline):
     model = Attendance
     extra = 0
     autocomplete_fields = ["person"]
@@ -64,7 +64,7 @@ class AttendanceAdmin(AreaScopedAdmin):
     search_fields = ["person__name"]
 
 
-class DecisionLinkInline(admin.TabularInline):
+class DecisionLinkInline(ScopedTabularInline):
     model = DecisionLink
     extra = 0
     autocomplete_fields = ["action", "target", "issue"]

@@ -27,6 +27,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from .access import is_verified, needs_second_factor
+from .admin_scope import ScopedAdmin
 
 BACKUP_CODE_COUNT = 10
 BACKUP_CODE_DEVICE_NAME = "Backup codes"
@@ -119,6 +120,25 @@ def _guard_history_views(model_admin) -> None:
     model_admin.history_form_view = guarded_form
 
 
+def _for_site_administrators_only(model_admin) -> None:
+    """A model admin that does not limit staff to their areas (a ScopedAdmin does) is for
+    site administrators only: Django's groups carry permissions, django-otp's devices are
+    other users' second factors, django-axes' logs name users of every area."""
+    for name in (
+        "has_module_permission",
+        "has_view_permission",
+        "has_add_permission",
+        "has_change_permission",
+        "has_delete_permission",
+    ):
+        allowed = getattr(model_admin, name)
+
+        def if_site_administrator(request, *args, _allowed=allowed, **kwargs):
+            return request.user.is_superuser and _allowed(request, *args, **kwargs)
+
+        setattr(model_admin, name, if_site_administrator)
+
+
 class SendplanAdminSite(admin.AdminSite):
     """Django's admin, open only to staff who entered an authenticator code in this
     session (when SENDPLAN_REQUIRE_MFA is on). Its sign-in page is ours."""
@@ -132,6 +152,8 @@ class SendplanAdminSite(admin.AdminSite):
         for model in models:
             if model in self._registry:  # a swapped model (auth.User) is not registered
                 _guard_history_views(self._registry[model])
+                if not isinstance(self._registry[model], ScopedAdmin):
+                    _for_site_administrators_only(self._registry[model])
 
     def has_permission(self, request):
         if not super().has_permission(request):

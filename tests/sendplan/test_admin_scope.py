@@ -6,12 +6,14 @@ The staff member is the programme manager of Durham only; Darlington is another 
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
-from sendplan.models import Role, User
+from sendplan.models import Membership, Person, Role, User
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +124,240 @@ def test_a_site_administrator_still_reads_the_history_of_a_deleted_record(
 
     assert response.status_code == 200
     assert b"Darlington WSoA (revised)" in response.content
+
+
+# --- Finding 2: links to other areas' records, and the user admin -----------------------
+
+
+class _FormReader(HTMLParser):
+    """What a browser sends back from an admin page's form, unchanged."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.data: dict[str, list[str]] = {}
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and "__prefix__" not in name:
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.data.setdefault(name, []).append(attrs.get("value", "on"))
+            elif kind != "submit":
+                self.data.setdefault(name, []).append(attrs.get("value", ""))
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select].append(attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, text):
+        if self._textarea:
+            self.data[self._textarea][0] += text.removeprefix("\n")
+
+
+def form_on(response) -> dict[str, list[str]]:
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    return {name: values for name, values in reader.data.items() if "__prefix__" not in name}
+
+
+def add_url(model) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+
+
+def change_url(obj) -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def test_staff_cannot_make_themselves_a_member_of_another_area(durham, darlington):
+    staff = staff_of(durham, "add_membership", "view_membership")
+    client = client_for(staff)
+
+    response = client.post(
+        add_url(Membership),
+        {"user": staff.pk, "area": darlington.pk, "role": Role.PROGRAMME_MANAGER},
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Membership.objects.filter(area=darlington).exists()
+
+
+def test_staff_cannot_give_a_role_in_another_area_from_a_users_page(durham, darlington):
+    member = factories.UserFactory(username="durham-viewer")
+    factories.MembershipFactory(user=member, area=durham, role=Role.VIEWER)
+    client = client_for(
+        staff_of(durham, "change_user", "view_user", "add_membership", "change_membership")
+    )
+    data = form_on(client.get(change_url(member)))
+    assert data["memberships-TOTAL_FORMS"] == ["1"]
+    data.update(
+        {
+            "memberships-TOTAL_FORMS": ["2"],
+            "memberships-1-user": [str(member.pk)],
+            "memberships-1-area": [str(darlington.pk)],
+            "memberships-1-role": [Role.PROGRAMME_MANAGER],
+        }
+    )
+
+    response = client.post(change_url(member), data)
+
+    assert response.status_code == 200
+    assert not Membership.objects.filter(area=darlington).exists()
+
+
+def test_a_link_to_another_area_is_refused_on_save_even_past_the_form(durham, darlington, rf):
+    from django.contrib import admin
+    from django.core.exceptions import PermissionDenied
+
+    staff = staff_of(durham, "add_person")
+    request = rf.post("/")
+    request.user = staff
+    person = factories.PersonFactory.build(area=darlington, name="Smuggled")
+
+    with pytest.raises(PermissionDenied):
+        admin.site.get_model_admin(Person).save_model(request, person, form=None, change=False)
+
+    assert not Person.objects.filter(name="Smuggled").exists()
+
+
+def test_the_user_list_shows_only_users_who_share_an_area_with_the_staff_member(durham, darlington):
+    factories.MembershipFactory(
+        user=factories.UserFactory(username="durham-lead"), area=durham, role=Role.SEND_LEAD
+    )
+    factories.MembershipFactory(
+        user=factories.UserFactory(username="darlington-lead"),
+        area=darlington,
+        role=Role.SEND_LEAD,
+    )
+    factories.UserFactory(username="site-administrator", is_staff=True, is_superuser=True)
+    client = client_for(staff_of(durham, "view_user"))
+
+    page = client.get(reverse("admin:sendplan_user_changelist")).content.decode()
+
+    assert "durham-lead" in page
+    assert "darlington-lead" not in page
+    assert "site-administrator" not in page
+
+
+def test_a_users_page_shows_only_their_roles_in_the_staff_members_areas(durham, darlington):
+    both = factories.UserFactory(username="in-both")
+    factories.MembershipFactory(user=both, area=durham, role=Role.VIEWER)
+    factories.MembershipFactory(user=both, area=darlington, role=Role.PROGRAMME_MANAGER)
+    client = client_for(staff_of(durham, "view_user", "view_membership"))
+
+    page = client.get(change_url(both)).content.decode()
+
+    assert "Durham" in page
+    assert "Darlington" not in page
+
+
+def test_staff_cannot_make_themselves_a_site_administrator(durham):
+    staff = staff_of(durham, "change_user", "view_user")
+    client = client_for(staff)
+    page = client.get(change_url(staff))
+    data = form_on(page)
+    assert "is_superuser" not in data and "user_permissions" not in data
+    data.update(
+        {
+            "is_staff": ["on"],
+            "is_superuser": ["on"],
+            "groups": [str(Group.objects.create(name="Everything").pk)],
+            "user_permissions": [str(p.pk) for p in Permission.objects.all()],
+            "first_name": ["Renamed"],
+        }
+    )
+
+    response = client.post(change_url(staff), data)
+
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.first_name == "Renamed"
+    assert staff.is_staff and not staff.is_superuser
+    assert not staff.groups.exists()
+    assert staff.user_permissions.count() == 2
+
+
+def test_staff_cannot_change_an_account_that_has_a_role_in_another_area(durham, darlington):
+    both = factories.UserFactory(username="in-both", first_name="Kept")
+    factories.MembershipFactory(user=both, area=durham, role=Role.VIEWER)
+    factories.MembershipFactory(user=both, area=darlington, role=Role.PROGRAMME_MANAGER)
+    client = client_for(staff_of(durham, "change_user", "view_user"))
+    password_url = reverse("admin:auth_user_password_change", args=[both.pk])
+
+    refused = client.post(
+        change_url(both), {**form_on(client.get(change_url(both))), "first_name": "Changed"}
+    )
+
+    assert refused.status_code == 403
+    assert client.get(password_url).status_code == 403
+    both.refresh_from_db()
+    assert both.first_name == "Kept"
+
+
+def test_staff_cannot_open_groups_or_authenticator_devices_whatever_their_permissions(durham):
+    staff = staff_of(durham, *Permission.objects.values_list("codename", flat=True))
+    client = client_for(staff)
+
+    for name in (
+        "admin:auth_group_changelist",
+        "admin:auth_group_add",
+        "admin:otp_totp_totpdevice_changelist",
+        "admin:otp_static_staticdevice_changelist",
+        "admin:axes_accessattempt_changelist",
+    ):
+        assert client.get(reverse(name)).status_code == 403, name
+    assert client.post(reverse("admin:auth_group_add"), {"name": "Mine"}).status_code == 403
+    assert not Group.objects.exists()
+
+
+def test_staff_add_a_user_with_a_role_in_one_of_their_areas(durham):
+    client = client_for(staff_of(durham, "add_user", "change_user", "view_user", "add_membership"))
+    data = form_on(client.get(add_url(User)))
+    data.update(
+        {
+            "username": ["new-lead"],
+            "password1": ["a long enough passphrase 42"],
+            "password2": ["a long enough passphrase 42"],
+        }
+    )
+
+    without_role = client.post(add_url(User), data)
+    data.update({"memberships-0-area": [str(durham.pk)], "memberships-0-role": [Role.SEND_LEAD]})
+    with_role = client.post(add_url(User), data)
+
+    assert without_role.status_code == 200
+    assert with_role.status_code == 302
+    added = User.objects.get(username="new-lead")
+    assert list(added.memberships.values_list("area__name", "role")) == [("Durham", "send_lead")]
+    assert not added.is_staff
+
+
+def test_an_inline_that_shows_every_area_fails_the_system_checks():
+    from django.contrib import admin
+
+    from sendplan.admin_scope import AreaScopedAdmin
+    from sendplan.models import Plan, Priority
+
+    class EveryAreasPriorities(admin.TabularInline):
+        model = Priority
+
+    class LeakyPlanAdmin(AreaScopedAdmin):
+        inlines = [EveryAreasPriorities]
+
+    errors = LeakyPlanAdmin(Plan, admin.site).check()
+
+    assert [error.id for error in errors] == ["sendplan.E001"]
