@@ -1,15 +1,20 @@
 from django.contrib import admin
 
-from sendplan.admin_scope import AreaScopedAdmin, ScopedTabularInline
+from sendplan.admin_scope import (
+    AreaScopedAdmin,
+    ScopedRelatedFieldListFilter,
+    ScopedTabularInline,
+    records_in_scope,
+)
 
 from .models import Attendance, Decision, DecisionLink, Forum, ForumMember, Meeting
 
 
-class ForumFilter(admin.RelatedFieldListFilter):
+class ForumFilter(ScopedRelatedFieldListFilter):
     """The forum filter, its choices read in one query: a forum is named with its area."""
 
     def field_choices(self, field, request, model_admin):
-        forums = Forum.objects.select_related("area")
+        forums = records_in_scope(model_admin.admin_site, Forum, request).select_related("area")
         return [(forum.pk, str(forum)) for forum in forums]
 
 

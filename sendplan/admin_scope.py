@@ -8,7 +8,8 @@ every page to that one answer:
 - every foreign key on an add or change form, inlines included: it offers and accepts only
   records the related model's admin shows the user, and the save refuses a new link to any
   other record even if it came past the form;
-- the rows of an inline.
+- the rows of an inline;
+- the choices of every filter on a related record in the change list's sidebar.
 
 Site administrators (superusers) see every area. A model admin that is not a ScopedAdmin
 (Django's groups, django-otp's devices, django-axes' logs) is for site administrators
@@ -20,7 +21,7 @@ The module registers nothing, so that the admin site can import it.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.core import checks
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -95,6 +96,20 @@ class ScopedTabularInline(ScopedInline, admin.TabularInline):
     pass
 
 
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A filter on a related record that lists only the records in scope."""
+
+    def field_choices(self, field, request, model_admin):
+        if request.user.is_superuser:
+            return super().field_choices(field, request, model_admin)
+        in_scope = records_in_scope(model_admin.admin_site, field.related_model, request)
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to={"pk__in": in_scope.values("pk")},
+            ordering=self.field_admin_ordering(field, request, model_admin),
+        )
+
+
 class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     def scope(self, request, queryset: QuerySet) -> QuerySet:
         """The records of ``queryset`` a staff member who is not a site administrator
@@ -107,6 +122,16 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
             return queryset
         return self.scope(request, queryset)
 
+    def get_list_filter(self, request):
+        return [self._scoped_filter(entry) for entry in super().get_list_filter(request)]
+
+    def _scoped_filter(self, entry):
+        """A filter named by a path to a related record lists only the records in scope.
+        (A filter given with its own class must be a ScopedRelatedFieldListFilter.)"""
+        if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation:
+            return (entry, ScopedRelatedFieldListFilter)
+        return entry
+
     def check(self, **kwargs):
         errors = super().check(**kwargs)
         for inline in self.inlines:
@@ -117,6 +142,18 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
                         hint="Derive it from sendplan.admin_scope.ScopedTabularInline.",
                         obj=type(self),
                         id="sendplan.E001",
+                    )
+                )
+        for entry in self.list_filter:
+            if not isinstance(entry, str | tuple) or (
+                isinstance(entry, tuple) and not issubclass(entry[1], ScopedRelatedFieldListFilter)
+            ):
+                errors.append(
+                    checks.Error(
+                        f"The list filter {entry!r} may list records of every area.",
+                        hint="Name a field, or give a ScopedRelatedFieldListFilter.",
+                        obj=type(self),
+                        id="sendplan.E002",
                     )
                 )
         return errors

@@ -361,3 +361,58 @@ def test_an_inline_that_shows_every_area_fails_the_system_checks():
     errors = LeakyPlanAdmin(Plan, admin.site).check()
 
     assert [error.id for error in errors] == ["sendplan.E001"]
+
+
+# --- Finding 3: filter sidebars ---------------------------------------------------------
+
+
+def sidebar(response) -> str:
+    page = response.content.decode()
+    assert 'id="changelist-filter"' in page
+    return page.split('id="changelist-filter"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_the_filter_sidebars_list_only_the_staff_members_areas_and_plans(
+    durham, darlington, durham_plan, darlington_plan
+):
+    factories.PlanFactory(area=durham, title="Durham APP", slug="durham-app")
+    factories.PriorityFactory(plan=durham_plan, number=1)
+    factories.PriorityFactory(plan=darlington_plan, number=1)
+    factories.MeetingFactory(
+        forum=factories.ForumFactory(area=durham, name="Durham board", slug="board")
+    )
+    factories.MeetingFactory(
+        forum=factories.ForumFactory(area=durham, name="Durham group", slug="group")
+    )
+    factories.MeetingFactory(
+        forum=factories.ForumFactory(area=darlington, name="Darl board", slug="board")
+    )
+    staff = staff_of(durham, "view_plan", "view_priority", "view_meeting", "view_membership")
+    factories.MembershipFactory(user=staff, area=durham, role=Role.VIEWER)
+    client = client_for(staff)
+
+    for name in (
+        "admin:sendplan_plan_changelist",
+        "admin:sendplan_priority_changelist",
+        "admin:governance_meeting_changelist",
+        "admin:sendplan_membership_changelist",
+    ):
+        filters = sidebar(client.get(reverse(name), {"_facets": "True"}))
+
+        assert "Darl" not in filters, name
+    assert "Durham WSoA" in sidebar(client.get(reverse("admin:sendplan_priority_changelist")))
+    assert "Durham board" in sidebar(client.get(reverse("admin:governance_meeting_changelist")))
+
+
+def test_a_filter_that_lists_every_area_fails_the_system_checks():
+    from django.contrib import admin
+
+    from sendplan.admin_scope import AreaScopedAdmin
+    from sendplan.models import Plan
+
+    class LeakyPlanAdmin(AreaScopedAdmin):
+        list_filter = ["kind", ("area", admin.RelatedFieldListFilter)]
+
+    errors = LeakyPlanAdmin(Plan, admin.site).check()
+
+    assert [error.id for error in errors] == ["sendplan.E002"]
