@@ -18,11 +18,13 @@ import secrets
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
@@ -154,6 +156,30 @@ class SendplanAdminSite(admin.AdminSite):
                 _guard_history_views(self._registry[model])
                 if not isinstance(self._registry[model], ScopedAdmin):
                     _for_site_administrators_only(self._registry[model])
+
+    def get_urls(self):
+        # Django's "view on site" redirect looks the record up in the whole table, and
+        # its address names it (a plan's slug): ask the record's model admin first.
+        view_on_site = path(
+            "r/<path:content_type_id>/<path:object_id>/",
+            self.admin_view(self.view_on_site),
+            name="view_on_site",
+        )
+        return [view_on_site, *super().get_urls()]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except (ContentType.DoesNotExist, ValueError):
+            raise Http404("No such record.") from None
+        model_admin = self._registry.get(model)
+        if (
+            model_admin is None
+            or not model_admin.has_view_or_change_permission(request)
+            or model_admin.get_object(request, unquote(object_id)) is None
+        ):
+            raise Http404("No such record in your areas.")
+        return contenttype_views.shortcut(request, content_type_id, object_id)
 
     def has_permission(self, request):
         if not super().has_permission(request):

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
-from sendplan.models import Membership, Person, Role, User
+from sendplan.models import Membership, Person, Plan, Role, User
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +112,23 @@ def test_staff_still_read_the_history_of_their_own_areas_records(durham, durham_
 
     assert client.get(history_url(durham_plan)).status_code == 200
     assert client.get(version_url(durham_plan)).status_code == 200
+
+
+def test_the_view_on_site_link_leads_only_to_the_staff_members_areas(
+    durham, durham_plan, darlington_plan
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    plans = ContentType.objects.get_for_model(Plan).pk
+    client = client_for(staff_of(durham, "view_plan"))
+
+    other = client.get(reverse("admin:view_on_site", args=[plans, darlington_plan.pk]))
+    own = client.get(reverse("admin:view_on_site", args=[plans, durham_plan.pk]))
+
+    assert other.status_code == 404
+    assert "darlington" not in other.get("Location", "")
+    assert own.status_code == 302
+    assert own["Location"].endswith(durham_plan.get_absolute_url())
 
 
 def test_a_site_administrator_still_reads_the_history_of_a_deleted_record(
