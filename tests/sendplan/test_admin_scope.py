@@ -251,6 +251,46 @@ def test_a_link_to_another_area_is_refused_on_save_even_past_the_form(durham, da
     assert not Person.objects.filter(name="Smuggled").exists()
 
 
+def test_staff_editing_a_record_keep_its_links_to_people_outside_their_areas(
+    durham, durham_plan, admin_user
+):
+    priority = factories.PriorityFactory(plan=durham_plan, number=1)
+    issue = factories.IssueFactory(priority=priority, plan=durham_plan, ref="1.1")
+    entry = factories.StoryEntryFactory(issue=issue, plan=durham_plan, author=admin_user)
+    client = client_for(staff_of(durham, "change_storyentry", "view_storyentry"))
+    data = form_on(client.get(change_url(entry)))
+    data["narrative"] = ["<p>Corrected by Durham's staff.</p>"]
+
+    response = client.post(change_url(entry), data)
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.narrative == "<p>Corrected by Durham's staff.</p>"
+    assert entry.author == admin_user
+
+
+def test_a_deletion_names_no_record_of_another_area(durham, darlington_plan):
+    from actions.models import ActionStatus
+
+    rater = factories.UserFactory(username="moved-to-durham")
+    factories.MembershipFactory(user=rater, area=durham, role=Role.SEND_LEAD)
+    priority = factories.PriorityFactory(plan=darlington_plan, number=1)
+    issue = factories.IssueFactory(priority=priority, plan=darlington_plan, ref="1.1")
+    action = factories.ActionFactory(issue=issue, plan=darlington_plan, text="Darlington's action")
+    factories.ActionStatusFactory(action=action, plan=darlington_plan, rated_by=rater)
+    client = client_for(
+        staff_of(durham, "delete_user", "view_user", "delete_membership", "delete_actionstatus")
+    )
+    delete_url = reverse("admin:sendplan_user_delete", args=[rater.pk])
+
+    page = client.get(delete_url).content.decode()
+    client.post(delete_url, {"post": "yes"})
+
+    assert "Darlington" not in page
+    assert User.objects.filter(pk=rater.pk).exists()
+    assert ActionStatus.objects.filter(rated_by=rater).exists()
+
+
 def test_the_user_list_shows_only_users_who_share_an_area_with_the_staff_member(durham, darlington):
     factories.MembershipFactory(
         user=factories.UserFactory(username="durham-lead"), area=durham, role=Role.SEND_LEAD
