@@ -19,9 +19,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.admin import SimpleHistoryAdmin
 
 from governance.admin import ForumFilter
+from sendplan.admin_scope import AreaScopedAdmin, ScopedAdmin
 from sendplan.models import Plan
 
 from .models import IssuedReport, PlanImport, PlanImportStatus
@@ -39,7 +39,7 @@ logger = logging.getLogger("sendplan.reports.spreadsheet")
 
 
 @admin.register(PlanImport)
-class PlanImportAdmin(SimpleHistoryAdmin):
+class PlanImportAdmin(ScopedAdmin):
     list_display = ["file_name", "plan_title", "area_name", "status", "created_by", "created_at"]
     list_filter = ["status"]
     fields = [
@@ -60,10 +60,10 @@ class PlanImportAdmin(SimpleHistoryAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).defer("content", "updates_content")
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(created_by=request.user)
+        return super().get_queryset(request).defer("content", "updates_content")
+
+    def scope(self, request, queryset):
+        return queryset.filter(created_by=request.user)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -249,7 +249,7 @@ _add_export_actions()
 
 
 @admin.register(IssuedReport)
-class IssuedReportAdmin(SimpleHistoryAdmin):
+class IssuedReportAdmin(AreaScopedAdmin):
     """Issued reports are frozen: the admin shows them and never changes or deletes them."""
 
     list_display = ["title", "forum", "period_label", "as_at", "issued_by", "issued_at", "sha256"]
@@ -257,12 +257,10 @@ class IssuedReportAdmin(SimpleHistoryAdmin):
     list_filter = ["forum__area", ("forum", ForumFilter)]
     search_fields = ["sha256", "forum__name", "plan__title"]
     exclude = ["content"]
+    area_path = "forum__area"
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).defer("content")
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(forum__area__memberships__user=request.user).distinct()
+        return super().get_queryset(request).defer("content")
 
     def has_add_permission(self, request):
         return False

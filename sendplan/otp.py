@@ -24,16 +24,19 @@ import secrets
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from .access import is_verified, needs_second_factor
+from .admin_scope import ScopedAdmin
 from .models import TwoFactorSetupLink, User
 
 BACKUP_CODE_COUNT = 10
@@ -159,9 +162,8 @@ def _check_pk(model, object_id) -> None:
 
 def _guard_history_views(model_admin) -> None:
     """django-simple-history's history pages use the id from the URL unchecked: an id
-    that is not a number was a 500. Its "view this version" page also looks the record up
-    without the model admin's queryset, so a staff user could open a version of a record
-    outside their areas: look it up through the (area-scoped) model admin first."""
+    that is not a number was a 500. (Records outside the user's areas are not found on
+    these pages either: sendplan.admin_scope.ScopedAdmin.)"""
     history_view = getattr(model_admin, "history_view", None)
     form_view = getattr(model_admin, "history_form_view", None)
     if history_view is None or form_view is None:
@@ -177,12 +179,29 @@ def _guard_history_views(model_admin) -> None:
         if not str(version_id).isdigit() or len(str(version_id)) > 18:
             raise Http404("No such version.")
         _check_pk(model_admin.model, object_id)
-        if model_admin.get_object(request, unquote(object_id)) is None:
-            raise Http404("No such record in your areas.")
         return form_view(request, object_id, version_id, extra_context)
 
     model_admin.history_view = guarded_history
     model_admin.history_form_view = guarded_form
+
+
+def _for_site_administrators_only(model_admin) -> None:
+    """A model admin that does not limit staff to their areas (a ScopedAdmin does) is for
+    site administrators only: Django's groups carry permissions, django-otp's devices are
+    other users' second factors, django-axes' logs name users of every area."""
+    for name in (
+        "has_module_permission",
+        "has_view_permission",
+        "has_add_permission",
+        "has_change_permission",
+        "has_delete_permission",
+    ):
+        allowed = getattr(model_admin, name)
+
+        def if_site_administrator(request, *args, _allowed=allowed, **kwargs):
+            return request.user.is_superuser and _allowed(request, *args, **kwargs)
+
+        setattr(model_admin, name, if_site_administrator)
 
 
 class SendplanAdminSite(admin.AdminSite):
@@ -198,6 +217,32 @@ class SendplanAdminSite(admin.AdminSite):
         for model in models:
             if model in self._registry:  # a swapped model (auth.User) is not registered
                 _guard_history_views(self._registry[model])
+                if not isinstance(self._registry[model], ScopedAdmin):
+                    _for_site_administrators_only(self._registry[model])
+
+    def get_urls(self):
+        # Django's "view on site" redirect looks the record up in the whole table, and
+        # its address names it (a plan's slug): ask the record's model admin first.
+        view_on_site = path(
+            "r/<path:content_type_id>/<path:object_id>/",
+            self.admin_view(self.view_on_site),
+            name="view_on_site",
+        )
+        return [view_on_site, *super().get_urls()]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except (ContentType.DoesNotExist, ValueError):
+            raise Http404("No such record.") from None
+        model_admin = self._registry.get(model)
+        if (
+            model_admin is None
+            or not model_admin.has_view_or_change_permission(request)
+            or model_admin.get_object(request, unquote(object_id)) is None
+        ):
+            raise Http404("No such record in your areas.")
+        return contenttype_views.shortcut(request, content_type_id, object_id)
 
     def has_permission(self, request):
         if not super().has_permission(request):
