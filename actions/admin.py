@@ -1,18 +1,18 @@
 from django.contrib import admin
 
-from sendplan.admin import AreaScopedAdmin
+from sendplan.admin_scope import AreaScopedAdmin, ScopedTabularInline
 
 from .models import Action, ActionLead, ActionStatus, StoryEntry
 
 
-class ActionLeadInline(admin.TabularInline):
+class ActionLeadInline(ScopedTabularInline):
     model = ActionLead
     extra = 0
     fields = ["person", "order"]
     autocomplete_fields = ["person"]
 
 
-class ActionStatusInline(admin.TabularInline):
+class ActionStatusInline(ScopedTabularInline):
     model = ActionStatus
     extra = 0
     fields = ["month", "status", "note", "state", "rated_by", "rated_at", "is_example"]

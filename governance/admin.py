@@ -1,19 +1,24 @@
 from django.contrib import admin
 
-from sendplan.admin import AreaScopedAdmin
+from sendplan.admin_scope import (
+    AreaScopedAdmin,
+    ScopedRelatedFieldListFilter,
+    ScopedTabularInline,
+    records_in_scope,
+)
 
 from .models import Attendance, Decision, DecisionLink, Forum, ForumMember, Meeting
 
 
-class ForumFilter(admin.RelatedFieldListFilter):
+class ForumFilter(ScopedRelatedFieldListFilter):
     """The forum filter, its choices read in one query: a forum is named with its area."""
 
     def field_choices(self, field, request, model_admin):
-        forums = Forum.objects.select_related("area")
+        forums = records_in_scope(model_admin.admin_site, Forum, request).select_related("area")
         return [(forum.pk, str(forum)) for forum in forums]
 
 
-class ForumMemberInline(admin.TabularInline):
+class ForumMemberInline(ScopedTabularInline):
     model = ForumMember
     extra = 0
     fields = ["person", "role", "organisation", "order"]
@@ -39,7 +44,7 @@ class ForumMemberAdmin(AreaScopedAdmin):
     search_fields = ["person__name", "role", "organisation"]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ScopedTabularInline):
     model = Attendance
     extra = 0
     autocomplete_fields = ["person"]
@@ -64,7 +69,7 @@ class AttendanceAdmin(AreaScopedAdmin):
     search_fields = ["person__name"]
 
 
-class DecisionLinkInline(admin.TabularInline):
+class DecisionLinkInline(ScopedTabularInline):
     model = DecisionLink
     extra = 0
     autocomplete_fields = ["action", "target", "issue"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sendplan.access import Can, get_area
+from sendplan.months import FIRST_YEAR, LAST_YEAR, BadMonthOrDate, parse_iso_date, parse_year
 
 from . import page_extras, services
 from .forms import AttendanceForm, DecisionForm, MeetingDateForm
@@ -51,12 +52,10 @@ MEETINGS_PER_PAGE = 12
 
 
 def _calendar_year(request, forum: Forum) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = 0
-    if 2000 <= year <= 2100:
-        return year
+    """``?year=``, else the year of the latest meeting, else this year. A year the
+    calendar cannot show is the 400 page saying so (``parse_year`` raises it)."""
+    if given := request.GET.get("year", "").strip():
+        return parse_year(given)
     latest = forum.meetings.aggregate(latest=Max("scheduled_for"))["latest"]
     return latest.year if latest else timezone.localdate().year
 
@@ -83,6 +82,9 @@ def forum_detail(request, area_slug: str, forum_slug: str):
         "meetings": meetings,
         "slots": slots,
         "year": year,
+        # No link to a year the calendar cannot show.
+        "previous_year": year - 1 if year > FIRST_YEAR else None,
+        "next_year": year + 1 if year < LAST_YEAR else None,
         "today": timezone.localdate(),
         "can_record": access.can(Can.RECORD_MEETINGS),
     }
@@ -158,8 +160,8 @@ def meeting_detail(request, area_slug: str, forum_slug: str, meeting_id: int):
 def meeting_add(request, area_slug: str, forum_slug: str):
     access, forum = _forum(request, area_slug, forum_slug, need=Can.RECORD_MEETINGS)
     try:
-        scheduled_for = dt.date.fromisoformat(request.POST.get("scheduled_for", ""))
-    except ValueError:
+        scheduled_for = parse_iso_date(request.POST.get("scheduled_for", ""))
+    except BadMonthOrDate:
         messages.error(request, "Select a meeting date from the calendar.")
         return redirect(forum.get_absolute_url())
     meeting = services.add_meeting(forum=forum, scheduled_for=scheduled_for, user=request.user)

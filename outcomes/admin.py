@@ -1,12 +1,12 @@
 from django.contrib import admin
 
 from actions.admin import PlanChildInlineSaveMixin
-from sendplan.admin import AreaScopedAdmin
+from sendplan.admin_scope import AreaScopedAdmin, ScopedTabularInline
 
 from .models import ImpactRating, OutcomeTarget
 
 
-class ImpactRatingInline(admin.TabularInline):
+class ImpactRatingInline(ScopedTabularInline):
     model = ImpactRating
     extra = 0
     fields = ["month", "rag", "measured_value", "note", "state", "rated_by", "rated_at"]

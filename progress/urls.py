@@ -2,6 +2,8 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
+from sendplan.months import parse_iso_month
+
 from .views import month, my_updates
 
 
@@ -11,8 +13,8 @@ class MonthConverter:
     regex = r"\d{4}-\d{2}"
 
     def to_python(self, value: str) -> dt.date:
-        year, month = value.split("-")
-        return dt.date(int(year), int(month), 1)  # ValueError means "no match": a 404
+        # BadMonthOrDate is a ValueError, which means "no match": a 404.
+        return parse_iso_month(value)
 
     def to_url(self, value) -> str:
         if isinstance(value, dt.date):

@@ -1,13 +1,14 @@
 """The admin for the core plan. Every model shows its audit history (SimpleHistoryAdmin).
 
 Staff who are not superusers see only the areas they are members of: the admin is scoped
-like every other page.
+like every other page (sendplan.admin_scope).
 """
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from simple_history.admin import SimpleHistoryAdmin
+from django.db.models import Q
 
+from .admin_scope import AreaScopedAdmin, ScopedAdmin, ScopedTabularInline, areas_of
 from .models import (
     Area,
     Finding,
@@ -25,29 +26,66 @@ from .models import (
 )
 
 
-class AreaScopedAdmin(SimpleHistoryAdmin):
-    """Limits non-superusers to records of their own areas. ``area_path`` names the
-    lookup from the model to its Area."""
-
-    area_path = "plan__area"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(**{f"{self.area_path}__memberships__user": request.user}).distinct()
-
-
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ScopedTabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["area"]
 
+    def get_min_num(self, request, obj=None, **kwargs):
+        # A user added by staff who are not site administrators gets a role in one of
+        # their areas: without one, the staff member could not see the user they added.
+        return 1 if obj is None and not request.user.is_superuser else 0
+
+
+# Who is staff or a site administrator, and what they may do: for site administrators
+# to decide (Django's change_user permission alone would let staff make themselves one).
+SITE_ADMINISTRATOR_FIELDS = {"is_staff", "is_superuser", "groups", "user_permissions"}
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(DjangoUserAdmin, ScopedAdmin):
+    """Staff who are not site administrators see the users who share one of their areas,
+    with their roles in those areas. They change (or delete) only themselves and users who
+    are not staff and whose every role is in one of their areas: a change to an account
+    reaches every area it has a role in."""
+
     inlines = [MembershipInline]
     list_display = ["username", "get_full_name", "email", "is_active", "is_staff"]
+
+    def scope(self, request, queryset):
+        sharing = Membership.objects.filter(area__in=areas_of(request.user)).values("user")
+        return queryset.filter(Q(pk__in=sharing) | Q(pk=request.user.pk))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        kept = []
+        for name, options in fieldsets:
+            fields = [f for f in options["fields"] if f not in SITE_ADMINISTRATOR_FIELDS]
+            kept.append((name, {**options, "fields": fields}))
+        return kept
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_manage(request, obj)
+
+    def _may_manage(self, request, user) -> bool:
+        if user is None or request.user.is_superuser or user.pk == request.user.pk:
+            return True
+        if user.is_staff or user.is_superuser:
+            return False
+        return not user.memberships.exclude(area__in=areas_of(request.user)).exists()
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            # Not on the form for them; kept as stored, whatever the request carried.
+            stored = User.objects.filter(pk=obj.pk).values("is_staff", "is_superuser").first()
+            obj.is_staff = bool(stored and stored["is_staff"])
+            obj.is_superuser = bool(stored and stored["is_superuser"])
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Area)
@@ -56,12 +94,6 @@ class AreaAdmin(AreaScopedAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def get_queryset(self, request):
-        qs = admin.ModelAdmin.get_queryset(self, request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(memberships__user=request.user).distinct()
 
 
 @admin.register(Membership)
@@ -73,14 +105,14 @@ class MembershipAdmin(AreaScopedAdmin):
     autocomplete_fields = ["user", "area"]
 
 
-class PriorityInline(admin.TabularInline):
+class PriorityInline(ScopedTabularInline):
     model = Priority
     extra = 0
     fields = ["number", "title"]
     show_change_link = True
 
 
-class FindingInline(admin.TabularInline):
+class FindingInline(ScopedTabularInline):
     model = Finding
     extra = 0
     fields = ["kind", "order", "text"]
@@ -103,7 +135,7 @@ class FindingAdmin(AreaScopedAdmin):
     search_fields = ["text"]
 
 
-class IssueInline(admin.TabularInline):
+class IssueInline(ScopedTabularInline):
     model = Issue
     extra = 0
     fields = ["ref", "description", "is_gap", "order"]
@@ -126,7 +158,7 @@ class StrategyLinkAdmin(AreaScopedAdmin):
     search_fields = ["name"]
 
 
-class IssueStrategyLinkInline(admin.TabularInline):
+class IssueStrategyLinkInline(ScopedTabularInline):
     model = IssueStrategyLink
     extra = 0
     fields = ["strategy_link"]
@@ -175,7 +207,7 @@ class ReportingMonthAdmin(AreaScopedAdmin):
     date_hierarchy = "month"
 
 
-class MilestonePriorityInline(admin.TabularInline):
+class MilestonePriorityInline(ScopedTabularInline):
     model = MilestonePriority
     extra = 0
     fields = ["priority"]

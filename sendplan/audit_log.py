@@ -46,7 +46,9 @@ def client_ip(request: HttpRequest) -> str | None:
     """The client's address, or None when the request has none (a test client's
     ``force_login``, a management command). Behind ``SENDPLAN_TRUSTED_PROXY_COUNT``
     reverse proxies it is read from X-Forwarded-For, counting that many hops from the
-    right (the part the client cannot forge); otherwise it is REMOTE_ADDR. axes uses it
+    right (the part the client cannot forge); otherwise it is REMOTE_ADDR. On a request
+    that did not come from a load balancer the header is gone already
+    (sendplan.middleware.TrustedProxyMiddleware), so it is REMOTE_ADDR too. axes uses it
     too, so a proxy in front of the app does not put every user behind one address, and
     stores it in an address column: anything that is not an address is None."""
     proxies = getattr(settings, "SENDPLAN_TRUSTED_PROXY_COUNT", 0)

@@ -1,6 +1,9 @@
 """The GOV.UK form kit: radios, date and month inputs with messages that say what to fix,
 and the BRAGG and RAG keys as radio choices with their definitions as hints. Rendered by
-the partials in templates/components/ through sendplan.templatetags.govuk_forms."""
+the partials in templates/components/ through sendplan.templatetags.govuk_forms; and the
+fields that read a month or a day from a page's own links (``?month=2023-04``) through
+``sendplan.months``, the one way a month or a day comes in, so a form gives the same
+message as the 400 page for the same bad value."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
+
+from .months import BadMonthOrDate, parse_iso_date, parse_iso_month
 
 EARLIEST_YEAR = 2000
 
@@ -127,3 +132,37 @@ def key_hints(choices) -> dict[str, str]:
         definition = str(label).partition(" – ")[2]
         hints[value] = definition[:1].upper() + definition[1:]
     return hints
+
+
+class _IsoField(forms.Field):
+    def parse(self, text: str) -> dt.date:
+        raise NotImplementedError
+
+    def to_python(self, value):
+        if isinstance(value, dt.date):
+            return value
+        if value in self.empty_values or not str(value).strip():
+            return None
+        try:
+            return self.parse(str(value))
+        except BadMonthOrDate as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+
+class IsoMonthField(_IsoField):
+    """A month written "2023-04", as its first day. ``month_name`` is what the message
+    calls it ("the month of the bar")."""
+
+    def __init__(self, *, month_name: str = "a month", **kwargs):
+        self.month_name = month_name
+        super().__init__(**kwargs)
+
+    def parse(self, text: str) -> dt.date:
+        return parse_iso_month(text, name=self.month_name)
+
+
+class IsoDateField(_IsoField):
+    """A day written "2023-04-30"."""
+
+    def parse(self, text: str) -> dt.date:
+        return parse_iso_date(text)

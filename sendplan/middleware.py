@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import logging
 import time
 from urllib.parse import urlencode
@@ -16,6 +18,49 @@ from django.utils.cache import patch_cache_control
 from .access import VerificationRequired
 from .audit_log import log_event, request_context
 from .security_signals import RENEWED_AT, SIGNED_IN_AT
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@functools.cache
+def _networks(allowed: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(entry) for entry in allowed if entry != "*")
+
+
+def from_load_balancer(request: HttpRequest) -> bool:
+    """Whether the request's connection comes from an address in
+    SENDPLAN_FORWARDED_ALLOW_IPS, by gunicorn's rule for --forwarded-allow-ips: an entry
+    "*" allows any, and a connection with no address (a Unix socket) is allowed."""
+    allowed = tuple(settings.SENDPLAN_FORWARDED_ALLOW_IPS)
+    remote_addr = request.META.get("REMOTE_ADDR") or ""
+    if "*" in allowed or not remote_addr:
+        return True
+    try:
+        address = ipaddress.ip_address(remote_addr)
+    except ValueError:
+        return False
+    return any(address in network for network in _networks(allowed))
+
+
+class TrustedProxyMiddleware:
+    """Drops X-Forwarded-Proto and X-Forwarded-For from a request that does not come from
+    a load balancer named in SENDPLAN_FORWARDED_ALLOW_IPS. Otherwise anyone reaching the
+    app server could say a plain HTTP request came over HTTPS (SECURE_PROXY_SSL_HEADER), so
+    that it is not redirected, or give another client address (sign-in throttling and the
+    logs, sendplan.audit_log.client_ip). Such a request is then what it is: plain HTTP
+    from its own address. First in MIDDLEWARE, before SecurityMiddleware redirects plain
+    HTTP to HTTPS."""
+
+    FORWARDED = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not from_load_balancer(request):
+            for name in self.FORWARDED:
+                request.META.pop(name, None)
+        return self.get_response(request)
 
 
 class RequestSizeLimitMiddleware:

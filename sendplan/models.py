@@ -16,6 +16,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -118,6 +119,41 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} in {self.area}"
+
+
+class TwoFactorSetupLinkQuerySet(models.QuerySet):
+    def usable(self, at: dt.datetime | None = None) -> TwoFactorSetupLinkQuerySet:
+        """Links not used yet and not expired."""
+        return self.filter(used_at__isnull=True, expires_at__gt=at or timezone.now())
+
+
+class TwoFactorSetupLink(models.Model):
+    """A single-use link, issued by a site administrator, with which ``user`` sets up an
+    authenticator app after signing in with their password (sendplan.otp). Only a hash of
+    the link's token is kept. A new link for the same user ends the earlier ones."""
+
+    LIFETIME = dt.timedelta(hours=24)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="two_factor_setup_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    objects = TwoFactorSetupLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = "two-factor set-up link"
+
+    def __str__(self) -> str:
+        return f"Set-up link for {self.user}, issued {self.issued_at:%Y-%m-%d %H:%M}"
 
 
 class PlanKind(models.TextChoices):

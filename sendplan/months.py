@@ -16,6 +16,13 @@ Periods longer than a month become their **last** month, because a plan that say
   2025" November, and "Winter 2025/26" February 2026 ("Winter 2025" alone is refused).
 - A real date ("31/03/2023", a date cell, an Excel serial number) becomes its month.
   Numeric dates are read day first, as in the UK.
+
+Pages write months and days in their own links and fields one way only, "2023-04" and
+"2023-04-30", and read them back with ``parse_iso_month``, ``parse_iso_date`` and
+``parse_year``: the single way a month, a day or a year comes in from a query string or a
+hidden field. Anything else (a typo, a month 13, a 30 February, a year outside 2000 to
+2099) raises ``BadMonthOrDate`` with a message to show. A form field turns it into the
+field's error; a view that lets it escape answers the 400 page with that message.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass
+
+from django.core.exceptions import BadRequest
 
 ONGOING_WORDS = {"ongoing", "on going", "on-going", "continuous", "continual"}
 
@@ -256,3 +265,67 @@ def _exact_date(year: int, month: int, day: int, original: str) -> dt.date:
         raise ValueError(
             f'Enter a date such as "31/03/2023"; "{original}" is not a date.'
         ) from None
+
+
+# --- Months and days in the app's own links and fields --------------------------------------
+
+# The years a page may be asked about. A plan's months fall well inside them (as do Excel
+# serials we read, EXCEL_SERIAL_MIN to MAX), and every month a page works out from one
+# (a trend's year before, the end of a quarter after) is still a real date.
+FIRST_YEAR = 2000
+LAST_YEAR = 2099
+
+# ASCII digits only: "\d" would also take Arabic-Indic or full-width digits.
+_LINK_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+_LINK_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_LINK_YEAR = re.compile(r"[0-9]{4}")
+
+
+class BadMonthOrDate(ValueError, BadRequest):
+    """A month, a day or a year given to a page that it cannot use. The message says what
+    to enter instead and never repeats the value. Django answers it, when a view lets it
+    escape, with the 400 page (``sendplan.views.bad_request``)."""
+
+
+def parse_iso_month(text: str, *, name: str = "a month") -> dt.date:
+    """ "2023-04" as 1 April 2023. ``name`` is what the message calls the month."""
+    match = _LINK_MONTH.fullmatch(text.strip())
+    if match and not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
+        raise BadMonthOrDate(f"Enter {name} between January {FIRST_YEAR} and December {LAST_YEAR}.")
+    month = match and _real_date(int(match[1]), int(match[2]), 1)
+    if not month:
+        raise BadMonthOrDate(f"Enter {name} as year and month, like 2023-04.")
+    return month
+
+
+def parse_iso_date(text: str) -> dt.date:
+    """ "2023-04-30" as 30 April 2023."""
+    match = _LINK_DATE.fullmatch(text.strip())
+    if not match:
+        raise BadMonthOrDate("Enter a date as year, month and day, like 2023-04-30.")
+    if not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
+        raise BadMonthOrDate(
+            f"Enter a date between 1 January {FIRST_YEAR} and 31 December {LAST_YEAR}."
+        )
+    day = _real_date(int(match[1]), int(match[2]), int(match[3]))
+    if not day:
+        raise BadMonthOrDate("Enter a real date, like 2023-04-30.")
+    return day
+
+
+def parse_year(text: str) -> int:
+    """ "2024" as 2024."""
+    text = text.strip()
+    if not _LINK_YEAR.fullmatch(text):
+        raise BadMonthOrDate("Enter a year as four digits, like 2024.")
+    year = int(text)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise BadMonthOrDate(f"Enter a year between {FIRST_YEAR} and {LAST_YEAR}.")
+    return year
+
+
+def _real_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # month 13, 30 February
+        return None

@@ -1,11 +1,17 @@
-"""Two-factor sign-in rules: the admin site that insists on a verified authenticator, and
-backup codes that are stored hashed.
+"""Two-factor sign-in rules: the admin site that insists on a verified authenticator,
+backup codes that are stored hashed, and the set-up links a site administrator issues.
 
 django-otp stores its static (backup) tokens as plain text. We keep its StaticDevice and
 StaticToken tables, with their single use and throttling, but what we store in
 ``StaticToken.token`` is a slow hash of the code: a copy of the database does not give
 away a way in. ``verify_backup_code()`` hashes what the user typed and lets django-otp
 look the hash up.
+
+A set-up link lets its user set up an authenticator app, once, within 24 hours, after
+signing in with their password; without one (and unless SENDPLAN_MFA_SELF_ENROL is on) a
+first app cannot be set up, so a stolen password alone cannot enrol the thief's phone.
+Only a hash of the link's token is stored: it is a random 256-bit secret, so one round of
+SHA-256 is enough.
 """
 
 from __future__ import annotations
@@ -18,15 +24,20 @@ import secrets
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from .access import is_verified, needs_second_factor
+from .admin_scope import ScopedAdmin
+from .models import TwoFactorSetupLink, User
 
 BACKUP_CODE_COUNT = 10
 BACKUP_CODE_DEVICE_NAME = "Backup codes"
@@ -84,6 +95,61 @@ def verify_backup_code(user, code: str) -> StaticDevice | None:
     return None
 
 
+def _hash_link_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_setup_link(*, user: User, issued_by: User) -> tuple[str, TwoFactorSetupLink]:
+    """A new set-up link for ``user``: its token, to be shown once, and its record. The
+    user's earlier links that have not been used stop working."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        for earlier in TwoFactorSetupLink.objects.filter(user=user).usable(now):
+            earlier.expires_at = now
+            earlier._history_user = issued_by
+            earlier.save(update_fields=["expires_at"])
+        link = TwoFactorSetupLink(
+            user=user,
+            token_hash=_hash_link_token(token),
+            issued_by=issued_by,
+            issued_at=now,
+            expires_at=now + TwoFactorSetupLink.LIFETIME,
+        )
+        link._history_user = issued_by
+        link.save()
+    return token, link
+
+
+def setup_link_for(user: User, token: str) -> TwoFactorSetupLink | None:
+    """``user``'s usable link with this token, or None (used, expired, another user's,
+    or no such link)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        TwoFactorSetupLink.objects.usable()
+        .filter(user=user, token_hash=_hash_link_token(token))
+        .first()
+    )
+
+
+def use_setup_link(*, link_id: int, user: User) -> bool:
+    """Mark the link used as ``user`` sets up an app with it; False if it can no longer be
+    used (used meanwhile, expired, not theirs). Call it inside the set-up's transaction."""
+    link = (
+        TwoFactorSetupLink.objects.usable()
+        .select_for_update()
+        .filter(pk=link_id, user=user)
+        .first()
+    )
+    if link is None:
+        return False
+    link.used_at = timezone.now()
+    link._history_user = user
+    link.save(update_fields=["used_at"])
+    return True
+
+
 def _check_pk(model, object_id) -> None:
     """404 for an id that is not a possible primary key ("abc", or beyond 64 bits)."""
     try:
@@ -96,9 +162,8 @@ def _check_pk(model, object_id) -> None:
 
 def _guard_history_views(model_admin) -> None:
     """django-simple-history's history pages use the id from the URL unchecked: an id
-    that is not a number was a 500. Its "view this version" page also looks the record up
-    without the model admin's queryset, so a staff user could open a version of a record
-    outside their areas: look it up through the (area-scoped) model admin first."""
+    that is not a number was a 500. (Records outside the user's areas are not found on
+    these pages either: sendplan.admin_scope.ScopedAdmin.)"""
     history_view = getattr(model_admin, "history_view", None)
     form_view = getattr(model_admin, "history_form_view", None)
     if history_view is None or form_view is None:
@@ -114,12 +179,29 @@ def _guard_history_views(model_admin) -> None:
         if not str(version_id).isdigit() or len(str(version_id)) > 18:
             raise Http404("No such version.")
         _check_pk(model_admin.model, object_id)
-        if model_admin.get_object(request, unquote(object_id)) is None:
-            raise Http404("No such record in your areas.")
         return form_view(request, object_id, version_id, extra_context)
 
     model_admin.history_view = guarded_history
     model_admin.history_form_view = guarded_form
+
+
+def _for_site_administrators_only(model_admin) -> None:
+    """A model admin that does not limit staff to their areas (a ScopedAdmin does) is for
+    site administrators only: Django's groups carry permissions, django-otp's devices are
+    other users' second factors, django-axes' logs name users of every area."""
+    for name in (
+        "has_module_permission",
+        "has_view_permission",
+        "has_add_permission",
+        "has_change_permission",
+        "has_delete_permission",
+    ):
+        allowed = getattr(model_admin, name)
+
+        def if_site_administrator(request, *args, _allowed=allowed, **kwargs):
+            return request.user.is_superuser and _allowed(request, *args, **kwargs)
+
+        setattr(model_admin, name, if_site_administrator)
 
 
 class SendplanAdminSite(admin.AdminSite):
@@ -135,6 +217,32 @@ class SendplanAdminSite(admin.AdminSite):
         for model in models:
             if model in self._registry:  # a swapped model (auth.User) is not registered
                 _guard_history_views(self._registry[model])
+                if not isinstance(self._registry[model], ScopedAdmin):
+                    _for_site_administrators_only(self._registry[model])
+
+    def get_urls(self):
+        # Django's "view on site" redirect looks the record up in the whole table, and
+        # its address names it (a plan's slug): ask the record's model admin first.
+        view_on_site = path(
+            "r/<path:content_type_id>/<path:object_id>/",
+            self.admin_view(self.view_on_site),
+            name="view_on_site",
+        )
+        return [view_on_site, *super().get_urls()]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except (ContentType.DoesNotExist, ValueError):
+            raise Http404("No such record.") from None
+        model_admin = self._registry.get(model)
+        if (
+            model_admin is None
+            or not model_admin.has_view_or_change_permission(request)
+            or model_admin.get_object(request, unquote(object_id)) is None
+        ):
+            raise Http404("No such record in your areas.")
+        return contenttype_views.shortcut(request, content_type_id, object_id)
 
     def has_permission(self, request):
         if not super().has_permission(request):

@@ -3,8 +3,12 @@
 Everything that differs between a laptop and production is read from the environment
 (see the README's table). Defaults run on SQLite with DEBUG off: the run script sets
 DJANGO_DEBUG=1 and a throwaway secret key for development.
+
+Only DJANGO_DEBUG=1 turns protections off here. The test suite turns off what gets in its
+way by name in sendplan/test_settings.py, never through a variable these settings read.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,11 +21,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-TESTING = env.bool("SENDPLAN_TESTING", default=False)
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG:
         SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
@@ -63,6 +66,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the HTTPS redirect and every later address check must not see forwarded
+    # headers from anyone but the load balancers.
+    "sendplan.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sendplan.middleware.NoStoreWhenSignedInMiddleware",
@@ -202,7 +208,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -260,7 +266,7 @@ CONTENT_SECURITY_POLICY = {
 # The limits (10 per username and address, 50 per address, in a rolling 5 minutes; locked
 # for 15 minutes, never for good) are applied by sendplan.throttling.SendplanAxesHandler
 # from axes' failure log, which every app process shares through the database.
-AXES_ENABLED = env.bool("SENDPLAN_AXES_ENABLED", default=not TESTING)
+AXES_ENABLED = True
 AXES_HANDLER = "sendplan.throttling.SendplanAxesHandler"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_FAILURE_LIMIT = 10  # per username and address
@@ -271,6 +277,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "sendplan.audit_log.client_ip"
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, use
 # the connection's address). Wrong here means every user shares the proxy's address.
+# X-Forwarded-For is read only on a request from SENDPLAN_FORWARDED_ALLOW_IPS (below).
 SENDPLAN_TRUSTED_PROXY_COUNT = env.int("SENDPLAN_TRUSTED_PROXY_COUNT", default=0)
 AXES_RESET_ON_SUCCESS = True
 AXES_USE_ATTEMPT_EXPIRATION = True
@@ -282,7 +289,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Programme managers and site administrators must enter an authenticator code before any
 # write or admin page (sendplan.access, sendplan.otp). On by default; DJANGO_DEBUG=1 turns
 # it off so that the demo accounts sign in with a password alone.
-SENDPLAN_REQUIRE_MFA = env.bool("SENDPLAN_REQUIRE_MFA", default=not DEBUG and not TESTING)
+SENDPLAN_REQUIRE_MFA = env.bool("SENDPLAN_REQUIRE_MFA", default=not DEBUG)
+# A first authenticator app is set up with a single-use link a site administrator issues
+# (24 hours), after the password: a stolen password alone cannot enrol the thief's phone.
+# 1 lets anyone signed in set up a first app with the password alone, as the demo does.
+SENDPLAN_MFA_SELF_ENROL = env.bool("SENDPLAN_MFA_SELF_ENROL", default=DEBUG)
 OTP_TOTP_ISSUER = "sendplan"
 OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes, wait 2**(n-1) seconds
 OTP_STATIC_THROTTLE_FACTOR = 1
@@ -292,7 +303,27 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG and not TESTING:
+# The load balancers' addresses or networks, or "*" for any: only a request whose
+# connection comes from one of them may say it came over HTTPS (X-Forwarded-Proto) or from
+# which address (X-Forwarded-For); sendplan.middleware.TrustedProxyMiddleware drops those
+# headers from anyone else. scripts/serve-production gives gunicorn the same list, with the
+# same default, as --forwarded-allow-ips, so the two agree on which requests are HTTPS.
+SENDPLAN_FORWARDED_ALLOW_IPS = [
+    entry.strip()
+    for entry in env.list("SENDPLAN_FORWARDED_ALLOW_IPS", default=["127.0.0.1"])
+    if entry.strip()
+]
+for _entry in SENDPLAN_FORWARDED_ALLOW_IPS:
+    if _entry != "*":
+        try:
+            ipaddress.ip_network(_entry)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"SENDPLAN_FORWARDED_ALLOW_IPS: {_entry!r} is not an address or a network. "
+                "Enter the load balancers' addresses or networks, separated by commas, such "
+                "as 10.0.0.5,10.0.1.0/24."
+            ) from None
+if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000

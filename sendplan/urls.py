@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from sendplan import two_factor, views
 
+handler400 = views.bad_request
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
@@ -15,6 +17,8 @@ urlpatterns = [
         two_factor.backup_codes,
         name="two_factor_backup_codes",
     ),
+    path("account/two-factor/link/<str:token>/", two_factor.setup_link, name="two_factor_link"),
+    path("account/two-factor/issue-link/", two_factor.issue_link, name="two_factor_issue_link"),
     path("health", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("", include("reports.urls")),

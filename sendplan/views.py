@@ -10,12 +10,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
 from django.db.models import Prefetch
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .models import Area, Membership, Plan
+from .months import BadMonthOrDate
 
 logger = logging.getLogger(__name__)
 
@@ -101,3 +103,14 @@ def health(request):
         logger.warning("Health check: the database did not answer", exc_info=True)
         return JsonResponse({"database": "unavailable"}, status=503)
     return JsonResponse({"database": "ok"})
+
+
+def bad_request(request, exception):
+    """The 400 page (``handler400``). A month or a date the address gives that a page cannot
+    use (``BadMonthOrDate``) is named with what to enter instead, on the page as the user
+    knows it. Any other bad request (an unknown host, too many fields) is answered as
+    Django does, without a request context: its cause may make the request unsafe to use.
+    """
+    if isinstance(exception, BadMonthOrDate):
+        return render(request, "400.html", {"message": str(exception)}, status=400)
+    return HttpResponseBadRequest(loader.get_template("400.html").render())

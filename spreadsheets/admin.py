@@ -19,9 +19,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.admin import SimpleHistoryAdmin
 
 from sendplan.admin import PlanAdmin as CorePlanAdmin
+from sendplan.admin_scope import ScopedAdmin
 from sendplan.models import Plan
 
 from .forms import PlanImportForm
@@ -39,7 +39,7 @@ logger = logging.getLogger("sendplan.spreadsheets")
 
 
 @admin.register(PlanImport)
-class PlanImportAdmin(SimpleHistoryAdmin):
+class PlanImportAdmin(ScopedAdmin):
     list_display = ["file_name", "plan_title", "area_name", "status", "created_by", "created_at"]
     list_filter = ["status"]
     fields = [
@@ -60,10 +60,10 @@ class PlanImportAdmin(SimpleHistoryAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).defer("content", "updates_content")
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(created_by=request.user)
+        return super().get_queryset(request).defer("content", "updates_content")
+
+    def scope(self, request, queryset):
+        return queryset.filter(created_by=request.user)
 
     def has_change_permission(self, request, obj=None):
         return False

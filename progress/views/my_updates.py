@@ -9,6 +9,7 @@ loses a narrative.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -42,8 +43,9 @@ from progress.services import (
     save_month_updates,
 )
 from sendplan.access import Can, PlanAccess, get_plan
-from sendplan.models import Issue, Person, Priority
-from sendplan.services import open_month_of
+from sendplan.models import Issue, Person, Priority, ReportingMonth
+from sendplan.months import BadMonthOrDate, parse_iso_month
+from sendplan.services import month_words, open_month_of
 from sendplan.text import sanitise_narrative
 
 FORM_CLASSES = {"action": ActionUpdateForm, "target": TargetUpdateForm, "story": StoryForm}
@@ -230,14 +232,37 @@ def _page_url(plan, person: Person | None) -> str:
     return reverse("progress:lead_updates", kwargs={"plan_slug": plan.slug, "person_id": person.pk})
 
 
+def _page_month(data) -> dt.date | None:
+    """The month the page was opened for (its hidden ``month`` field), if it says one."""
+    try:
+        return parse_iso_month(data.get("month", ""))
+    except BadMonthOrDate:
+        return None
+
+
 def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | None):
     plan = access.plan
-    reporting_month = open_month_of(plan)
+    open_now = open_month_of(plan)
+    reporting_month, refused = open_now, ""
+    if request.method == "POST":
+        # The page names the month it was opened for, and a save is for that month only:
+        # a page left open while the programme manager closed its month and opened the
+        # next must not save into the next one (independent probe, finding 4). Saving
+        # refuses a month that is not open; the page shows it again with the text kept.
+        page_month = _page_month(request.POST)
+        if page_month is None and open_now is not None:
+            refused = (
+                "The page did not say which month it was for, so nothing was saved. Check "
+                f"your text is for {month_words(open_now.month)} and save it again."
+            )
+        elif page_month is not None and (open_now is None or open_now.month != page_month):
+            reporting_month = ReportingMonth.objects.filter(plan=plan, month=page_month).first()
     context = {
         "plan": plan,
         "person": person,
         "access": access,
         "reporting_month": reporting_month,
+        "open_now": open_now,
         "page_url": _page_url(plan, person),
         "can_manage_months": access.can(Can.MANAGE_MONTHS),
     }
@@ -261,7 +286,10 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
             raise PermissionDenied("You may only update the items you lead.")
         submit = "submit" in request.POST
         forms = {item.key: _form(item, month, request.POST) for item in items}
-        if all(form.is_valid() for form in forms.values()):
+        if refused:
+            context["refused"] = refused
+            status = 409
+        elif all(form.is_valid() for form in forms.values()):
             actions, targets, stories = _updates(forms, _objects(plan, _changed(items, forms)))
             try:
                 result = save_month_updates(
@@ -273,8 +301,8 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
                     stories=stories,
                     submit_scope=_scope(items) if submit else None,
                 )
-            except UpdateRefused as refused:
-                context["refused"] = str(refused)
+            except UpdateRefused as error:
+                context["refused"] = str(error)
                 status = 409
             except ValidationError as error:
                 page_messages = error.messages
@@ -380,12 +408,15 @@ def autosave(request, plan_slug: str):
     """
     access = get_plan(request, plan_slug, need=Can.UPDATE_OWN)
     plan = access.plan
-    reporting_month = open_month_of(plan)
-    if reporting_month is None:
+    month = _page_month(request.POST)
+    if month is None:
         return JsonResponse(
-            {"message": "No month is open for updates, so the draft was not saved."}, status=409
+            {
+                "message": "The page did not say which month it was for, so the draft was not "
+                "saved. Save the page to keep your changes."
+            },
+            status=409,
         )
-    month = reporting_month.month
     keys = _posted_keys(request.POST)
     issue_ids = issues_holding(plan, keys)
     items_by_key = items_of_issues(plan, month, issue_ids, entries=False)

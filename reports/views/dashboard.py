@@ -3,8 +3,6 @@ page listing the items behind one bar of its charts."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from progress.plan_state import end_of_day, plan_state
 from sendplan.access import Can, get_plan
+from sendplan.months import BadMonthOrDate, parse_iso_month
 from sendplan.ratings import BRAGG, RAG
 
 from ..dashboard import (
@@ -131,12 +130,12 @@ class BarItemsForm(PlanViewForm):
 
     def _bar_month(self, text: str):
         if not text:
-            self.add_error("bar", "Enter the month of the bar, like 2023-03.")
+            self.add_error("bar", "Enter the month of the bar, like 2023-04.")
             return None
         try:
-            return dt.datetime.strptime(text, "%Y-%m").date()
-        except ValueError:
-            self.add_error("bar", "Enter the month of the bar as year and month, like 2023-03.")
+            return parse_iso_month(text, name="the month of the bar")
+        except BadMonthOrDate as error:
+            self.add_error("bar", str(error))
             return None
 
     def _bar_priority(self, text: str):

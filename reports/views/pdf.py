@@ -23,6 +23,7 @@ from governance.models import Forum, Meeting
 from governance.periods import KIND_FOR_CADENCE, QUARTER, Period, recent_periods
 from progress.plan_state import end_of_day
 from sendplan.access import Can, get_area
+from sendplan.forms import IsoDateField
 from sendplan.models import MonthStatus, ReportingMonth
 
 from ..models import IssuedReport
@@ -84,13 +85,11 @@ class ReportForm(forms.Form):
             "invalid_choice": "Select a period from the list.",
         },
     )
-    as_at = forms.DateField(
+    as_at = IsoDateField(
         label="As at (optional)",
         required=False,
-        input_formats=["%Y-%m-%d"],
         help_text="Build the report from the plan as it stood at the end of this day. "
         "Leave empty for the plan as it stands now.",
-        error_messages={"invalid": "Enter a date as year, month and day, like 2023-04-30."},
     )
 
     def __init__(self, *args, forum: Forum, **kwargs):

@@ -15,24 +15,16 @@ from actions.models import Action
 from outcomes.models import OutcomeTarget
 from progress.plan_state import PlanState, end_of_day, plan_state, rows_as_at
 from sendplan.access import Can, get_plan
+from sendplan.forms import IsoDateField, IsoMonthField
 from sendplan.models import Finding, Issue, MonthStatus, Plan, ReportingMonth
 
 
 class PlanViewForm(forms.Form):
     """The month shown and the moment the plan is seen as at, from the query string."""
 
-    month = forms.DateField(
-        required=False,
-        input_formats=["%Y-%m"],
-        label="Month",
-        error_messages={"invalid": "Enter a month as year and month, like 2023-04."},
-    )
-    as_at = forms.DateField(
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        label="As at",
-        help_text="See the plan as it stood at the end of this day.",
-        error_messages={"invalid": "Enter a date as year, month and day, like 2023-04-30."},
+    month = IsoMonthField(required=False, label="Month")
+    as_at = IsoDateField(
+        required=False, label="As at", help_text="See the plan as it stood at the end of this day."
     )
 
     def clean_as_at(self):

@@ -7,6 +7,8 @@
 // the dirty items are POSTed (with the CSRF token) to the form's data-autosave-url, which
 // saves them as drafts and answers with each item's new version and fingerprint; those go
 // back into the hidden fields so the next save does not look like a conflict.
+// Each save names the month the page was opened for (its hidden "month" field): once that
+// month has closed the server refuses the draft, and its message is shown instead.
 // The page works without this script: the buttons save and submit as a normal form.
 
 const INTERVAL_MS = 60 * 1000;
@@ -30,6 +32,7 @@ if (form && status) {
     const data = new FormData();
     const token = form.querySelector("input[name=csrfmiddlewaretoken]");
     data.append("csrfmiddlewaretoken", token.value);
+    data.append("month", form.elements.namedItem("month").value);
     for (const [name, value] of new FormData(form)) {
       const key = name.replace(/-[^-]+(_\d+)?$/, "");
       if (dirty.has(key)) {

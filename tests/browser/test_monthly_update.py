@@ -1,6 +1,7 @@
 """A SEND lead writes the month's update; the programme manager sees it submitted; a second
 save of the same item from a stale page is refused, showing what the other person saved."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -8,9 +9,9 @@ from playwright.sync_api import expect
 
 from actions.models import ActionStatus, EntryState, StoryEntry
 from outcomes.models import ImpactRating
-from sendplan.models import Role
+from sendplan.models import ReportingMonth, Role
 from sendplan.ratings import BRAGG
-from sendplan.services import month_words, this_month
+from sendplan.services import close_month, month_words, open_month, this_month
 from tests import factories
 
 PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory
@@ -216,4 +217,57 @@ def test_a_second_save_from_a_stale_page_is_refused_and_shows_the_first(
     assert (row.status, row.note) == (BRAGG.RED, "Tony: the funding was withdrawn.")
     axe(page, "my-updates-conflict")
     screenshot(page, "monthly-conflict")
+    _allow_expected_status_logs(console)
+
+
+def test_a_page_left_open_for_last_month_saves_nothing_into_this_month(
+    page, live_server, monthly, axe, screenshot, console
+):
+    plan, action = monthly["plan"], monthly["action"]
+    this, last = monthly["month"], (monthly["month"] - dt.timedelta(days=1)).replace(day=1)
+    # Last month is still open: leads are finishing its update.
+    reporting_month = ReportingMonth.objects.get(plan=plan)
+    reporting_month.month = last
+    reporting_month.save()
+    my_updates = f"{live_server.url}/plans/{plan.slug}/my-updates/"
+
+    # Jo opens her updates for last month.
+    page.clock.install()
+    _sign_in(page, live_server, monthly["users"]["jo"])
+    page.goto(my_updates)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"My updates for {month_words(last)}")
+
+    # Meanwhile David closes last month and opens this one.
+    david = monthly["users"]["david"]
+    close_month(plan=plan, month=last, user=david)
+    open_month(plan=plan, month=this, user=david)
+
+    # Jo writes her note. A minute later the page tries to save a draft: it says why it
+    # could not, rather than "Draft saved".
+    note = _item(page, f"action-{action.pk}").get_by_label("Note")
+    note.fill("Jo: written for last month.")
+    page.clock.fast_forward("01:05")
+    status = page.locator("#autosave-status")
+    expect(status).to_contain_text(
+        f"Draft not saved: {month_words(last)} is closed, so its updates are read-only."
+    )
+    expect(status).not_to_contain_text("Draft saved")
+    screenshot(page, "monthly-autosave-month-closed")
+
+    # She saves the page: refused, with her text still in the form and a way to this month.
+    _item(page, f"action-{action.pk}").get_by_label("Amber").check()
+    page.get_by_role("button", name="Save as draft").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Your update was not saved")
+    expect(summary).to_contain_text(f"{month_words(last)} is closed")
+    expect(summary).to_be_focused()
+    expect(_item(page, f"action-{action.pk}").get_by_label("Note")).to_have_value(
+        "Jo: written for last month."
+    )
+    assert not ActionStatus.objects.exists()
+    axe(page, "my-updates-month-closed")
+    screenshot(page, "monthly-month-closed-while-open")
+
+    summary.get_by_role("link", name=f"Go to your updates for {month_words(this)}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"My updates for {month_words(this)}")
     _allow_expected_status_logs(console)

@@ -125,6 +125,19 @@ def test_forum_page_shows_purpose_members_plan_and_calendar(client, viewer_a, me
     assert _forum_url(meeting.forum, "governance:meeting_add") not in body
 
 
+def test_calendar_links_only_to_years_it_can_show(client, viewer_a, forum):
+    client.force_login(viewer_a)
+
+    first = client.get(_forum_url(forum) + "?year=2000").content.decode()
+    last = client.get(_forum_url(forum) + "?year=2099").content.decode()
+    beyond = client.get(_forum_url(forum) + "?year=2100")
+
+    assert "?year=1999" not in first and 'href="?year=2001#calendar"' in first
+    assert "?year=2100" not in last and 'href="?year=2098#calendar"' in last
+    assert beyond.status_code == 400
+    assert "Enter a year between 2000 and 2099." in beyond.content.decode()
+
+
 def test_calendar_defaults_to_the_year_of_the_latest_meeting(client, viewer_a, meeting):
     client.force_login(viewer_a)
 
@@ -438,6 +451,20 @@ def test_programme_manager_adds_a_meeting_from_the_calendar(client, programme_ma
     meeting = Meeting.objects.get(forum=forum)
     assert response["Location"] == _meeting_url(meeting)
     assert (meeting.period_start, meeting.period_end) == (dt.date(2023, 5, 1), dt.date(2023, 5, 31))
+
+
+@pytest.mark.parametrize("date", ["0001-01-05", "9999-12-20", "2023-02-30", "13 June", ""])
+def test_a_meeting_date_the_calendar_cannot_show_is_refused_with_a_message(
+    client, programme_manager_a, forum, date
+):
+    client.force_login(programme_manager_a)
+
+    response = client.post(
+        _forum_url(forum, "governance:meeting_add"), {"scheduled_for": date}, follow=True
+    )
+
+    assert "Select a meeting date from the calendar." in response.content.decode()
+    assert not Meeting.objects.filter(forum=forum).exists()
 
 
 def _write_requests(meeting, decision):

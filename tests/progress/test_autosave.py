@@ -1,13 +1,20 @@
 """The draft the monthly update saves on its own (static/js/autosave.js posts to it)."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import ActionStatus, EntryState, StoryEntry
 from sendplan.models import MonthStatus
 from sendplan.ratings import BRAGG
+from sendplan.services import close_month, open_month
 from tests.actions.conftest import MAY, _in_may_2023, domain_counts, form_data  # noqa: F401
+
+JUNE = dt.date(2023, 6, 1)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +34,9 @@ def data(client, lead_a, open_may, action_a, target_a, urls):
 
 
 def _item(data, key):
-    """Only one item's fields, as the script sends only the items that changed."""
-    return {k: v for k, v in data.items() if k.startswith(f"{key}-")}
+    """Only one item's fields, as the script sends only the items that changed, and the
+    month the page is for."""
+    return {k: v for k, v in data.items() if k.startswith(f"{key}-") or k == "month"}
 
 
 def test_an_incomplete_update_is_kept_as_a_draft(client, data, urls, action_a):
@@ -95,7 +103,12 @@ def test_the_token_is_required(data, urls, lead_a, action_a):
 def test_items_the_user_does_not_lead_are_refused(client, data, urls, other_action_a):
     key = f"action-{other_action_a.pk}"
     before = domain_counts()
-    sent = {f"{key}-version": "0", f"{key}-action_version": "1", f"{key}-status": "green"}
+    sent = {
+        "month": "2023-05",
+        f"{key}-version": "0",
+        f"{key}-action_version": "1",
+        f"{key}-status": "green",
+    }
     assert client.post(urls[1], sent).status_code == 403
     assert domain_counts() == before
 
@@ -122,5 +135,42 @@ def test_a_closed_month_is_not_saved(client, data, urls, action_a, open_may):
     key = f"action-{action_a.pk}"
     response = client.post(urls[1], _item(data, key) | {f"{key}-status": "green"})
     assert response.status_code == 409
-    assert "No month is open" in response.json()["message"]
+    assert "May 2023 is closed, so its updates are read-only." in response.json()["message"]
     assert not ActionStatus.objects.exists()
+
+
+@pytest.fixture
+def early_june():
+    """2 June 2023: leads finish May's update while the programme manager moves on."""
+    with time_machine.travel(timezone.make_aware(dt.datetime(2023, 6, 2, 9)), tick=True):
+        yield
+
+
+def test_a_may_draft_sent_after_june_opens_is_refused_not_saved_into_june(
+    early_june, client, data, urls, action_a, plan_a, programme_manager_a
+):
+    key = f"action-{action_a.pk}"
+    close_month(plan=plan_a, month=MAY, user=programme_manager_a)
+    open_month(plan=plan_a, month=JUNE, user=programme_manager_a)
+    before = domain_counts()
+
+    response = client.post(urls[1], _item(data, key) | {f"{key}-note": "May's draft"})
+
+    assert response.status_code == 409
+    assert response.json()["message"].startswith(
+        "May 2023 is closed, so its updates are read-only."
+    )
+    assert domain_counts() == before
+
+
+def test_a_draft_that_does_not_say_its_month_is_refused(client, data, urls, action_a):
+    key = f"action-{action_a.pk}"
+    sent = _item(data, key) | {f"{key}-note": "A draft"}
+    del sent["month"]
+    before = domain_counts()
+
+    response = client.post(urls[1], sent)
+
+    assert response.status_code == 409
+    assert "did not say which month" in response.json()["message"]
+    assert domain_counts() == before

@@ -5,13 +5,16 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import ActionStatus, EntryState, StoryEntry
 from outcomes.models import ImpactRating
 from sendplan.models import MonthStatus
 from sendplan.ratings import BRAGG
+from sendplan.services import close_month, open_month
 from tests import factories
 from tests.actions.conftest import MAY, _in_may_2023, domain_counts, form_data  # noqa: F401
 
@@ -311,11 +314,104 @@ def test_hostile_html_is_sanitised_and_the_lead_is_told(client, update_page, url
 def test_a_closed_month_is_read_only(client, update_page, url, action_a, open_may):
     data = form_data(update_page)
     data[f"action-{action_a.pk}-status"] = BRAGG.GREEN
+    data[f"action-{action_a.pk}-note"] = "Typed before May closed"
     open_may.status = MonthStatus.CLOSED
     open_may.save()
     status, html = _refused(client, url, data)
     assert status == 409
-    assert "No month is open for updates" in html
+    assert "May 2023 is closed, so its updates are read-only." in html
+    assert "Typed before May closed" in html  # the text is kept, though no month is open
+
+
+# --- A page opened for one month never saves into the next (independent probe, finding 4) ---
+
+JUNE = dt.date(2023, 6, 1)
+
+
+@pytest.fixture
+def early_june():
+    """2 June 2023: leads finish May's update while the programme manager moves on."""
+    with time_machine.travel(timezone.make_aware(dt.datetime(2023, 6, 2, 9)), tick=True):
+        yield
+
+
+def _may_closes_and_june_opens(plan, manager):
+    """The programme manager closes May and opens June while a lead's page is open."""
+    close_month(plan=plan, month=MAY, user=manager)
+    open_month(plan=plan, month=JUNE, user=manager)
+
+
+def test_the_page_says_which_month_it_is_for(update_page):
+    assert '<input type="hidden" name="month" value="2023-05">' in update_page.content.decode()
+
+
+@pytest.mark.parametrize("button", ["draft", "submit"])
+def test_a_may_page_saved_after_june_opens_is_refused_and_keeps_the_text(
+    early_june, client, update_page, url, action_a, plan_a, programme_manager_a, button
+):
+    data = form_data(update_page)
+    data[f"action-{action_a.pk}-status"] = BRAGG.AMBER
+    data[f"action-{action_a.pk}-note"] = "What happened in May"
+    _may_closes_and_june_opens(plan_a, programme_manager_a)
+
+    status, html = _refused(client, url, data, button=button)
+
+    assert status == 409
+    assert "Your update was not saved" in html
+    assert "May 2023 is closed, so its updates are read-only." in html
+    assert "What happened in May" in html  # the text is kept in the form
+    assert f'href="{url}">Go to your updates for June 2023</a>' in html
+    assert not ActionStatus.objects.exists()
+
+
+def test_saving_again_from_the_refused_page_is_refused_again(
+    early_june, client, update_page, url, action_a, plan_a, programme_manager_a
+):
+    data = form_data(update_page)
+    data[f"action-{action_a.pk}-status"] = BRAGG.AMBER
+    data[f"action-{action_a.pk}-note"] = "What happened in May"
+    _may_closes_and_june_opens(plan_a, programme_manager_a)
+
+    refused = _post(client, url, data)
+    status, _ = _refused(client, url, form_data(refused))
+
+    assert status == 409
+    assert not ActionStatus.objects.exists()
+
+
+def test_a_save_that_does_not_say_its_month_is_refused_and_keeps_the_text(
+    client, update_page, url, action_a
+):
+    data = form_data(update_page)
+    data[f"action-{action_a.pk}-note"] = "Typed on a page without a month"
+    del data["month"]
+
+    status, html = _refused(client, url, data)
+
+    assert status == 409
+    assert "The page did not say which month it was for, so nothing was saved." in html
+    assert "Typed on a page without a month" in html
+    assert '<input type="hidden" name="month" value="2023-05">' in html
+
+
+def test_an_update_on_a_leads_behalf_opened_for_may_is_not_saved_into_june(
+    early_june, client, open_may, action_a, lead_person_a, plan_a, programme_manager_a
+):
+    url = reverse(
+        "progress:lead_updates", kwargs={"plan_slug": plan_a.slug, "person_id": lead_person_a.pk}
+    )
+    client.force_login(programme_manager_a)
+    data = form_data(client.get(url))
+    data[f"action-{action_a.pk}-status"] = BRAGG.GREEN
+    data[f"action-{action_a.pk}-note"] = "Entered for the lead in May"
+    _may_closes_and_june_opens(plan_a, programme_manager_a)
+
+    status, html = _refused(client, url, data)
+
+    assert status == 409
+    assert "Entered for the lead in May" in html
+    assert f'href="{url}">Go to the updates for June 2023</a>' in html
+    assert not ActionStatus.objects.exists()
 
 
 def test_mass_assigned_fields_are_ignored(client, update_page, url, action_a, lead_a, plan_b):

@@ -178,7 +178,7 @@ def test_a_bad_as_at_date_is_explained_not_a_crash(client, plan_with_items, view
     response = client.get(_urls(plan_with_items)[0] + "?as_at=2023-02-31&month=banana")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Enter a date as year, month and day" in html
+    assert "Enter a real date, like 2023-04-30." in html
     assert "Enter a month as year and month" in html
 
 

@@ -34,7 +34,9 @@ NAMES = [
     "CSRF_COOKIE_SAMESITE",
     "CSRF_COOKIE_NAME",
     "SENDPLAN_REQUIRE_MFA",
+    "SENDPLAN_MFA_SELF_ENROL",
     "AXES_ENABLED",
+    "SENDPLAN_FORWARDED_ALLOW_IPS",
 ]
 
 
@@ -48,28 +50,40 @@ def clean_env(**overrides) -> dict:
     return env
 
 
-@functools.cache
-def production_settings() -> dict:
+def start_settings(names=NAMES, **env) -> subprocess.CompletedProcess:
+    """Load sendplan.settings in a new process with the production variables and ``env``
+    (a value of None leaves that variable out), printing the settings ``names`` as JSON."""
     code = (
         "import json, django; from django.conf import settings; django.setup(); "
-        f"print(json.dumps({{n: getattr(settings, n) for n in {NAMES!r}}}))"
+        f"print(json.dumps({{n: getattr(settings, n) for n in {list(names)!r}}}, default=str))"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        result = subprocess.run(
+        variables = {
+            "DJANGO_SETTINGS_MODULE": "sendplan.settings",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "sendplan.example.org",
+            "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",
+            **env,
+        }
+        return subprocess.run(
             [sys.executable, "-c", code],
             cwd=ROOT,
-            env=clean_env(
-                DJANGO_SETTINGS_MODULE="sendplan.settings",
-                DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-                DJANGO_ALLOWED_HOSTS="sendplan.example.org",
-                DATABASE_URL=f"sqlite:///{tmp}/db.sqlite3",
-            ),
+            env=clean_env(**{k: v for k, v in variables.items() if v is not None}),
             capture_output=True,
             text=True,
             timeout=120,
         )
+
+
+def settings_with(names=NAMES, **env) -> dict:
+    result = start_settings(names, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@functools.cache
+def production_settings() -> dict:
+    return settings_with()
 
 
 def security_overrides() -> dict:

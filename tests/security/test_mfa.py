@@ -17,7 +17,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sendplan.otp import hash_backup_code
+from sendplan.otp import hash_backup_code, issue_setup_link
 
 from .conftest import PASSWORD, client_for
 from .production import production_settings
@@ -33,6 +33,7 @@ SIGN_IN_PAGES = {
     "otp_verify",
     "two_factor",
     "two_factor_backup_codes",
+    "two_factor_link",
 }
 
 pytestmark = pytest.mark.django_db
@@ -246,8 +247,10 @@ def test_wrong_codes_are_throttled(world):
 
 def test_setting_up_an_app_shows_a_qr_code_and_stores_backup_codes_hashed(world):
     user = world.users["programme_manager"]
+    token, _ = issue_setup_link(user=user, issued_by=world.users["admin"])
     client = signed_in(user.username)
     assert client.get(reverse("otp_verify"))["Location"].startswith(reverse("two_factor"))
+    client.get(reverse("two_factor_link", args=[token]))
 
     page = client.get(reverse("two_factor"))
     body = page.content.decode()
@@ -312,19 +315,20 @@ def test_with_the_setting_off_a_programme_manager_writes_without_a_code(world):
     assert client.get("/admin/").status_code == 302  # a PM is not staff
 
 
-def test_production_requires_two_factor_and_the_demo_does_not():
+def test_production_requires_two_factor_and_set_up_links_and_the_demo_does_not():
     import subprocess
     import sys
 
     from .production import ROOT
 
     assert production_settings()["SENDPLAN_REQUIRE_MFA"] is True
+    assert production_settings()["SENDPLAN_MFA_SELF_ENROL"] is False
     demo = subprocess.run(
         [
             sys.executable,
             "-c",
             "import django; from django.conf import settings; django.setup(); "
-            "print(settings.SENDPLAN_REQUIRE_MFA)",
+            "print(settings.SENDPLAN_REQUIRE_MFA, settings.SENDPLAN_MFA_SELF_ENROL)",
         ],
         cwd=ROOT,
         env=app_env("sqlite:////tmp/sendplan-mfa-setting-check.sqlite3"),
@@ -332,4 +336,4 @@ def test_production_requires_two_factor_and_the_demo_does_not():
         text=True,
         timeout=60,
     )
-    assert demo.stdout.strip() == "False", demo.stderr
+    assert demo.stdout.strip() == "False True", demo.stderr

@@ -146,6 +146,7 @@ SAMPLE_KWARGS = {
     "meeting_id": lambda w, r: w.meeting.pk,
     "decision_id": lambda w, r: w.decision.pk,
     "report_id": _issued_report,
+    "token": lambda w, r: "no-such-set-up-link",  # a two-factor set-up link
     # The admin's own arguments.
     "app_label": lambda w, r: _admin_app_label(r),
     "object_id": _admin_object,

@@ -3,6 +3,9 @@
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 
+from sendplan.months import BadMonthOrDate
+from sendplan.views import bad_request
+
 
 def test_unknown_address_gets_the_page_not_found_page(client, lead_a):
     client.force_login(lead_a)
@@ -35,3 +38,29 @@ def test_csrf_failure_page_explains_what_to_do(lead_a):
 
     assert response.status_code == 403
     assert "The form could not be sent" in response.content.decode()
+
+
+def test_a_month_the_address_gives_that_a_page_cannot_use_gets_the_bad_request_page(client, lead_a):
+    client.force_login(lead_a)
+    request = RequestFactory().get("/")
+    request.user = lead_a
+
+    response = bad_request(request, BadMonthOrDate("Enter a year between 2000 and 2099."))
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<h1 class="govuk-heading-l">There is a problem with the web address</h1>' in html
+    assert "Enter a year between 2000 and 2099." in html
+    assert "Sign out" in html
+
+
+def test_any_other_bad_request_gets_the_page_without_its_details_or_the_request(client, lead_a):
+    client.force_login(lead_a)
+
+    response = client.get("/", HTTP_HOST="attacker.example")
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem with the web address" in html
+    assert "attacker.example" not in html
+    assert "Sign out" not in html

@@ -3,8 +3,18 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import BadRequest
 
-from sendplan.months import MonthValue, format_month, parse_date_or_month, parse_month
+from sendplan.months import (
+    BadMonthOrDate,
+    MonthValue,
+    format_month,
+    parse_date_or_month,
+    parse_iso_date,
+    parse_iso_month,
+    parse_month,
+    parse_year,
+)
 
 
 @pytest.mark.parametrize(
@@ -138,3 +148,96 @@ def test_a_completion_date_keeps_its_day_when_the_sheet_gives_one(cell, day):
 def test_a_completion_date_cannot_be_ongoing():
     with pytest.raises(ValueError, match="Enter the date the action was completed"):
         parse_date_or_month("Ongoing")
+
+
+# --- Months and days in the app's own links and fields -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [
+        ("2023-04", dt.date(2023, 4, 1)),
+        ("2023-4", dt.date(2023, 4, 1)),
+        (" 2023-04\n", dt.date(2023, 4, 1)),
+        ("2000-01", dt.date(2000, 1, 1)),
+        ("2099-12", dt.date(2099, 12, 1)),
+    ],
+)
+def test_a_month_a_page_wrote_reads_back(text, month):
+    assert parse_iso_month(text) == month
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0000-01", "Enter a month between January 2000 and December 2099."),
+        ("0001-01", "Enter a month between January 2000 and December 2099."),
+        ("1999-12", "Enter a month between January 2000 and December 2099."),
+        ("9999-12", "Enter a month between January 2000 and December 2099."),
+        ("10000-01", "Enter a month as year and month, like 2023-04."),
+        ("2023-13", "Enter a month as year and month, like 2023-04."),
+        ("2023-00", "Enter a month as year and month, like 2023-04."),
+        ("-2023-04", "Enter a month as year and month, like 2023-04."),
+        ("٢٠٢٣-٠٤", "Enter a month as year and month, like 2023-04."),
+        ("April 2023", "Enter a month as year and month, like 2023-04."),
+        ("2023-04" * 10_000, "Enter a month as year and month, like 2023-04."),
+        ("", "Enter a month as year and month, like 2023-04."),
+    ],
+)
+def test_a_month_a_page_cannot_use_is_refused_with_a_message(text, message):
+    with pytest.raises(BadMonthOrDate) as error:
+        parse_iso_month(text)
+
+    assert str(error.value) == message
+
+
+def test_the_message_names_the_month_it_is_about():
+    with pytest.raises(BadMonthOrDate, match="^Enter the month of the bar as year and month"):
+        parse_iso_month("2023-13", name="the month of the bar")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0001-01-01", "Enter a date between 1 January 2000 and 31 December 2099."),
+        ("2100-01-01", "Enter a date between 1 January 2000 and 31 December 2099."),
+        ("2023-02-30", "Enter a real date, like 2023-04-30."),
+        ("2023-02-29", "Enter a real date, like 2023-04-30."),
+        ("2023-13-01", "Enter a real date, like 2023-04-30."),
+        ("30/04/2023", "Enter a date as year, month and day, like 2023-04-30."),
+        ("2023-04-30T00:00", "Enter a date as year, month and day, like 2023-04-30."),
+        ("２０２３-０４-３０", "Enter a date as year, month and day, like 2023-04-30."),
+    ],
+)
+def test_a_date_a_page_cannot_use_is_refused_with_a_message(text, message):
+    with pytest.raises(BadMonthOrDate) as error:
+        parse_iso_date(text)
+
+    assert str(error.value) == message
+
+
+def test_a_date_a_page_wrote_reads_back():
+    assert parse_iso_date("2024-02-29") == dt.date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0", "Enter a year as four digits, like 2024."),
+        ("-2024", "Enter a year as four digits, like 2024."),
+        ("10000", "Enter a year as four digits, like 2024."),
+        ("٢٠٢٤", "Enter a year as four digits, like 2024."),
+        ("1999", "Enter a year between 2000 and 2099."),
+    ],
+)
+def test_a_year_a_page_cannot_use_is_refused_with_a_message(text, message):
+    with pytest.raises(BadMonthOrDate) as error:
+        parse_year(text)
+
+    assert str(error.value) == message
+    assert parse_year(" 2024 ") == 2024
+
+
+def test_a_bad_month_is_a_bad_request_django_answers_with_the_400_page():
+    assert issubclass(BadMonthOrDate, BadRequest)
+    assert issubclass(BadMonthOrDate, ValueError)  # a URL converter's "no match"

@@ -51,6 +51,8 @@ NOT_AREA_SCOPED = {
     "otp_verify",
     "two_factor",
     "two_factor_backup_codes",
+    "two_factor_link",
+    "two_factor_issue_link",
 }
 
 # Regex patterns with unnamed groups (simple_history's admin "revert" page) and their names.
@@ -74,6 +76,7 @@ SAMPLE_KWARGS = {
     "meeting_id": lambda w, r: w.meeting.pk,
     "decision_id": lambda w, r: w.decision_id,
     "report_id": lambda w, r: w.report_id,
+    "token": lambda w, r: "no-such-set-up-link",
     # The admin's arguments: non-staff users never get past its login, whatever the object.
     "app_label": lambda w, r: _admin_app_label(r),
     "object_id": lambda w, r: w.plan.pk,
