@@ -37,7 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import contextlib
 
 import run_load  # noqa: E402
-from crash_sqlite import PASSWORD, Browser  # noqa: E402
+from client import Browser  # noqa: E402
+from crash_sqlite import PASSWORD  # noqa: E402
 
 DATABASE = "sendplan_crash"
 
@@ -142,7 +143,7 @@ def main(argv=None) -> int:
     try:
         run_load.wait_for_health(port)
         browser = Browser(port)
-        browser.sign_in("area01-lead1")
+        browser.sign_in("area01-lead1", PASSWORD)
         plan_page = "/plans/area01-wsoa/"
         figures["before"] = browser.get(plan_page).status_code
 

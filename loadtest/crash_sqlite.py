@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import signal
 import sqlite3
 import subprocess
@@ -32,7 +31,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run_load  # noqa: E402
-from forms import FormFields  # noqa: E402
+from client import Browser, update_form  # noqa: E402
 
 ROUNDS = 20
 PASSWORD = "crash-test-password-2023"  # noqa: S105 - a throwaway copy
@@ -54,56 +53,6 @@ def wait_for_worker(port: int, master: int, old: int | None) -> int:
             return pid
         time.sleep(0.1)
     raise RuntimeError("gunicorn started no new worker")
-
-
-class Browser:
-    def __init__(self, port: int):
-        self.base = f"http://127.0.0.1:{port}"
-        self.origin = f"https://127.0.0.1:{port}"
-        self.session = requests.Session()
-        self.session.headers["X-Forwarded-Proto"] = "https"
-
-    def _cookies(self):
-        for cookie in self.session.cookies:  # Secure cookies, sent back over loopback
-            cookie.secure = False
-
-    def get(self, path):
-        self._cookies()
-        return self.session.get(self.base + path, allow_redirects=False, timeout=60)
-
-    def post(self, path, data):
-        self._cookies()
-        return self.session.post(
-            self.base + path,
-            data=data,
-            headers={"Origin": self.origin, "Referer": self.origin + path},
-            allow_redirects=False,
-            timeout=60,
-        )
-
-    def sign_in(self, username):
-        page = self.get("/sign-in/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        done = self.post(
-            "/sign-in/",
-            {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD},
-        )
-        if done.status_code != 302:
-            raise RuntimeError(f"sign-in as {username} answered {done.status_code}")
-
-
-def update_form(browser: Browser, path: str, marker: str) -> tuple[list, int]:
-    page = browser.get(path)
-    parser = FormFields("-version")
-    parser.feed(page.text)
-    fields, radios = parser.form()
-    statuses = sorted(name for name in radios if name.endswith("-status"))
-    changed = set(statuses) | {n.replace("-status", "-note") for n in statuses}
-    data = [(n, v) for n, v in fields if n not in changed]
-    for name in statuses:
-        value = "amber" if "amber" in radios[name] else radios[name][0]
-        data += [(name, value), (name.replace("-status", "-note"), marker)]
-    return data, len(statuses)
 
 
 def main() -> int:
@@ -131,11 +80,11 @@ def main() -> int:
         sizes = {}
         for n in range(1, 7):
             browser = Browser(port)
-            browser.sign_in(f"area01-lead{n}")
+            browser.sign_in(f"area01-lead{n}", PASSWORD)
             sizes[n] = update_form(browser, path, "-")[1]
         lead = f"area01-lead{max(sizes, key=sizes.get)}"
         browser = Browser(port)
-        browser.sign_in(lead)
+        browser.sign_in(lead, PASSWORD)
         data, expected = update_form(browser, path, "crash-calibration")
         started = time.monotonic()
         status = browser.post(path, data).status_code
@@ -144,7 +93,7 @@ def main() -> int:
         print(f"crash: an undisturbed save of {expected} actions takes {duration:.2f} s")
         for round_ in range(ROUNDS):
             browser = Browser(port)
-            browser.sign_in(lead)
+            browser.sign_in(lead, PASSWORD)
             marker = f"crash-{round_:02d}"
             data, expected = update_form(browser, path, marker)
             answer = {}

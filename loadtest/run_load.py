@@ -205,6 +205,56 @@ def read_log(log: Path) -> dict:
     }
 
 
+def run_locust(
+    port: int,
+    workdir: Path,
+    *,
+    areas: int,
+    users: int,
+    seconds: int,
+    spawn_rate: float,
+    password: str,
+    exclude_tags: list[str] | None = None,
+) -> dict:
+    """Run locust's simulated leads headless against the server on ``port``; its figures."""
+    locust_env = {**os.environ, "LOCUST_AREAS": str(areas), "LOCUST_PASSWORD": password}
+    subprocess.run(  # noqa: S603
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "loadtest" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(spawn_rate),
+            "--run-time",
+            f"{seconds}s",
+            "--host",
+            f"http://127.0.0.1:{port}",
+            "--csv",
+            str(workdir / "locust"),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--exit-code-on-error",
+            "0",
+            # Figures for the steady state once every lead has signed in: each sign-in
+            # costs about half a second of CPU on purpose (PBKDF2), which would otherwise
+            # crowd the first seconds of a short run on a small machine.
+            "--reset-stats",
+            *(["--exclude-tags", *exclude_tags] if exclude_tags else []),
+        ],
+        cwd=ROOT,
+        env=locust_env,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 120,
+        check=False,
+    )
+    return read_stats(workdir / "locust")
+
+
 def run(args) -> dict:
     env = production_env(args.database_url)
     collect_static(env)
@@ -218,40 +268,15 @@ def run(args) -> dict:
     try:
         wait_for_health(port)
         warm_up(port, args.workers, log)
-        locust_env = {**os.environ, "LOCUST_AREAS": str(areas), "LOCUST_PASSWORD": args.password}
-        subprocess.run(  # noqa: S603
-            [
-                str(BIN / "locust"),
-                "-f",
-                str(ROOT / "loadtest" / "locustfile.py"),
-                "--headless",
-                "--users",
-                str(args.users),
-                "--spawn-rate",
-                str(args.spawn_rate),
-                "--run-time",
-                f"{args.seconds}s",
-                "--host",
-                f"http://127.0.0.1:{port}",
-                "--csv",
-                str(workdir / "locust"),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "--exit-code-on-error",
-                "0",
-                # Figures for the steady state once every lead has signed in: each sign-in
-                # costs about half a second of CPU on purpose (PBKDF2), which would otherwise
-                # crowd the first seconds of a short run on a small machine.
-                "--reset-stats",
-                *(["--exclude-tags", *args.exclude_tags] if args.exclude_tags else []),
-            ],
-            cwd=ROOT,
-            env=locust_env,
-            capture_output=True,
-            text=True,
-            timeout=args.seconds + 120,
-            check=False,
+        stats = run_locust(
+            port,
+            workdir,
+            areas=areas,
+            users=args.users,
+            seconds=args.seconds,
+            spawn_rate=args.spawn_rate,
+            password=args.password,
+            exclude_tags=args.exclude_tags,
         )
     finally:
         stop(server)
@@ -263,7 +288,7 @@ def run(args) -> dict:
         "seconds": args.seconds,
         "areas": areas,
         "excluded": args.exclude_tags or [],
-        **read_stats(workdir / "locust"),
+        **stats,
         **read_log(log),
         "log": str(log),
     }
