@@ -13,6 +13,16 @@ import re
 import requests
 from forms import FormFields
 
+LEADS_PER_AREA = 6  # generate_demo_data's area01-lead1 ... area01-lead6
+
+
+def simulated_lead(number: int, areas: int) -> tuple[str, str]:
+    """The login and plan of locust's simulated lead ``number`` (from 0) over ``areas``
+    generated areas: no two share a lead while there are fewer than areas x 6."""
+    area = number % areas + 1
+    lead = number // areas % LEADS_PER_AREA + 1
+    return f"area{area:02d}-lead{lead}", f"area{area:02d}-wsoa"
+
 
 class Browser:
     def __init__(self, port: int):

@@ -170,6 +170,14 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def _ms(value: str) -> float:
+    """A response time from locust's CSV: empty or "N/A" when nothing was measured."""
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
+
+
 def read_stats(prefix: Path) -> dict:
     with open(f"{prefix}_stats.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -178,8 +186,8 @@ def read_stats(prefix: Path) -> dict:
         r["Name"]: {
             "requests": int(r["Request Count"]),
             "failures": int(r["Failure Count"]),
-            "median_ms": float(r["Median Response Time"] or 0),
-            "p95_ms": float(r["95%"] or 0),
+            "median_ms": _ms(r["Median Response Time"]),
+            "p95_ms": _ms(r["95%"]),
         }
         for r in rows
         if r["Name"] != "Aggregated"
@@ -188,8 +196,8 @@ def read_stats(prefix: Path) -> dict:
         "requests": int(total["Request Count"]),
         "failures": int(total["Failure Count"]),
         "rps": float(total["Requests/s"]),
-        "median_ms": float(total["Median Response Time"] or 0),
-        "p95_ms": float(total["95%"] or 0),
+        "median_ms": _ms(total["Median Response Time"]),
+        "p95_ms": _ms(total["95%"]),
         "by_name": by_name,
     }
 
@@ -215,9 +223,21 @@ def run_locust(
     spawn_rate: float,
     password: str,
     exclude_tags: list[str] | None = None,
+    wait: tuple[float, float] = (3, 8),
+    after_sign_in: bool = False,
 ) -> dict:
-    """Run locust's simulated leads headless against the server on ``port``; its figures."""
-    locust_env = {**os.environ, "LOCUST_AREAS": str(areas), "LOCUST_PASSWORD": password}
+    """Run locust's simulated leads headless against the server on ``port``; its figures.
+    Each lead waits ``wait`` (min, max) seconds between clicks. With ``after_sign_in``
+    the ``seconds`` count from the moment every lead has signed in, and so do the figures
+    (sign-ins take longer the busier the machine; the run stops 5 minutes on at most)."""
+    locust_env = {
+        **os.environ,
+        "LOCUST_AREAS": str(areas),
+        "LOCUST_PASSWORD": password,
+        "LOCUST_WAIT": ",".join(str(s) for s in wait),
+        "LOCUST_STEADY_SECONDS": str(seconds if after_sign_in else 0),
+    }
+    run_time = seconds + 300 if after_sign_in else seconds
     subprocess.run(  # noqa: S603
         [
             str(BIN / "locust"),
@@ -229,7 +249,7 @@ def run_locust(
             "--spawn-rate",
             str(spawn_rate),
             "--run-time",
-            f"{seconds}s",
+            f"{run_time}s",
             "--host",
             f"http://127.0.0.1:{port}",
             "--csv",
@@ -243,13 +263,17 @@ def run_locust(
             # costs about half a second of CPU on purpose (PBKDF2), which would otherwise
             # crowd the first seconds of a short run on a small machine.
             "--reset-stats",
+            # At the end each lead finishes the click it is on: a request cut off half-way
+            # would count as a failure.
+            "--stop-timeout",
+            "30",
             *(["--exclude-tags", *exclude_tags] if exclude_tags else []),
         ],
         cwd=ROOT,
         env=locust_env,
         capture_output=True,
         text=True,
-        timeout=seconds + 120,
+        timeout=run_time + 120,
         check=False,
     )
     return read_stats(workdir / "locust")
@@ -277,6 +301,7 @@ def run(args) -> dict:
             spawn_rate=args.spawn_rate,
             password=args.password,
             exclude_tags=args.exclude_tags,
+            wait=tuple(args.wait),
         )
     finally:
         stop(server)
@@ -288,6 +313,7 @@ def run(args) -> dict:
         "seconds": args.seconds,
         "areas": areas,
         "excluded": args.exclude_tags or [],
+        "wait": tuple(args.wait),
         **stats,
         **read_log(log),
         "log": str(log),
@@ -299,7 +325,8 @@ def describe(result: dict) -> str:
     lines = [
         f"Load run ({result['database']}, gunicorn {result['workers']} workers x "
         f"{result['threads']} threads, {result['users']} simulated leads over "
-        f"{result['areas']} areas, {result['seconds']} s"
+        f"{result['areas']} areas, {result['seconds']} s, "
+        f"{result['wait'][0]:g} to {result['wait'][1]:g} s between clicks"
         + (f", without {', '.join(result['excluded'])}" if result["excluded"] else "")
         + ")",
         f"  {result['requests']} requests, {result['rps']:.1f} req/s, median "
@@ -330,6 +357,14 @@ def main(argv=None) -> int:
     parser.add_argument("--password", default="generated-demo-2023")
     parser.add_argument(
         "--exclude-tags", nargs="*", help='Leave tasks out, e.g. "dashboard" (locust tags).'
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        nargs=2,
+        default=(3, 8),
+        metavar=("MIN", "MAX"),
+        help="Seconds a lead waits between clicks (default 3 8).",
     )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--max-p95", type=float, help="Exit 1 when the p95 (ms) is above.")
