@@ -30,6 +30,10 @@ class Browser:
         self.origin = f"https://127.0.0.1:{port}"
         self.session = requests.Session()
         self.session.headers["X-Forwarded-Proto"] = "https"
+        # A new connection for each request: one kept alive can be closed by gunicorn
+        # (after 2 s idle) just as a request goes out on it, which a browser would send
+        # again but requests reports as an error.
+        self.session.headers["Connection"] = "close"
 
     def _cookies(self):
         for cookie in self.session.cookies:  # Secure cookies, sent back over loopback
