@@ -7,6 +7,7 @@ import contextlib
 import sqlite3
 
 import psycopg
+from psycopg import sql
 
 
 class Database:
@@ -50,3 +51,56 @@ class Database:
                 [prefix + "%"],
             )
         )
+
+
+def recreate_postgres_database(server_url: str, name: str) -> str:
+    """An empty database ``name`` on the server (dropped first if it is there); its URL."""
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return f"{server_url}/{name}"
+
+
+def drop_postgres_database(server_url: str, name: str) -> None:
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def judge_crashed_saves(db: Database, outcomes: list[dict], prefix: str) -> tuple[list, list]:
+    """Lines describing each save a crash interrupted, and the problems found.
+
+    Each outcome is a save of every action a lead leads, all carrying one marker note:
+    ``{"marker", "actions", "answer", "kill"}``. A save writes one history row per action
+    and later saves overwrite the live rows, so every marker must be in the history of
+    all the actions or of none (no half-written save), every save the server acknowledged
+    (302) must be there, and the live rows must all carry the last whole save's marker.
+    """
+    history = db.notes("actions_historicalactionstatus", prefix)
+    live = db.notes("actions_actionstatus", prefix)
+    lines, problems = [], []
+    last_whole = None
+    for outcome in outcomes:
+        marker, expected = outcome["marker"], outcome["actions"]
+        rows = history.get(marker, 0)
+        state = "all" if rows == expected else "none" if rows == 0 else "PARTIAL"
+        outcome["state"] = state
+        if state == "all":
+            last_whole = outcome
+        if state == "PARTIAL":
+            problems.append(f"{marker}: half-written, {rows} of {expected} actions saved")
+        if outcome["answer"].get("status") == 302 and state != "all":
+            problems.append(f"{marker}: acknowledged (302) but {rows} of {expected} saved")
+        kill = f", {outcome['kill']}" if outcome.get("kill") else ""
+        lines.append(
+            f"  {marker}: {outcome['answer']}{kill} -> {rows}/{expected} history rows ({state})"
+        )
+    if last_whole is not None and live != {last_whole["marker"]: last_whole["actions"]}:
+        problems.append(
+            f"the live rows should all carry {last_whole['marker']} "
+            f"({last_whole['actions']} actions), not {live}"
+        )
+    return lines, problems

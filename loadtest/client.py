@@ -66,12 +66,12 @@ class Browser:
 
 def update_form(browser: Browser, path: str, marker: str) -> tuple[list, int]:
     """The update page's form with every action's BRAGG status set and ``marker`` as every
-    action's note, and how many actions that is."""
+    action's note (in the page's order), and how many actions that is."""
     page = browser.get(path)
     parser = FormFields("-version")
     parser.feed(page.text)
     fields, radios = parser.form()
-    statuses = sorted(name for name in radios if name.endswith("-status"))
+    statuses = [name for name in radios if name.endswith("-status")]
     changed = set(statuses) | {n.replace("-status", "-note") for n in statuses}
     data = [(n, v) for n, v in fields if n not in changed]
     for name in statuses:
