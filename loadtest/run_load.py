@@ -93,12 +93,17 @@ def generated_areas(env) -> int:
     return int(out.strip().splitlines()[-1])
 
 
-def start_gunicorn(env, port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(
+    env, port: int, workers: int, threads: int, log: Path, preload: bool = False
+) -> subprocess.Popen:
+    """gunicorn as scripts/serve-production starts it; with ``preload`` a worker killed
+    on purpose is replaced by a fork of the loaded app at once, not after an import."""
     handle = log.open("w")
     return subprocess.Popen(  # noqa: S603
         [
             str(BIN / "gunicorn"),
             "sendplan.wsgi",
+            *(["--preload"] if preload else []),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
