@@ -2,8 +2,10 @@
 
 Everything a hostile file could use is checked before the parser sees it: the size of the
 upload (``SENDPLAN_IMPORT_MAX_BYTES``), that an .xlsx is a zip whose parts unpack to no
-more than ``SENDPLAN_IMPORT_MAX_UNPACKED_BYTES`` (Python's zipfile never inflates a part
-past its declared size, so the declared sizes bound the work), and the number of rows
+more than ``SENDPLAN_IMPORT_MAX_UNPACKED_BYTES`` together and
+``SENDPLAN_IMPORT_MAX_PART_BYTES`` each (Python's zipfile never inflates a part past its
+declared size, so the declared sizes bound the work; openpyxl keeps every shared string in
+memory, so the part cap matters most for xl/sharedStrings.xml), and the number of rows
 (``SENDPLAN_IMPORT_MAX_ROWS``), counted while reading so a 50,000-row sheet stops early.
 openpyxl parses the XML with defusedxml, which refuses entity declarations (billion
 laughs). Workbooks are opened read-only and with formulas visible, so a formula cell is
@@ -32,6 +34,7 @@ from .columns import FormulaCell, Problem
 XLSX_CONTENT_TYPES = "[Content_Types].xml"
 MAX_ZIP_MEMBERS = 1000
 DEFAULT_MAX_UNPACKED = 100 * 1024 * 1024
+DEFAULT_MAX_PART = 20 * 1024 * 1024
 
 
 class SpreadsheetError(Exception):
@@ -77,6 +80,10 @@ def max_rows() -> int:
 
 def max_unpacked() -> int:
     return getattr(settings, "SENDPLAN_IMPORT_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED)
+
+
+def max_part() -> int:
+    return getattr(settings, "SENDPLAN_IMPORT_MAX_PART_BYTES", DEFAULT_MAX_PART)
 
 
 def _too_big(name: str, size: int) -> SpreadsheetError:
@@ -183,6 +190,17 @@ def _check_zip(upload: Upload) -> None:
                     f"The file {upload.name} unpacks to {unpacked / (1024 * 1024):,.0f} MB, "
                     f"more than the {max_unpacked() / (1024 * 1024):g} MB a plan can need; "
                     f"it was not opened."
+                )
+            ]
+        )
+    largest = max(members, key=lambda m: m.file_size, default=None)
+    if largest is not None and largest.file_size > max_part():
+        raise SpreadsheetError(
+            [
+                Problem(
+                    f"The file {upload.name} has a part ({largest.filename[:100]}) that unpacks "
+                    f"to {largest.file_size / (1024 * 1024):,.0f} MB, more than the "
+                    f"{max_part() / (1024 * 1024):g} MB a plan can need; it was not opened."
                 )
             ]
         )
