@@ -18,6 +18,10 @@ SHARED_STRINGS_TYPE = (
     '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
     'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
 )
+SHEET_START = (
+    b'<?xml version="1.0"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
 
 
 def workbook_with_part(
@@ -60,6 +64,23 @@ def shared_strings_workbook(headers: Iterable[str], megabytes: int) -> bytes:
         yield b"</sst>"
 
     return workbook_with_part(headers, "xl/sharedStrings.xml", chunks(), SHARED_STRINGS_TYPE)
+
+
+def wide_row_workbook(headers: Iterable[str], cells: int) -> bytes:
+    """A workbook whose second row holds ``cells`` numbers: a few kilobytes, and a part
+    of about 16 bytes a cell, but a Python object for every cell once read."""
+    headers = list(headers)
+    header_cells = "".join(f'<c t="inlineStr"><is><t>{h}</t></is></c>' for h in headers)
+
+    def chunks():
+        yield SHEET_START
+        yield f'<sheetData><row r="1">{header_cells}</row><row r="2">'.encode()
+        block = b"<c><v>1</v></c>" * 10_000
+        for _ in range(cells // 10_000):
+            yield block
+        yield b"</row></sheetData></worksheet>"
+
+    return workbook_with_part(headers, "xl/worksheets/sheet1.xml", chunks())
 
 
 def row_counts() -> dict[str, int]:
