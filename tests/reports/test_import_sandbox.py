@@ -1,25 +1,32 @@
-"""Every upload is read in a child process with a memory limit and a time limit (the
-independent probe's finding 6)."""
+"""Every upload is read once, in a child process with a memory limit and a time limit
+(the independent probe's finding 6), and the rows read are kept for the preview and the
+import: the admin's preview and confirmation never read the file again."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import time
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from openpyxl import Workbook
 
-from reports.spreadsheet import sandbox
+from reports.models import PlanImport, PlanImportStatus
+from reports.spreadsheet import sandbox, services
 from reports.spreadsheet.columns import PLAN_HEADERS
 from reports.spreadsheet.reading import Limits, Upload, read_sheets
 from reports.spreadsheet.services import ParsedUpload, read_plan_files
+from sendplan.models import Plan
 
-from .import_helpers import row_counts, shared_strings_workbook, wide_row_workbook
+from .import_helpers import FILES, row_counts, shared_strings_workbook, wide_row_workbook
 
 MB = 1024 * 1024
+GOOD = f"{FILES}/plan_good.csv"
+GOOD_UPDATES = f"{FILES}/updates_good.csv"
 TOO_COMPLEX = "is too large or too complex to read"
 
 
@@ -132,3 +139,99 @@ def test_the_command_reads_the_file_within_the_same_limits(settings, tmp_path, d
         call_command("import_plan", str(path), "--area", "Darlington", "--plan", "WSoA")
 
     assert row_counts() == before
+
+
+# --- The admin ------------------------------------------------------------------------------
+
+
+def _upload(client, path=GOOD, updates=GOOD_UPDATES):
+    data = {"area_name": "Darlington", "plan_title": "Darlington WSoA", "month": "2024-03"}
+    with open(path, "rb") as plan_file, open(updates, "rb") as updates_file:
+        data["file"], data["updates"] = plan_file, updates_file
+        return client.post(reverse("admin:reports_planimport_add"), data)
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The files the child process is asked to read, by name."""
+    names = []
+    read = services.read_sheets_in_child
+
+    def counted(upload, **kwargs):
+        names.append(upload.name)
+        return read(upload, **kwargs)
+
+    monkeypatch.setattr(services, "read_sheets_in_child", counted)
+    return names
+
+
+def test_the_admin_reads_an_upload_once_for_its_preview_and_its_import(admin_client, reads):
+    location = _upload(admin_client)["Location"]
+    stored = PlanImport.objects.get()
+
+    first = admin_client.get(location)
+    again = admin_client.get(location)
+    done = admin_client.post(location, {"sha256": stored.sha256})
+
+    assert b"What the import will do" in first.content
+    assert b"What the import will do" in again.content
+    assert done.status_code == 302
+    assert Plan.objects.get().issues.count() == 3
+    assert reads == ["plan_good.csv", "updates_good.csv"]
+    stored.refresh_from_db()
+    assert stored.status == PlanImportStatus.IMPORTED
+    assert stored.parsed == ""
+
+
+def test_the_admin_keeps_the_rows_read_in_the_database_for_any_server(admin_client, reads):
+    _upload(admin_client)
+
+    parsed = ParsedUpload.from_json(PlanImport.objects.get().parsed)
+
+    assert parsed.sha256 == PlanImport.objects.get().sha256
+    assert len(parsed.sheets.plan) == len(Path(GOOD).read_text().splitlines()) - 1
+    assert parsed.sheets.updates is not None
+
+
+def test_the_admin_does_not_import_rows_read_from_another_file(admin_client):
+    location = _upload(admin_client)["Location"]
+    stored = PlanImport.objects.get()
+    other = read_plan_files(source=f"{FILES}/plan_messy.csv", updates=GOOD_UPDATES)
+    PlanImport.objects.filter(pk=stored.pk).update(parsed=other.to_json())
+
+    response = admin_client.post(location, {"sha256": stored.sha256})
+
+    assert b"The file is not the one that was previewed; preview it again." in response.content
+    assert not Plan.objects.exists()
+
+
+def test_the_admin_shows_a_workbook_too_large_to_read_as_its_problem(admin_client, tmp_path):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(shared_strings_workbook(PLAN_HEADERS, 97))
+
+    response = admin_client.get(_upload(admin_client, path=path)["Location"])
+
+    assert b"unpacks to 97 MB, more than the 20 MB a plan can need" in response.content
+    assert b'value="Import"' not in response.content
+
+
+def test_the_admin_asks_again_for_an_upload_stored_before_rows_were_kept(admin_client):
+    location = _upload(admin_client)["Location"]
+    PlanImport.objects.update(parsed="")
+
+    response = admin_client.get(location, follow=True)
+
+    assert b"Upload the file again" in response.content
+    assert not Plan.objects.exists()
+
+
+def test_a_nul_in_a_cell_is_kept_as_json_and_reported_against_its_cell(admin_client, tmp_path):
+    # PostgreSQL's text and jsonb types cannot hold a NUL; the JSON text escapes it.
+    text = Path(GOOD).read_text(encoding="utf-8").replace("careers", "care\x00ers")
+    path = tmp_path / "plan.csv"
+    path.write_text(text, encoding="utf-8")
+
+    response = admin_client.get(_upload(admin_client, path=path)["Location"])
+
+    assert response.status_code == 200
+    assert b"The cell contains a NUL character; remove it." in response.content
