@@ -1,23 +1,26 @@
 #!/usr/bin/env python3
 """Crash a worker in the middle of a multi-row write, 20 times, and check SQLite is whole.
 
-    loadtest/crash_sqlite.py            # about 2 minutes
+    loadtest/crash_sqlite.py [--rounds 20]        # about a minute
 
 On a fresh SQLite copy (1 generated area, 3 months) it starts gunicorn with one worker,
 signs in as the lead with the most actions and, 20 times, saves the month's update for
 every action that lead leads (one transaction writing a BRAGG status and its history for
-each, all carrying one marker note) while it sends SIGKILL to the worker at a random
-moment of that request. gunicorn starts a new worker each time. At the end
+each, all carrying one marker note). While the save runs it watches SQLite's write lock
+from outside, and once the save holds it sends SIGKILL to the worker somewhere within the
+time an undisturbed save holds the lock: inside the write transaction, or just after its
+commit. gunicorn starts a new worker each time, and the next page must open. At the end
 ``PRAGMA integrity_check`` must say "ok", every marker must be in the history of all of
-the lead's actions or of none (0 partial writes), and every acknowledged save must be there.
-Exits 1 otherwise. Starts and kills only its own gunicorn and workers.
+the lead's actions or of none (0 partial writes), and every acknowledged save must be
+there. Exits 1 otherwise. Starts and kills only its own gunicorn and workers.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import os
 import random
-import re
 import signal
 import sqlite3
 import subprocess
@@ -32,9 +35,9 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run_load  # noqa: E402
-from forms import FormFields  # noqa: E402
+from checks import Database, judge_crashed_saves  # noqa: E402
+from client import Browser, update_form  # noqa: E402
 
-ROUNDS = 20
 PASSWORD = "crash-test-password-2023"  # noqa: S105 - a throwaway copy
 
 
@@ -56,60 +59,131 @@ def wait_for_worker(port: int, master: int, old: int | None) -> int:
     raise RuntimeError("gunicorn started no new worker")
 
 
-class Browser:
-    def __init__(self, port: int):
-        self.base = f"http://127.0.0.1:{port}"
-        self.origin = f"https://127.0.0.1:{port}"
-        self.session = requests.Session()
-        self.session.headers["X-Forwarded-Proto"] = "https"
+def save_in_background(browser: Browser, path: str, data: list) -> tuple[threading.Thread, dict]:
+    """Post the form from another thread; the answer's status (or error) lands in the dict."""
+    answer: dict = {}
 
-    def _cookies(self):
-        for cookie in self.session.cookies:  # Secure cookies, sent back over loopback
-            cookie.secure = False
+    def save():
+        try:
+            response = browser.post(path, data)
+        except requests.RequestException as exc:
+            answer["error"] = type(exc).__name__
+        else:
+            answer["status"] = response.status_code
+            if response.status_code >= 500:  # an error page, or a bare error?
+                answer["type"] = response.headers.get("Content-Type", "").split(";")[0]
 
-    def get(self, path):
-        self._cookies()
-        return self.session.get(self.base + path, allow_redirects=False, timeout=60)
-
-    def post(self, path, data):
-        self._cookies()
-        return self.session.post(
-            self.base + path,
-            data=data,
-            headers={"Origin": self.origin, "Referer": self.origin + path},
-            allow_redirects=False,
-            timeout=60,
-        )
-
-    def sign_in(self, username):
-        page = self.get("/sign-in/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        done = self.post(
-            "/sign-in/",
-            {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD},
-        )
-        if done.status_code != 302:
-            raise RuntimeError(f"sign-in as {username} answered {done.status_code}")
+    thread = threading.Thread(target=save)
+    thread.start()
+    return thread, answer
 
 
-def update_form(browser: Browser, path: str, marker: str) -> tuple[list, int]:
-    page = browser.get(path)
-    parser = FormFields("-version")
-    parser.feed(page.text)
-    fields, radios = parser.form()
-    statuses = sorted(name for name in radios if name.endswith("-status"))
-    changed = set(statuses) | {n.replace("-status", "-note") for n in statuses}
-    data = [(n, v) for n, v in fields if n not in changed]
-    for name in statuses:
-        value = "amber" if "amber" in radios[name] else radios[name][0]
-        data += [(name, value), (name.replace("-status", "-note"), marker)]
-    return data, len(statuses)
+def write_lock_held(probe: sqlite3.Connection) -> bool:
+    """Whether another connection holds SQLite's write lock: a writer is mid-transaction."""
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:  # "database is locked", at once (timeout 0)
+        return True
+    probe.execute("ROLLBACK")
+    return False
 
 
-def main() -> int:
+def until_write_lock(probe: sqlite3.Connection, thread: threading.Thread) -> float | None:
+    """Wait for the save to take the write lock; the moment it did (None: it ended first)."""
+    while thread.is_alive():
+        if write_lock_held(probe):
+            return time.monotonic()
+        time.sleep(0.0005)
+    return None
+
+
+def kill_mid_write(
+    *,
+    port: int,
+    master: int,
+    db_path: str,
+    browser: Browser,
+    path: str,
+    rounds: int,
+    prefix: str = "crash",
+    seed: int = 19,
+) -> tuple[list[dict], list[str]]:
+    """Kill the one worker of gunicorn ``master`` during ``rounds`` saves of a lead's whole
+    month (``browser`` is signed in as the lead); the saves' outcomes, and problems seen."""
+    rng = random.Random(seed)  # noqa: S311 - when to kill, not a secret
+    problems = []
+    with contextlib.closing(sqlite3.connect(db_path, timeout=0, isolation_level=None)) as probe:
+        pid = wait_for_worker(port, master, None)
+        # How long an undisturbed save holds the write lock (its transaction, then the
+        # session's "saved" message), the shorter of two. The kills land within its first
+        # 60%: mostly inside the transaction, some just after its commit, never before it.
+        outcomes, holds = [], []
+        for n in range(2):
+            marker = f"{prefix}-calibration-{n}"
+            data, actions = update_form(browser, path, marker)
+            thread, answer = save_in_background(browser, path, data)
+            taken = released = until_write_lock(probe, thread)
+            while taken is not None and thread.is_alive() and write_lock_held(probe):
+                released = time.monotonic()
+            thread.join()
+            if taken is not None:
+                holds.append(released - taken)
+            outcomes.append({"marker": marker, "actions": actions, "answer": answer})
+        held = min(holds, default=0.0)
+        for round_ in range(rounds):
+            marker = f"{prefix}-{round_:02d}"
+            data, actions = update_form(browser, path, marker)
+            thread, answer = save_in_background(browser, path, data)
+            taken = until_write_lock(probe, thread)
+            if taken is None:
+                kill = "saved before the write lock was seen, not killed"
+            else:
+                time.sleep(rng.uniform(0.05, 0.6) * held)
+                os.kill(pid, signal.SIGKILL)
+                kill = f"killed {time.monotonic() - taken:.3f} s after it took the write lock"
+            thread.join()
+            if taken is not None:
+                pid = wait_for_worker(port, master, pid)
+            outcomes.append({"marker": marker, "actions": actions, "answer": answer, "kill": kill})
+            after = browser.get(path).status_code
+            if after != 200:
+                problems.append(f"{marker}: the next request after the crash answered {after}")
+    print(
+        f"crash: an undisturbed save of {outcomes[0]['actions']} actions holds the write "
+        f"lock {held * 1000:.0f} ms (the shorter of two)"
+    )
+    return outcomes, problems
+
+
+def kill_summary(outcomes: list[dict]) -> str:
+    """Where the kills of judged outcomes landed, in words."""
+    killed = [o for o in outcomes if o["kill"].startswith("killed")]
+    states = [o["state"] for o in killed]
+    words = (
+        f"{states.count('none')} killed inside the write transaction (nothing kept), "
+        f"{states.count('all')} just after its commit (all kept), "
+        f"{len(outcomes) - len(killed)} saved before a kill could land"
+    )
+    if "PARTIAL" in states:
+        words += f", {states.count('PARTIAL')} HALF-WRITTEN"
+    return words
+
+
+def integrity_problems(db_path: str) -> list[str]:
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    print(f"crash: PRAGMA integrity_check: {integrity}")
+    return [] if integrity == "ok" else [f"integrity_check: {integrity}"]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args(argv)
+
     work = Path(tempfile.mkdtemp(prefix="sendplan-crash-"))
-    db = work / "crash.sqlite3"
-    url = f"sqlite:///{db}"
+    db_path = str(work / "crash.sqlite3")
+    url = f"sqlite:///{db_path}"
     env = run_load.production_env(url)
     dev = {**env, "DJANGO_DEBUG": "1"}
     print("crash: migrate and generate 1 area x 3 months")
@@ -118,91 +192,35 @@ def main() -> int:
         dev, "generate_demo_data", "--areas", "1", "--months", "3", "--password", PASSWORD
     )
     run_load.collect_static(env)
+    lead = Database(url).leads("area01-wsoa")[0]
     port = run_load.free_port()
-    server = run_load.start_gunicorn(env, port, workers=1, threads=1, log=work / "gunicorn.log")
-    outcomes = []
+    log = work / "gunicorn.log"
+    server = run_load.start_gunicorn(env, port, workers=1, threads=1, log=log)
     try:
-        pid = wait_for_worker(port, server.pid, None)
-        path = "/plans/area01-wsoa/my-updates/"
-        rng = random.Random(19)  # noqa: S311 - when to kill, not a secret
-        # How long an undisturbed save takes, so the kills land across the request,
-        # its transaction included, rather than before it starts.
-        # The lead with the most actions makes the widest write.
-        sizes = {}
-        for n in range(1, 7):
-            browser = Browser(port)
-            browser.sign_in(f"area01-lead{n}")
-            sizes[n] = update_form(browser, path, "-")[1]
-        lead = f"area01-lead{max(sizes, key=sizes.get)}"
+        run_load.wait_for_health(port)
         browser = Browser(port)
-        browser.sign_in(lead)
-        data, expected = update_form(browser, path, "crash-calibration")
-        started = time.monotonic()
-        status = browser.post(path, data).status_code
-        duration = time.monotonic() - started
-        outcomes.append(("crash-calibration", expected, {"status": status}))
-        print(f"crash: an undisturbed save of {expected} actions takes {duration:.2f} s")
-        for round_ in range(ROUNDS):
-            browser = Browser(port)
-            browser.sign_in(lead)
-            marker = f"crash-{round_:02d}"
-            data, expected = update_form(browser, path, marker)
-            answer = {}
-
-            def save(browser=browser, data=data, answer=answer):
-                try:
-                    answer["status"] = browser.post(path, data).status_code
-                except requests.RequestException as exc:
-                    answer["error"] = type(exc).__name__
-
-            thread = threading.Thread(target=save)
-            thread.start()
-            time.sleep(rng.uniform(0.2, 1.0) * duration)
-            os.kill(pid, signal.SIGKILL)
-            thread.join()
-            outcomes.append((marker, expected, answer))
-            pid = wait_for_worker(port, server.pid, pid)
+        browser.sign_in(lead, PASSWORD)
+        outcomes, problems = kill_mid_write(
+            port=port,
+            master=server.pid,
+            db_path=db_path,
+            browser=browser,
+            path="/plans/area01-wsoa/my-updates/",
+            rounds=args.rounds,
+        )
     finally:
         run_load.stop(server)
 
-    with sqlite3.connect(db) as conn:
-        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        written = dict(
-            conn.execute(
-                "SELECT note, COUNT(*) FROM actions_actionstatus "
-                "WHERE note LIKE 'crash-%' GROUP BY note"
-            ).fetchall()
-        )
-        history = dict(
-            conn.execute(
-                "SELECT note, COUNT(*) FROM actions_historicalactionstatus "
-                "WHERE note LIKE 'crash-%' GROUP BY note"
-            ).fetchall()
-        )
-    # Each save writes one history row per action, and later saves overwrite the live
-    # rows: so every marker must be in the history on all of the lead's actions or on
-    # none, an acknowledged save must be there, and the live rows must all carry the
-    # marker of one save.
-    partial, lost = [], []
-    for marker, expected, answer in outcomes:
-        rows = history.get(marker, 0)
-        state = "all" if rows == expected else "none" if rows == 0 else "PARTIAL"
-        if state == "PARTIAL":
-            partial.append(marker)
-        if answer.get("status") == 302 and state != "all":
-            lost.append(marker)
-        print(f"  {marker}: {answer} -> {rows}/{expected} history rows ({state})")
-    live_ok = len(written) == 1 and next(iter(written.values())) == outcomes[0][1]
-    committed = sum(1 for marker, _, _ in outcomes[1:] if history.get(marker))
-    print(
-        f"crash: {ROUNDS} workers killed mid-write ({committed} saves had committed, "
-        f"{ROUNDS - committed} had not); integrity_check: {integrity}; partial writes: "
-        f"{len(partial)}; acknowledged saves lost: {len(lost)}; live rows from one save: "
-        f"{live_ok} ({written})"
-    )
-    if partial or lost or not live_ok:
-        integrity = f"{integrity}, but the figures missed"
-    return 0 if integrity == "ok" and not partial else 1
+    lines, judged = judge_crashed_saves(Database(url), outcomes, "crash-")
+    problems += judged + integrity_problems(db_path)
+    server_log = run_load.read_log(log)
+    if server_log["locked"] or server_log["server_errors"]:
+        problems.append(f"gunicorn's log: {server_log}")
+    print("\n".join(lines))
+    killed = [o for o in outcomes if "kill" in o]
+    print(f"crash: {args.rounds} saves of {lead}'s month: {kill_summary(killed)}")
+    print("crash: " + ("; ".join(problems) if problems else "all figures met"))
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -12,8 +12,11 @@ balancer: every request carries ``X-Forwarded-Proto: https`` (production setting
 it) and an https ``Origin``, and the secure ``__Host-`` cookies production sets are kept
 and sent back over the loopback connection.
 
-Environment: ``LOCUST_AREAS`` (how many generated areas exist, default 1) and
-``LOCUST_PASSWORD`` (the generated logins' password).
+Environment: ``LOCUST_AREAS`` (how many generated areas exist, default 1),
+``LOCUST_PASSWORD`` (the generated logins' password), ``LOCUST_WAIT`` (seconds a lead
+reads a page before the next click, "MIN,MAX", default "3,8") and
+``LOCUST_STEADY_SECONDS`` (stop that many seconds after every lead has signed in, and
+count only those seconds; default: run for ``--run-time``).
 """
 
 from __future__ import annotations
@@ -25,13 +28,17 @@ import re
 from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import urlsplit
 
+import gevent
+from client import simulated_lead
 from forms import FormFields
 from locust import HttpUser, between, tag, task
 
 AREAS = int(os.environ.get("LOCUST_AREAS", "1"))
 PASSWORD = os.environ.get("LOCUST_PASSWORD", "generated-demo-2023")
-LEADS_PER_AREA = 6
+WAIT = tuple(float(s) for s in os.environ.get("LOCUST_WAIT", "3,8").split(","))
+STEADY_SECONDS = float(os.environ.get("LOCUST_STEADY_SECONDS", "0"))
 _numbers = itertools.count()
+_signed_in = itertools.count(1)
 
 
 def _send_secure_cookies_over_loopback(policy, cookie, request) -> bool:
@@ -46,19 +53,21 @@ DefaultCookiePolicy.return_ok_secure = _send_secure_cookies_over_loopback
 
 class Lead(HttpUser):
     # A lead reads a page before the next click: 3 to 8 seconds, so 20 leads make about
-    # 3.6 requests a second, a busy month-end for one installation.
-    wait_time = between(3, 8)
+    # 3.6 requests a second, a busy month-end for one installation. CI's short run waits
+    # less, to pack as many overlapping saves into a few seconds.
+    wait_time = between(*WAIT)
 
     def on_start(self):
-        number = next(_numbers)
-        area = number % AREAS + 1
-        lead = number // AREAS % LEADS_PER_AREA + 1
-        self.username = f"area{area:02d}-lead{lead}"
-        self.plan = f"area{area:02d}-wsoa"
+        self.username, self.plan = simulated_lead(next(_numbers), AREAS)
         self.origin = "https://" + urlsplit(self.host).netloc
         self.client.headers.update({"X-Forwarded-Proto": "https"})
         self.saves = 0
         self.sign_in()
+        if next(_signed_in) == self.environment.parsed_options.num_users and STEADY_SECONDS:
+            # A run of STEADY_SECONDS once every lead has signed in, however long the
+            # sign-ins took (half a second of CPU each on purpose; more on a busy machine).
+            self.environment.stats.reset_all()
+            gevent.spawn_later(STEADY_SECONDS, self.environment.runner.quit)
 
     def _get(self, path: str, name: str):
         """A page read: anything but 200 (a redirect to sign-in, say) is a failure."""

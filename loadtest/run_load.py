@@ -93,12 +93,17 @@ def generated_areas(env) -> int:
     return int(out.strip().splitlines()[-1])
 
 
-def start_gunicorn(env, port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(
+    env, port: int, workers: int, threads: int, log: Path, preload: bool = False
+) -> subprocess.Popen:
+    """gunicorn as scripts/serve-production starts it; with ``preload`` a worker killed
+    on purpose is replaced by a fork of the loaded app at once, not after an import."""
     handle = log.open("w")
     return subprocess.Popen(  # noqa: S603
         [
             str(BIN / "gunicorn"),
             "sendplan.wsgi",
+            *(["--preload"] if preload else []),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -170,6 +175,14 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def _ms(value: str) -> float:
+    """A response time from locust's CSV: empty or "N/A" when nothing was measured."""
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
+
+
 def read_stats(prefix: Path) -> dict:
     with open(f"{prefix}_stats.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -178,8 +191,8 @@ def read_stats(prefix: Path) -> dict:
         r["Name"]: {
             "requests": int(r["Request Count"]),
             "failures": int(r["Failure Count"]),
-            "median_ms": float(r["Median Response Time"] or 0),
-            "p95_ms": float(r["95%"] or 0),
+            "median_ms": _ms(r["Median Response Time"]),
+            "p95_ms": _ms(r["95%"]),
         }
         for r in rows
         if r["Name"] != "Aggregated"
@@ -188,8 +201,8 @@ def read_stats(prefix: Path) -> dict:
         "requests": int(total["Request Count"]),
         "failures": int(total["Failure Count"]),
         "rps": float(total["Requests/s"]),
-        "median_ms": float(total["Median Response Time"] or 0),
-        "p95_ms": float(total["95%"] or 0),
+        "median_ms": _ms(total["Median Response Time"]),
+        "p95_ms": _ms(total["95%"]),
         "by_name": by_name,
     }
 
@@ -205,6 +218,72 @@ def read_log(log: Path) -> dict:
     }
 
 
+def run_locust(
+    port: int,
+    workdir: Path,
+    *,
+    areas: int,
+    users: int,
+    seconds: int,
+    spawn_rate: float,
+    password: str,
+    exclude_tags: list[str] | None = None,
+    wait: tuple[float, float] = (3, 8),
+    after_sign_in: bool = False,
+) -> dict:
+    """Run locust's simulated leads headless against the server on ``port``; its figures.
+    Each lead waits ``wait`` (min, max) seconds between clicks. With ``after_sign_in``
+    the ``seconds`` count from the moment every lead has signed in, and so do the figures
+    (sign-ins take longer the busier the machine; the run stops 5 minutes on at most)."""
+    locust_env = {
+        **os.environ,
+        "LOCUST_AREAS": str(areas),
+        "LOCUST_PASSWORD": password,
+        "LOCUST_WAIT": ",".join(str(s) for s in wait),
+        "LOCUST_STEADY_SECONDS": str(seconds if after_sign_in else 0),
+    }
+    run_time = seconds + 300 if after_sign_in else seconds
+    subprocess.run(  # noqa: S603
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "loadtest" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(spawn_rate),
+            "--run-time",
+            f"{run_time}s",
+            "--host",
+            f"http://127.0.0.1:{port}",
+            "--csv",
+            str(workdir / "locust"),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--exit-code-on-error",
+            "0",
+            # Figures for the steady state once every lead has signed in: each sign-in
+            # costs about half a second of CPU on purpose (PBKDF2), which would otherwise
+            # crowd the first seconds of a short run on a small machine.
+            "--reset-stats",
+            # At the end each lead finishes the click it is on: a request cut off half-way
+            # would count as a failure.
+            "--stop-timeout",
+            "30",
+            *(["--exclude-tags", *exclude_tags] if exclude_tags else []),
+        ],
+        cwd=ROOT,
+        env=locust_env,
+        capture_output=True,
+        text=True,
+        timeout=run_time + 120,
+        check=False,
+    )
+    return read_stats(workdir / "locust")
+
+
 def run(args) -> dict:
     env = production_env(args.database_url)
     collect_static(env)
@@ -218,40 +297,16 @@ def run(args) -> dict:
     try:
         wait_for_health(port)
         warm_up(port, args.workers, log)
-        locust_env = {**os.environ, "LOCUST_AREAS": str(areas), "LOCUST_PASSWORD": args.password}
-        subprocess.run(  # noqa: S603
-            [
-                str(BIN / "locust"),
-                "-f",
-                str(ROOT / "loadtest" / "locustfile.py"),
-                "--headless",
-                "--users",
-                str(args.users),
-                "--spawn-rate",
-                str(args.spawn_rate),
-                "--run-time",
-                f"{args.seconds}s",
-                "--host",
-                f"http://127.0.0.1:{port}",
-                "--csv",
-                str(workdir / "locust"),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "--exit-code-on-error",
-                "0",
-                # Figures for the steady state once every lead has signed in: each sign-in
-                # costs about half a second of CPU on purpose (PBKDF2), which would otherwise
-                # crowd the first seconds of a short run on a small machine.
-                "--reset-stats",
-                *(["--exclude-tags", *args.exclude_tags] if args.exclude_tags else []),
-            ],
-            cwd=ROOT,
-            env=locust_env,
-            capture_output=True,
-            text=True,
-            timeout=args.seconds + 120,
-            check=False,
+        stats = run_locust(
+            port,
+            workdir,
+            areas=areas,
+            users=args.users,
+            seconds=args.seconds,
+            spawn_rate=args.spawn_rate,
+            password=args.password,
+            exclude_tags=args.exclude_tags,
+            wait=tuple(args.wait),
         )
     finally:
         stop(server)
@@ -263,7 +318,8 @@ def run(args) -> dict:
         "seconds": args.seconds,
         "areas": areas,
         "excluded": args.exclude_tags or [],
-        **read_stats(workdir / "locust"),
+        "wait": tuple(args.wait),
+        **stats,
         **read_log(log),
         "log": str(log),
     }
@@ -274,7 +330,8 @@ def describe(result: dict) -> str:
     lines = [
         f"Load run ({result['database']}, gunicorn {result['workers']} workers x "
         f"{result['threads']} threads, {result['users']} simulated leads over "
-        f"{result['areas']} areas, {result['seconds']} s"
+        f"{result['areas']} areas, {result['seconds']} s, "
+        f"{result['wait'][0]:g} to {result['wait'][1]:g} s between clicks"
         + (f", without {', '.join(result['excluded'])}" if result["excluded"] else "")
         + ")",
         f"  {result['requests']} requests, {result['rps']:.1f} req/s, median "
@@ -305,6 +362,14 @@ def main(argv=None) -> int:
     parser.add_argument("--password", default="generated-demo-2023")
     parser.add_argument(
         "--exclude-tags", nargs="*", help='Leave tasks out, e.g. "dashboard" (locust tags).'
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        nargs=2,
+        default=(3, 8),
+        metavar=("MIN", "MAX"),
+        help="Seconds a lead waits between clicks (default 3 8).",
     )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--max-p95", type=float, help="Exit 1 when the p95 (ms) is above.")

@@ -1,8 +1,10 @@
 """The browser import and export of a whole plan, in the admin for now.
 
-Import: "Plan spreadsheet imports" → Add: upload the file(s) with the area and title →
-a preview page lists what will be created, changed and deleted and every problem with
-its row and column → "Import" writes it, from the stored file whose SHA-256 is checked.
+Import: "Plan spreadsheet imports" → Add: upload the file(s) with the area and title,
+which are read once (in a child process with memory and time limits) and kept with the
+rows read → a preview page lists what will be created, changed and deleted and every
+problem with its row and column → "Import" writes those rows, once the upload's SHA-256
+is checked, without reading the file again.
 Export: actions on the Plan list ("Export as XLSX", "Export as CSV", "Export story so
 far as CSV"). The logic is in ``spreadsheets.services``.
 """
@@ -28,11 +30,13 @@ from .forms import PlanImportForm
 from .models import PlanImport, PlanImportStatus
 from .reading import Upload
 from .services import (
+    ParsedUpload,
     PlanImportError,
     confirm_plan_import,
     export_plan,
     export_plan_updates,
     preview_plan_import,
+    read_plan_files,
 )
 
 logger = logging.getLogger("sendplan.spreadsheets")
@@ -60,7 +64,7 @@ class PlanImportAdmin(ScopedAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("content", "updates_content")
+        return super().get_queryset(request).defer("content", "updates_content", "parsed")
 
     def scope(self, request, queryset):
         return queryset.filter(created_by=request.user)
@@ -88,6 +92,10 @@ class PlanImportAdmin(ScopedAdmin):
             updates_file = data.get("updates")
             content = plan_file.read()
             updates_content = updates_file.read() if updates_file else None
+            parsed = read_plan_files(
+                source=Upload(plan_file.name, content),
+                updates=Upload(updates_file.name, updates_content) if updates_file else None,
+            )
             stored = PlanImport(
                 created_by=request.user,
                 area_name=data["area_name"],
@@ -103,6 +111,7 @@ class PlanImportAdmin(ScopedAdmin):
                 updates_sha256=(
                     Upload(updates_file.name, updates_content).sha256 if updates_file else ""
                 ),
+                parsed=parsed.to_json(),
             )
             stored._history_user = request.user
             stored.save()
@@ -118,12 +127,6 @@ class PlanImportAdmin(ScopedAdmin):
         }
         return TemplateResponse(request, "admin/spreadsheets/planimport/upload.html", context)
 
-    def _uploads(self, stored: PlanImport):
-        updates = None
-        if stored.updates_name:
-            updates = Upload(stored.updates_name, bytes(stored.updates_content or b""))
-        return Upload(stored.file_name, bytes(stored.content)), updates
-
     def preview_view(self, request, pk: int):
         if not self.has_add_permission(request):
             raise PermissionDenied
@@ -136,10 +139,13 @@ class PlanImportAdmin(ScopedAdmin):
         if not stored.content_matches():
             messages.error(request, "The stored file has changed since it was uploaded.")
             return HttpResponseRedirect(reverse("admin:spreadsheets_planimport_add"))
-        source, updates = self._uploads(stored)
+        if not stored.parsed:
+            messages.error(
+                request, "Upload the file again: it was uploaded before this version of the import."
+            )
+            return HttpResponseRedirect(reverse("admin:spreadsheets_planimport_add"))
         arguments = {
-            "source": source,
-            "updates": updates,
+            "parsed": ParsedUpload.from_json(stored.parsed),
             "area_name": stored.area_name,
             "plan_title": stored.plan_title,
             "slug": stored.slug,
@@ -163,6 +169,7 @@ class PlanImportAdmin(ScopedAdmin):
                 stored.imported_at = timezone.now()
                 stored.content = b""
                 stored.updates_content = None
+                stored.parsed = ""
                 stored._history_user = request.user
                 stored.save()
                 messages.success(

@@ -18,8 +18,11 @@ class PlanImport(models.Model):
     """An uploaded plan spreadsheet, kept between its preview and its confirmation.
 
     The bytes live in the database (app servers keep no files) with their SHA-256, which
-    the confirmation checks, so what is written is exactly what was previewed. Once the
-    plan is imported the bytes are cleared: the plan and its history hold the data.
+    the confirmation checks, and so do the rows read from them (``parsed``, the JSON of a
+    ``ParsedUpload``): the file is read once, when it is uploaded, and the preview and the
+    import use those rows, so what is written is exactly what was previewed. Once the
+    plan is imported the bytes and the rows are cleared: the plan and its history hold the
+    data.
     """
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
@@ -35,6 +38,7 @@ class PlanImport(models.Model):
     updates_name = models.CharField("story so far file", max_length=255, blank=True)
     updates_content = models.BinaryField(null=True, blank=True, editable=False)
     updates_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    parsed = models.TextField("rows read", blank=True, editable=False)
     status = models.CharField(
         max_length=16, choices=PlanImportStatus.choices, default=PlanImportStatus.PREVIEWED
     )
@@ -42,8 +46,9 @@ class PlanImport(models.Model):
         "sendplan.Plan", models.SET_NULL, null=True, blank=True, related_name="+"
     )
     imported_at = models.DateTimeField(null=True, blank=True)
-    # The file is large and cleared once imported; the history keeps who did what.
-    history = HistoricalRecords(excluded_fields=["content", "updates_content"])
+    # The file and its rows are large and cleared once imported; the history keeps who did
+    # what.
+    history = HistoricalRecords(excluded_fields=["content", "updates_content", "parsed"])
 
     class Meta:
         ordering = ["-created_at"]

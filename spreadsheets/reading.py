@@ -2,12 +2,16 @@
 
 Everything a hostile file could use is checked before the parser sees it: the size of the
 upload (``SENDPLAN_IMPORT_MAX_BYTES``), that an .xlsx is a zip whose parts unpack to no
-more than ``SENDPLAN_IMPORT_MAX_UNPACKED_BYTES`` (Python's zipfile never inflates a part
-past its declared size, so the declared sizes bound the work), and the number of rows
+more than ``SENDPLAN_IMPORT_MAX_UNPACKED_BYTES`` together and
+``SENDPLAN_IMPORT_MAX_PART_BYTES`` each (Python's zipfile never inflates a part past its
+declared size, so the declared sizes bound the work; openpyxl keeps every shared string in
+memory, so the part cap matters most for xl/sharedStrings.xml), and the number of rows
 (``SENDPLAN_IMPORT_MAX_ROWS``), counted while reading so a 50,000-row sheet stops early.
 openpyxl parses the XML with defusedxml, which refuses entity declarations (billion
 laughs). Workbooks are opened read-only and with formulas visible, so a formula cell is
-reported rather than silently replaced by a cached value.
+reported rather than silently replaced by a cached value. ``read_sheets`` runs in a child
+process with memory and time limits (``sandbox``), and its result travels, and is kept
+between the preview and the import, as JSON (``Sheets.as_json``).
 
 CSV files are read as UTF-8 (with or without a byte-order mark). A file that is not
 UTF-8 is read as Windows-1252, the encoding Excel uses for "CSV (Comma delimited)" on
@@ -17,8 +21,10 @@ Windows in the UK, and the preview says so, so accents can be checked before con
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
+import math
 import os
 import zipfile
 from dataclasses import dataclass, field
@@ -32,6 +38,7 @@ from .columns import FormulaCell, Problem
 XLSX_CONTENT_TYPES = "[Content_Types].xml"
 MAX_ZIP_MEMBERS = 1000
 DEFAULT_MAX_UNPACKED = 100 * 1024 * 1024
+DEFAULT_MAX_PART = 20 * 1024 * 1024
 
 
 class SpreadsheetError(Exception):
@@ -66,6 +73,35 @@ class Sheets:
     updates: tablib.Dataset | None = None
     notes: list[str] = field(default_factory=list)
 
+    def as_json(self) -> dict:
+        return {
+            "plan": _dataset_json(self.plan),
+            "updates": _dataset_json(self.updates),
+            "notes": list(self.notes),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Sheets:
+        return cls(
+            plan=_dataset_from_json(data["plan"]),
+            updates=_dataset_from_json(data["updates"]),
+            notes=list(data["notes"]),
+        )
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file the reader takes before it refuses it (the settings' values, handed
+    to the child process that reads the file, which has no settings)."""
+
+    max_rows: int
+    max_unpacked: int
+    max_part: int
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(max_rows=max_rows(), max_unpacked=max_unpacked(), max_part=max_part())
+
 
 def max_bytes() -> int:
     return settings.SENDPLAN_IMPORT_MAX_BYTES
@@ -77,6 +113,14 @@ def max_rows() -> int:
 
 def max_unpacked() -> int:
     return getattr(settings, "SENDPLAN_IMPORT_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED)
+
+
+def max_part() -> int:
+    return getattr(settings, "SENDPLAN_IMPORT_MAX_PART_BYTES", DEFAULT_MAX_PART)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB"
 
 
 def _too_big(name: str, size: int) -> SpreadsheetError:
@@ -123,13 +167,14 @@ def load_upload(source, default_name: str = "upload") -> Upload:
     return Upload(name, data)
 
 
-def read_sheets(upload: Upload, *, headers: tuple[str, ...], role: str) -> Sheets:
+def read_sheets(upload: Upload, *, headers: tuple[str, ...], role: str, limits: Limits) -> Sheets:
     """Read ``upload`` as the plan file (role "plan", which may hold an ``updates`` sheet)
-    or as the updates file (role "updates")."""
+    or as the updates file (role "updates"). Servers call it through
+    ``sandbox.read_sheets_in_child``, never directly."""
     kind = _kind(upload)
     if kind == "xlsx":
-        return _read_xlsx(upload, headers=headers, role=role)
-    return _read_csv(upload, headers=headers, role=role)
+        return _read_xlsx(upload, headers=headers, role=role, limits=limits)
+    return _read_csv(upload, headers=headers, role=role, limits=limits)
 
 
 def _kind(upload: Upload) -> str:
@@ -164,7 +209,7 @@ def _not_a_workbook(upload: Upload, why: str) -> SpreadsheetError:
     )
 
 
-def _check_zip(upload: Upload) -> None:
+def _check_zip(upload: Upload, limits: Limits) -> None:
     buffer = io.BytesIO(upload.data)
     if not zipfile.is_zipfile(buffer):
         raise _not_a_workbook(upload, "it is not a zip file, as every .xlsx is")
@@ -176,13 +221,23 @@ def _check_zip(upload: Upload) -> None:
     if len(members) > MAX_ZIP_MEMBERS:
         raise _not_a_workbook(upload, f"it holds {len(members)} parts")
     unpacked = sum(m.file_size for m in members)
-    if unpacked > max_unpacked():
+    if unpacked > limits.max_unpacked:
         raise SpreadsheetError(
             [
                 Problem(
-                    f"The file {upload.name} unpacks to {unpacked / (1024 * 1024):,.0f} MB, "
-                    f"more than the {max_unpacked() / (1024 * 1024):g} MB a plan can need; "
-                    f"it was not opened."
+                    f"The file {upload.name} unpacks to {_mb(unpacked)}, more than the "
+                    f"{_mb(limits.max_unpacked)} a plan can need; it was not opened."
+                )
+            ]
+        )
+    largest = max(members, key=lambda m: m.file_size, default=None)
+    if largest is not None and largest.file_size > limits.max_part:
+        raise SpreadsheetError(
+            [
+                Problem(
+                    f"The file {upload.name} has a part ({largest.filename[:100]}) that unpacks to "
+                    f"{_mb(largest.file_size)}, more than the {_mb(limits.max_part)} a plan "
+                    f"can need; it was not opened."
                 )
             ]
         )
@@ -190,14 +245,16 @@ def _check_zip(upload: Upload) -> None:
         raise _not_a_workbook(upload, "it is a zip file without a workbook in it")
 
 
-def _open_workbook(upload: Upload):
+def _open_workbook(upload: Upload, limits: Limits):
     import openpyxl
 
-    _check_zip(upload)
+    _check_zip(upload, limits)
     try:
         return openpyxl.load_workbook(
             io.BytesIO(upload.data), read_only=True, data_only=False, keep_links=False
         )
+    except MemoryError:
+        raise  # the child process's memory limit: the sandbox names it
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise _workbook_error(upload, exc) from None
 
@@ -217,28 +274,28 @@ def _workbook_error(upload: Upload, exc: BaseException) -> SpreadsheetError:
     return _not_a_workbook(upload, type(exc).__name__)
 
 
-def _read_xlsx(upload: Upload, *, headers: tuple[str, ...], role: str) -> Sheets:
-    workbook = _open_workbook(upload)
+def _read_xlsx(upload: Upload, *, headers: tuple[str, ...], role: str, limits: Limits) -> Sheets:
+    workbook = _open_workbook(upload, limits)
     try:
         names = list(workbook.sheetnames)
         by_lower = {n.strip().lower(): n for n in names}
         sheets = Sheets()
         if role == "updates":
             name = by_lower.get("updates", names[0] if names else None)
-            sheets.updates = _sheet_dataset(upload, workbook, name, headers, "updates")
+            sheets.updates = _sheet_dataset(upload, workbook, name, headers, "updates", limits)
             return sheets
         plan_name = by_lower.get("plan") or next(
             (n for n in names if n.strip().lower() != "updates"), None
         )
-        sheets.plan = _sheet_dataset(upload, workbook, plan_name, headers, "plan")
+        sheets.plan = _sheet_dataset(upload, workbook, plan_name, headers, "plan", limits)
         if "updates" in by_lower:
             from .columns import UPDATES_HEADERS
 
             sheets.updates = _sheet_dataset(
-                upload, workbook, by_lower["updates"], UPDATES_HEADERS, "updates"
+                upload, workbook, by_lower["updates"], UPDATES_HEADERS, "updates", limits
             )
         return sheets
-    except SpreadsheetError:
+    except (SpreadsheetError, MemoryError):
         raise
     except Exception as exc:
         raise _workbook_error(upload, exc) from None
@@ -257,11 +314,11 @@ def _cell_value(cell):
     return value
 
 
-def _sheet_dataset(upload, workbook, name, headers, sheet) -> tablib.Dataset:
+def _sheet_dataset(upload, workbook, name, headers, sheet, limits: Limits) -> tablib.Dataset:
     if name is None:
         raise SpreadsheetError([Problem(f"The workbook {upload.name} has no sheets.")])
     rows = ([_cell_value(c) for c in row] for row in workbook[name].iter_rows(values_only=False))
-    return _dataset(rows, headers=headers, sheet=sheet, source=f"sheet {name!r}")
+    return _dataset(rows, headers=headers, sheet=sheet, source=f"sheet {name!r}", limits=limits)
 
 
 # --- CSV -------------------------------------------------------------------------------
@@ -290,7 +347,7 @@ def _decode(upload: Upload) -> tuple[str, str | None]:
     )
 
 
-def _read_csv(upload: Upload, *, headers: tuple[str, ...], role: str) -> Sheets:
+def _read_csv(upload: Upload, *, headers: tuple[str, ...], role: str, limits: Limits) -> Sheets:
     if upload.data[:4] == b"PK\x03\x04" or b"\x00" in upload.data[:1024]:
         raise SpreadsheetError(
             [
@@ -304,7 +361,7 @@ def _read_csv(upload: Upload, *, headers: tuple[str, ...], role: str) -> Sheets:
     reader = csv.reader(io.StringIO(text, newline=""))
     sheets = Sheets(notes=[note] if note else [])
     try:
-        dataset = _dataset(reader, headers=headers, sheet=role, source=upload.name)
+        dataset = _dataset(reader, headers=headers, sheet=role, source=upload.name, limits=limits)
     except csv.Error as exc:
         raise SpreadsheetError(
             [Problem(f"The file {upload.name} is not a CSV file that can be read: {exc}.")]
@@ -323,7 +380,9 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _dataset(rows, *, headers: tuple[str, ...], sheet: str, source: str) -> tablib.Dataset:
+def _dataset(
+    rows, *, headers: tuple[str, ...], sheet: str, source: str, limits: Limits
+) -> tablib.Dataset:
     """Build a dataset with ``headers`` in our order from ``rows`` (the first is the
     header row). Blank rows inside the sheet are kept, so that a data row's number in
     the dataset plus one is its row number in the sheet; blank rows at the end are not."""
@@ -345,7 +404,7 @@ def _dataset(rows, *, headers: tuple[str, ...], sheet: str, source: str) -> tabl
         )
     positions = [normalised.index(h) for h in wanted]
     width = len(found)
-    limit = max_rows()
+    limit = limits.max_rows
     data: list[list] = []
     pending_blank = 0
     for row in rows:
@@ -389,3 +448,62 @@ def _column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index + 1)
+
+
+# --- As JSON ---------------------------------------------------------------------------
+# A cell is None, text, a number or a yes/no as itself; what JSON has no type for (a
+# formula, a date or time from a workbook, an infinite number) as {"kind": text}, so the
+# import reads exactly what it would have read from the file.
+
+
+def _dataset_json(dataset: tablib.Dataset | None) -> dict | None:
+    if dataset is None:
+        return None
+    return {
+        "headers": list(dataset.headers),
+        "rows": [[_cell_json(v) for v in row] for row in dataset],
+    }
+
+
+def _dataset_from_json(data: dict | None) -> tablib.Dataset | None:
+    if data is None:
+        return None
+    dataset = tablib.Dataset(headers=data["headers"])
+    for row in data["rows"]:
+        dataset.append([_cell_from_json(v) for v in row])
+    return dataset
+
+
+def _cell_json(value):
+    if isinstance(value, FormulaCell):
+        return {"formula": str(value)}
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"float": repr(value)}
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"time": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return {"timedelta": value.total_seconds()}
+    return str(value)
+
+
+_FROM_JSON = {
+    "formula": FormulaCell,
+    "float": float,
+    "datetime": dt.datetime.fromisoformat,
+    "date": dt.date.fromisoformat,
+    "time": dt.time.fromisoformat,
+    "timedelta": lambda seconds: dt.timedelta(seconds=seconds),
+}
+
+
+def _cell_from_json(value):
+    if isinstance(value, dict):
+        ((kind, text),) = value.items()
+        return _FROM_JSON[kind](text)
+    return value

@@ -4,16 +4,23 @@ and the management commands call.
 An import is always previewed first: ``preview_plan_import`` reads and checks every row
 and works out what the import would create, change and delete, writing nothing, and
 returns every problem with its row and column. ``confirm_plan_import`` does the same
-again on the file (whose SHA-256 must be the previewed one's) and, only if there is no
+again (the upload's SHA-256 must be the previewed one's) and, only if there is no
 problem, writes it all in one transaction, each record with its history row: any
 problem and nothing is written, history included.
+
+Files are read by ``read_plan_files``, in a child process with memory and time limits
+(``sandbox``). Both functions take the file itself (the command reads it once per run)
+or the ``ParsedUpload`` read before: the admin reads an upload once, keeps the rows as
+JSON on its ``PlanImport``, and previews and imports from them without reading the file
+again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import DataError, IntegrityError, transaction
@@ -26,8 +33,9 @@ from sendplan.models import Issue, MonthStatus, Plan, Priority, ReportingMonth
 
 from .columns import PLAN_HEADERS, UPDATES_HEADERS, Problem
 from .export import plan_to_csv, plan_to_xlsx, updates_to_csv
-from .reading import SpreadsheetError, Upload, load_upload, read_sheets
+from .reading import Sheets, SpreadsheetError, Upload, load_upload
 from .resources import PlanRowResource, PlanWriter, UpdatesFailed
+from .sandbox import read_sheets_in_child
 
 logger = logging.getLogger("sendplan.spreadsheets")
 
@@ -72,6 +80,37 @@ class ImportPreview:
         return lines
 
 
+@dataclass
+class ParsedUpload:
+    """The rows read from an upload (the plan file and any updates file), the files'
+    SHA-256s and every problem that stopped a file being read."""
+
+    sha256: str = ""
+    updates_sha256: str = ""
+    sheets: Sheets = field(default_factory=Sheets)
+    problems: list[Problem] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "sha256": self.sha256,
+                "updates_sha256": self.updates_sha256,
+                "sheets": self.sheets.as_json(),
+                "problems": [asdict(p) for p in self.problems],
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ParsedUpload:
+        data = json.loads(text)
+        return cls(
+            sha256=data["sha256"],
+            updates_sha256=data["updates_sha256"],
+            sheets=Sheets.from_json(data["sheets"]),
+            problems=[Problem(**p) for p in data["problems"]],
+        )
+
+
 class PlanImportError(Exception):
     """An import that was refused; ``preview.problems`` says why."""
 
@@ -104,34 +143,37 @@ def plan_content_count(plan: Plan) -> dict[str, int]:
     return {k: v for k, v in counts.items() if v}
 
 
-def _read(source, updates, preview: ImportPreview):
-    """The plan and updates datasets, or None with the problems in ``preview``."""
-    plan_ds = updates_ds = None
+def read_plan_files(*, source, updates=None) -> ParsedUpload:
+    """Read the plan file ``source`` and the updates file ``updates`` (if any: a path, an
+    uploaded file, bytes or an ``Upload``), each in a child process that may take no more
+    than ``SENDPLAN_IMPORT_READ_MEMORY_BYTES`` and ``SENDPLAN_IMPORT_READ_SECONDS``."""
+    parsed = ParsedUpload()
+    sheets = parsed.sheets
     try:
         upload = load_upload(source)
-        preview.sha256 = upload.sha256
-        sheets = read_sheets(upload, headers=PLAN_HEADERS, role="plan")
-        plan_ds, updates_ds = sheets.plan, sheets.updates
-        preview.notes.extend(sheets.notes)
+        parsed.sha256 = upload.sha256
+        read = read_sheets_in_child(upload, headers=PLAN_HEADERS, role="plan")
+        sheets.plan, sheets.updates = read.plan, read.updates
+        sheets.notes.extend(read.notes)
     except SpreadsheetError as exc:
-        preview.problems.extend(exc.problems)
+        parsed.problems.extend(exc.problems)
     if updates is not None:
         try:
             upload = load_upload(updates, default_name="updates")
-            preview.updates_sha256 = upload.sha256
-            sheets = read_sheets(upload, headers=UPDATES_HEADERS, role="updates")
-            preview.notes.extend(sheets.notes)
-            if updates_ds is not None:
-                preview.problems.append(
+            parsed.updates_sha256 = upload.sha256
+            read = read_sheets_in_child(upload, headers=UPDATES_HEADERS, role="updates")
+            sheets.notes.extend(read.notes)
+            if sheets.updates is not None:
+                parsed.problems.append(
                     Problem(
                         'Give the story so far either as a sheet named "updates" in the '
                         "workbook or as a separate file, not both."
                     )
                 )
-            updates_ds = sheets.updates
+            sheets.updates = read.updates
         except SpreadsheetError as exc:
-            preview.problems.extend(exc.problems)
-    return plan_ds, updates_ds
+            parsed.problems.extend(exc.problems)
+    return parsed
 
 
 def _check_target(preview: ImportPreview) -> None:
@@ -226,6 +268,7 @@ def _run(
     *,
     source,
     updates,
+    parsed: ParsedUpload | None,
     area_name: str,
     plan_title: str,
     slug: str | None,
@@ -245,7 +288,12 @@ def _run(
         month=(month or current_month()).replace(day=1),
         replace=replace,
     )
-    plan_ds, updates_ds = _read(source, updates, preview)
+    if parsed is None:
+        parsed = read_plan_files(source=source, updates=updates)
+    preview.sha256, preview.updates_sha256 = parsed.sha256, parsed.updates_sha256
+    preview.problems.extend(parsed.problems)
+    preview.notes.extend(parsed.sheets.notes)
+    plan_ds, updates_ds = parsed.sheets.plan, parsed.sheets.updates
     if expected_sha256 and preview.sha256 and expected_sha256 != preview.sha256:
         preview.problems.append(
             Problem("The file is not the one that was previewed; preview it again.")
@@ -309,8 +357,9 @@ def _plan_the_import(preview: ImportPreview, plan_ds, updates_ds, *, user) -> Pl
 
 def preview_plan_import(
     *,
-    source,
+    source=None,
     updates=None,
+    parsed: ParsedUpload | None = None,
     area_name: str,
     plan_title: str,
     slug: str | None = None,
@@ -318,10 +367,12 @@ def preview_plan_import(
     user,
     month: dt.date | None = None,
 ) -> ImportPreview:
-    """Run the import without writing anything and say what it would do."""
+    """Run the import without writing anything and say what it would do: of the files
+    ``source`` and ``updates``, or of the rows ``parsed`` read from them before."""
     preview, _ = _run(
         source=source,
         updates=updates,
+        parsed=parsed,
         area_name=area_name,
         plan_title=plan_title,
         slug=slug,
@@ -335,8 +386,9 @@ def preview_plan_import(
 
 def confirm_plan_import(
     *,
-    source,
+    source=None,
     updates=None,
+    parsed: ParsedUpload | None = None,
     area_name: str,
     plan_title: str,
     slug: str | None = None,
@@ -353,6 +405,7 @@ def confirm_plan_import(
     preview, plan = _run(
         source=source,
         updates=updates,
+        parsed=parsed,
         area_name=area_name,
         plan_title=plan_title,
         slug=slug,
@@ -394,6 +447,7 @@ def export_plan_updates(*, plan: Plan) -> bytes:
 
 __all__ = [
     "ImportPreview",
+    "ParsedUpload",
     "PlanImportError",
     "Problem",
     "Upload",
@@ -402,4 +456,5 @@ __all__ = [
     "export_plan_updates",
     "import_user",
     "preview_plan_import",
+    "read_plan_files",
 ]

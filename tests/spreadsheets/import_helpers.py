@@ -2,13 +2,85 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Iterable
+
 from django.apps import apps
+from openpyxl import Workbook
 
 from actions.models import ActionStatus, EntryState, StoryEntry
 from outcomes.models import ImpactRating
 from sendplan.months import format_month
 
 FILES = "tests/files"
+SHARED_STRINGS_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+SHEET_START = (
+    b'<?xml version="1.0"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
+
+
+def workbook_with_part(
+    headers: Iterable[str], part: str, chunks: Iterable[bytes], content_type: str = ""
+) -> bytes:
+    """A workbook whose plan sheet has ``headers``, with ``part`` (a path in the zip)
+    added or replaced by the bytes of ``chunks``, streamed so that a part of a hundred
+    megabytes costs no memory; ``content_type`` is added to [Content_Types].xml."""
+    workbook = Workbook()
+    workbook.active.title = "plan"
+    workbook.active.append(list(headers))
+    plain = io.BytesIO()
+    workbook.save(plain)
+    source, target = zipfile.ZipFile(plain), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            if item.filename == part:
+                continue
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", content_type.encode() + b"</Types>")
+            archive.writestr(item, data)
+        with archive.open(part, "w", force_zip64=True) as written:
+            for chunk in chunks:
+                written.write(chunk)
+    return target.getvalue()
+
+
+def shared_strings_workbook(headers: Iterable[str], megabytes: int) -> bytes:
+    """A workbook of a few hundred kilobytes whose shared strings unpack to ``megabytes``
+    of one-letter strings, each of which openpyxl would keep in memory."""
+    string = b"<si><t>x</t></si>"
+    block = string * (1024 * 1024 // len(string))
+
+    def chunks():
+        yield b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/'
+        yield b'spreadsheetml/2006/main">'
+        for _ in range(megabytes):
+            yield block
+        yield b"</sst>"
+
+    return workbook_with_part(headers, "xl/sharedStrings.xml", chunks(), SHARED_STRINGS_TYPE)
+
+
+def wide_row_workbook(headers: Iterable[str], cells: int) -> bytes:
+    """A workbook whose second row holds ``cells`` numbers: a few kilobytes, and a part
+    of about 16 bytes a cell, but a Python object for every cell once read."""
+    headers = list(headers)
+    header_cells = "".join(f'<c t="inlineStr"><is><t>{h}</t></is></c>' for h in headers)
+
+    def chunks():
+        yield SHEET_START
+        yield f'<sheetData><row r="1">{header_cells}</row><row r="2">'.encode()
+        block = b"<c><v>1</v></c>" * 10_000
+        for _ in range(cells // 10_000):
+            yield block
+        yield b"</row></sheetData></worksheet>"
+
+    return workbook_with_part(headers, "xl/worksheets/sheet1.xml", chunks())
 
 
 def row_counts() -> dict[str, int]:

@@ -17,7 +17,7 @@ from spreadsheets.reading import Upload
 from spreadsheets.services import PlanImportError, confirm_plan_import
 from tests import factories
 
-from .import_helpers import row_counts
+from .import_helpers import row_counts, shared_strings_workbook
 
 HEADER = ",".join(PLAN_HEADERS)
 GOOD_ROW = (
@@ -95,6 +95,12 @@ def _billion_laughs() -> Upload:
     return Upload("plan.xlsx", target.getvalue())
 
 
+def _shared_strings_bomb() -> Upload:
+    """The independent probe's workbook (finding 6): 245 KB whose shared strings unpack to
+    97 MB, under the 100 MB cap for the whole file; openpyxl took 940 MB and 60 s."""
+    return Upload("plan.xlsx", shared_strings_workbook(PLAN_HEADERS, 97))
+
+
 def _twenty_megabytes(tmp_path) -> str:
     path = tmp_path / "huge.csv"
     line = (GOOD_ROW + "\n").encode()
@@ -133,6 +139,11 @@ CASES = {
     ),
     "zip bomb": (lambda tmp: _zip_bomb(), "The file plan.xlsx unpacks to 101 MB"),
     "billion laughs": (lambda tmp: _billion_laughs(), "it declares XML entities"),
+    "97 MB of shared strings": (
+        lambda tmp: _shared_strings_bomb(),
+        "The file plan.xlsx has a part (xl/sharedStrings.xml) that unpacks to 97 MB, more "
+        "than the 20 MB a plan can need; it was not opened.",
+    ),
     "20 MB upload": (
         _twenty_megabytes,
         "The file huge.csv is 20.0 MB; the largest file that can be imported is 5 MB.",
