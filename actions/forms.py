@@ -1,4 +1,4 @@
-"""Forms of the monthly update (BRAGG status, story so far) and of running the months.
+"""Forms of the monthly update's items: an action's BRAGG status, the story so far.
 
 Each item on the "My updates" page is its own small form, prefixed with the item's key
 (``action-12``, ``story-3``). Besides its fields it carries two hidden values: the
@@ -15,137 +15,20 @@ import hashlib
 import json
 from decimal import Decimal
 
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from sendplan.services import month_words, this_month
+from sendplan.forms import GovukDateField, GovukMonthField, GovukRadios, key_choices, key_hints
+from sendplan.ratings import BRAGG
+from sendplan.services import month_words
 from sendplan.text import MAX_NARRATIVE_CHARS
 
-from .models import BRAGG, check_bragg_rules
+from .models import check_bragg_rules
 from .narrative import PROMPTS, has_disallowed_markup, normalise_newlines, story_html
 
 # How long a note or reason may be: a paragraph or two, not a report.
 MAX_NOTE_CHARS = 10_000
-EARLIEST_YEAR = 2000
-
-
-class GovukRadios(forms.RadioSelect):
-    """Radios as components/radios.html writes them, ``hints`` giving a choice's hint by
-    its value. The radios are numbered from 1 and the field's label id is the first
-    radio's, as GOV.UK error summaries link to it."""
-
-    def __init__(self, attrs=None, choices=(), hints=None):
-        super().__init__(attrs, choices)
-        self.hints = dict(hints or {})
-
-    def id_for_label(self, id_, index=None):
-        return super().id_for_label(id_, "1" if index is None else index)
-
-
-class GovukDateWidget(DateInputWidget):
-    def id_for_label(self, id_):
-        return f"{id_}_0" if id_ else ""
-
-
-class GovukDateField(DateInputField):
-    """The GOV.UK date input (day, month, year) with messages that say what to fix."""
-
-    widget = GovukDateWidget
-
-    def __init__(self, *, what: str, **kwargs):
-        self.what = what
-        kwargs.setdefault("require_all_fields", False)
-        super().__init__(**kwargs)
-        message = f"Enter {what} as a day, month and year, such as 27 3 2023"
-        self.error_messages["required"] = message
-        self.error_messages["incomplete"] = message
-        for sub in self.fields:
-            sub.validators = []
-            sub.error_messages["incomplete"] = message
-
-    def compress(self, data_list):
-        if not data_list or not any(data_list):
-            return None
-        try:
-            day, month, year = (int(str(v).strip()) for v in data_list)
-            value = dt.date(year, month, day)
-        except (TypeError, ValueError, OverflowError):
-            raise ValidationError(
-                f"{self.what[0].upper()}{self.what[1:]} must be a real date, such as 27 3 2023"
-            ) from None
-        if value.year < EARLIEST_YEAR:
-            raise ValidationError(f"Enter {self.what} with a four-digit year, such as 2023")
-        return value
-
-
-class GovukMonthWidget(forms.MultiWidget):
-    """The GOV.UK date input without the day: month and year."""
-
-    template_name = DateInputWidget.template_name
-
-    def __init__(self, attrs=None):
-        css = "govuk-input govuk-date-input__input"
-        widgets = [
-            forms.TextInput(attrs={"class": f"{css} govuk-input--width-2", "label": "Month"}),
-            forms.TextInput(attrs={"class": f"{css} govuk-input--width-4", "label": "Year"}),
-        ]
-        super().__init__(widgets, attrs)
-
-    def decompress(self, value):
-        return (value.month, value.year) if value else (None, None)
-
-    def id_for_label(self, id_):
-        return f"{id_}_0" if id_ else ""
-
-
-class GovukMonthField(forms.MultiValueField):
-    widget = GovukMonthWidget
-
-    def __init__(self, *, what: str, **kwargs):
-        self.what = what
-        message = f"Enter {what} as a month and year, such as 9 2023"
-        fields = (
-            forms.CharField(error_messages={"incomplete": message}),
-            forms.CharField(error_messages={"incomplete": message}),
-        )
-        super().__init__(
-            fields=fields,
-            require_all_fields=False,
-            error_messages={"required": message, "incomplete": message},
-            **kwargs,
-        )
-
-    def compress(self, data_list):
-        if not data_list or not any(data_list):
-            return None
-        try:
-            month, year = (int(str(v).strip()) for v in data_list)
-            value = dt.date(year, month, 1)
-        except (TypeError, ValueError, OverflowError):
-            raise ValidationError(
-                f"{self.what[0].upper()}{self.what[1:]} must be a real month, such as 9 2023"
-            ) from None
-        if value.year < EARLIEST_YEAR:
-            raise ValidationError(f"Enter {self.what} with a four-digit year, such as 2023")
-        return value
-
-
-def key_choices(choices) -> list[tuple[str, str]]:
-    """Radio choices showing the key's words: Blue, Red, Amber..."""
-    return [(value, str(label).partition(" – ")[0]) for value, label in choices.choices]
-
-
-def key_hints(choices) -> dict[str, str]:
-    """Each word's definition, shown as its radio's hint: "On track, some concerns"."""
-    hints = {}
-    for value, label in choices.choices:
-        definition = str(label).partition(" – ")[2]
-        hints[value] = definition[:1].upper() + definition[1:]
-    return hints
 
 
 def _canonical(value) -> object:
@@ -325,52 +208,3 @@ class StoryForm(ItemForm):
 
     def canonical_cleaned(self) -> dict:
         return {"narrative": story_html(self.cleaned_data.get("narrative", ""))}
-
-
-# --- Running the months ------------------------------------------------------------------
-
-
-class _Helped(forms.Form):
-    """A form rendered with {% crispy form %} inside the template's own <form>."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-
-class OpenMonthForm(_Helped):
-    month = GovukMonthField(what="the month to open", label="Month to open")
-    deadline = GovukDateField(
-        what="the deadline",
-        label="Deadline (optional)",
-        help_text="The day updates are due. For example, 10 6 2023",
-        required=False,
-    )
-
-    def clean_month(self):
-        month = self.cleaned_data["month"]
-        if month > this_month():
-            raise ValidationError(f"You cannot open {month_words(month)} yet: it has not started")
-        return month
-
-    def clean(self):
-        cleaned = super().clean()
-        month, deadline = cleaned.get("month"), cleaned.get("deadline")
-        if month and deadline and deadline < month:
-            self.add_error("deadline", f"The deadline must be in or after {month_words(month)}")
-        return cleaned
-
-
-class ReopenMonthForm(_Helped):
-    reason = forms.CharField(
-        label="Why are you re-opening the month?",
-        help_text="This is recorded in the month's history.",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Enter the reason for re-opening the month",
-            "max_length": "The reason must be 2,000 characters or fewer",
-        },
-    )

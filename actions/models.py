@@ -12,25 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from sendplan.models import Issue, Person, Plan, PlanRecord, Priority, validate_first_of_month
-
-
-class BRAGG(models.TextChoices):
-    """The plan's key for actions. The labels are the seed's definitions, shown with colour."""
-
-    BLUE = "blue", "Blue – completed, embedded, sustained"
-    RED = "red", "Red – major concerns"
-    AMBER = "amber", "Amber – on track, some concerns"
-    GREEN = "green", "Green – on track, no concerns"
-    GREY = "grey", "Grey – not started, not due"
-
-    @property
-    def word(self) -> str:
-        return self.value.capitalize()
-
-
-# Statuses that need a note saying why, and the one that needs a completion date.
-BRAGG_NEEDS_NOTE = {BRAGG.RED, BRAGG.AMBER}
-BRAGG_NEEDS_COMPLETION = BRAGG.BLUE
+from sendplan.ratings import BRAGG, BRAGG_NEEDS_COMPLETION, BRAGG_NEEDS_NOTE
 
 
 class EntryState(models.TextChoices):
@@ -262,33 +244,3 @@ class StoryEntry(PlanRecord):
         if self.priority_id:
             return self.priority.plan_id
         return None
-
-
-class ReminderSent(PlanRecord):
-    """One reminder e-mail to a lead about a plan's open month, on one day.
-
-    ``send_reminders`` writes this row in the same transaction as it sends, and the unique
-    constraint is what makes a second run on the same day send nothing.
-    """
-
-    plan = models.ForeignKey(Plan, models.CASCADE, related_name="reminders_sent")
-    person = models.ForeignKey(Person, models.CASCADE, related_name="reminders_sent")
-    month = models.DateField(validators=[validate_first_of_month])
-    sent_on = models.DateField()
-    email = models.EmailField()
-    item_count = models.PositiveIntegerField(help_text="Outstanding items the e-mail listed.")
-    sent_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["plan", "-sent_on", "person"]
-        verbose_name = "reminder sent"
-        verbose_name_plural = "reminders sent"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["plan", "person", "month", "sent_on"], name="reminder_once_a_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Reminder to {self.person} for {self.month:%B %Y}, sent {self.sent_on}"

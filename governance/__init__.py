@@ -1,0 +1,2 @@
+"""Forums, their members, meetings and decisions, and the reporting periods their cadence
+sets."""

@@ -9,8 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -18,11 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from sendplan.access import Can, get_area
 from sendplan.months import FIRST_YEAR, LAST_YEAR, BadMonthOrDate, parse_iso_date, parse_year
 
-from . import services
+from . import page_extras, services
 from .forms import AttendanceForm, DecisionForm, MeetingDateForm
 from .models import Attendance, Decision, DecisionLink, Forum, ForumMember, Meeting
-
-ISSUED_REPORTS_TEMPLATE = "reports/issued_reports_list.html"
+from .periods import period_between
 
 
 def _forum(request, area_slug: str, forum_slug: str, need: Can = Can.VIEW):
@@ -40,14 +37,6 @@ def _meeting(request, area_slug, forum_slug, meeting_id, need: Can = Can.VIEW):
     return access, forum, meeting
 
 
-def _has_template(name: str) -> bool:
-    try:
-        select_template([name])
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
 @require_safe
 def forum_list(request, area_slug: str):
     access = get_area(request, area_slug)
@@ -60,7 +49,6 @@ def forum_list(request, area_slug: str):
 
 
 MEETINGS_PER_PAGE = 12
-ISSUED_REPORTS_SHOWN = 6
 
 
 def _calendar_year(request, forum: Forum) -> int:
@@ -100,26 +88,13 @@ def forum_detail(request, area_slug: str, forum_slug: str):
         "today": timezone.localdate(),
         "can_record": access.can(Can.RECORD_MEETINGS),
     }
-    # The reports app (which builds on governance) lists the reports issued to the forum;
-    # reach them through the reverse relation so governance never imports reports. The
-    # newest few are shown here; the forum's reports page lists them all.
-    if hasattr(forum, "issued_reports") and _has_template(ISSUED_REPORTS_TEMPLATE):
-        issued = forum.issued_reports.defer("content").select_related("meeting", "issued_by")
-        shown = list(issued[: ISSUED_REPORTS_SHOWN + 1])
-        context["issued_reports"] = shown[:ISSUED_REPORTS_SHOWN]
-        context["more_issued_reports"] = len(shown) > ISSUED_REPORTS_SHOWN
-        context["issued_reports_template"] = ISSUED_REPORTS_TEMPLATE
+    # What the apps above governance add (the reports issued to the forum).
+    context.update(page_extras.forum_page(forum))
     return render(request, "governance/forum_detail.html", context)
 
 
 def _meeting_context(access, forum, meeting) -> dict:
     members = list(forum.members.select_related("person"))
-    # The reports' PDF bytes stay in the database: listing them needs only their titles.
-    issued = (
-        list(meeting.issued_reports.defer("content").order_by("-issued_at"))
-        if hasattr(meeting, "issued_reports")
-        else []
-    )
     attendance = {
         a.person_id: a for a in Attendance.objects.filter(meeting=meeting).select_related("person")
     }
@@ -156,11 +131,10 @@ def _meeting_context(access, forum, meeting) -> dict:
             )
     period_month = meeting.period_end.replace(day=1)
     report_query = ""
-    if code := _period_code(meeting.period_start, meeting.period_end):
-        report_query = f"?period={code}&as_at={meeting.date:%Y-%m-%d}"
+    if period := period_between(meeting.period_start, meeting.period_end):
+        report_query = f"?period={period.code}&as_at={meeting.date:%Y-%m-%d}"
     return {
         "report_query": report_query,
-        "issued_reports": issued,
         "access": access,
         "forum": forum,
         "meeting": meeting,
@@ -170,22 +144,9 @@ def _meeting_context(access, forum, meeting) -> dict:
         "as_at": f"?month={period_month:%Y-%m}&as_at={meeting.date:%Y-%m-%d}",
         "can_record": access.can(Can.RECORD_MEETINGS),
         "today": timezone.localdate(),
+        # What the apps above governance add (the reports issued for the meeting).
+        **page_extras.meeting_page(meeting),
     }
-
-
-def _period_code(start: dt.date, end: dt.date) -> str:
-    """The reports' code for a month, calendar quarter or calendar year ("2023-04",
-    "2023-Q1", "2023"), or "" for any other period."""
-    months = (end.year - start.year) * 12 + end.month - start.month + 1
-    if start.day != 1 or (end + dt.timedelta(days=1)).day != 1:
-        return ""
-    if months == 1:
-        return f"{start:%Y-%m}"
-    if months == 3 and start.month in (1, 4, 7, 10):
-        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-    if months == 12 and start.month == 1:
-        return f"{start.year}"
-    return ""
 
 
 @require_safe

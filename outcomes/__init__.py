@@ -1,0 +1,1 @@
+"""Outcome targets and their monthly RAG impact rating."""

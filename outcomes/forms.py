@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from django import forms
 
-from actions.forms import MAX_NOTE_CHARS, GovukRadios, ItemForm, key_choices, key_hints
+from actions.forms import MAX_NOTE_CHARS, ItemForm
+from sendplan.forms import GovukRadios, key_choices, key_hints
+from sendplan.ratings import RAG
 from sendplan.services import month_words
-
-from .models import RAG
 
 
 class TargetUpdateForm(ItemForm):

@@ -9,18 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from actions.models import Action, EntryState
 from sendplan.models import Issue, Plan, PlanRecord, validate_first_of_month
-
-
-class RAG(models.TextChoices):
-    """The plan's key for the impact of outcome targets, shown with colour, never by it."""
-
-    RED = "red", "Red – impact not measured or negative impact"
-    AMBER = "amber", "Amber – impact being measured, either neutral or not yet measured"
-    GREEN = "green", "Green – positive impact, both measured and demonstrable"
-
-    @property
-    def word(self) -> str:
-        return self.value.capitalize()
+from sendplan.ratings import RAG
 
 
 class Direction(models.TextChoices):

@@ -16,9 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import EntryState
+from sendplan.ratings import RAG
 from sendplan.services import ConflictError, lock_open_month
 
-from .models import RAG, ImpactRating, OutcomeTarget
+from .models import ImpactRating, OutcomeTarget
 
 
 @dataclass

@@ -52,11 +52,9 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
-from actions.models import BRAGG, ActionStatus, EntryState
-from outcomes.models import RAG, ImpactRating
-from sendplan.models import Milestone, MilestonePriority, MonthStatus, Plan, ReportingMonth
-
-from .plan_state import (
+from actions.models import ActionStatus, EntryState
+from outcomes.models import ImpactRating
+from progress.plan_state import (
     NOT_RATED,
     ActionState,
     IssueState,
@@ -69,6 +67,8 @@ from .plan_state import (
     rows_as_at,
     standing_rows,
 )
+from sendplan.models import Milestone, MilestonePriority, MonthStatus, Plan, ReportingMonth
+from sendplan.ratings import BRAGG, RAG
 
 BRAGG_ORDER = [BRAGG.BLUE, BRAGG.GREEN, BRAGG.AMBER, BRAGG.RED, BRAGG.GREY, NOT_RATED]
 RAG_ORDER = [RAG.GREEN, RAG.AMBER, RAG.RED, NOT_RATED]

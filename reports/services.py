@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.models import Forum, Meeting
+from governance.periods import Period
 from sendplan.models import Plan
 
 from .models import IssuedReport
 from .pdf.build import build_report
-from .pdf.periods import Period
 
 logger = logging.getLogger("sendplan.reports")
 

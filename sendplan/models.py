@@ -16,7 +16,6 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -215,9 +214,6 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("reports:plan_detail", kwargs={"plan_slug": self.slug})
 
 
 class PlanRecord(models.Model):

@@ -58,8 +58,11 @@ INSTALLED_APPS = [
     "sendplan",
     "actions",
     "outcomes",
+    "progress",
     "governance",
     "reports",
+    "spreadsheets",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +91,17 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "sendplan.urls"
+
+
+def _plan_page(plan) -> str:
+    from django.urls import reverse
+
+    return reverse("reports:plan_detail", kwargs={"plan_slug": plan.slug})
+
+
+# A plan's page belongs to the reports app, above the core plan: the project, which puts
+# the apps together, says where it is (plan.get_absolute_url, the admin's "View on site").
+ABSOLUTE_URL_OVERRIDES = {"sendplan.plan": _plan_page}
 WSGI_APPLICATION = "sendplan.wsgi.application"
 
 TEMPLATES = [
@@ -334,6 +348,17 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Imports, exports, PDFs and reminders are logged at INFO by their own modules;
         # they reach the console through the root logger.
-        **{app: {"level": "INFO"} for app in ("actions", "outcomes", "governance", "reports")},
+        **{
+            app: {"level": "INFO"}
+            for app in (
+                "actions",
+                "outcomes",
+                "progress",
+                "governance",
+                "reports",
+                "spreadsheets",
+                "demo",
+            )
+        },
     },
 }

@@ -22,6 +22,6 @@ urlpatterns = [
     path("health", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("", include("reports.urls")),
-    path("", include("actions.urls")),
+    path("", include("progress.urls")),
     path("", include("governance.urls")),
 ]

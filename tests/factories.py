@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from actions.models import BRAGG, Action, ActionLead, ActionStatus, EntryState, StoryEntry
+from actions.models import Action, ActionLead, ActionStatus, EntryState, StoryEntry
 from governance.models import (
     Attendance,
     AttendanceStatus,
@@ -16,7 +16,7 @@ from governance.models import (
     ForumMember,
     Meeting,
 )
-from outcomes.models import RAG, ImpactRating, OutcomeTarget
+from outcomes.models import ImpactRating, OutcomeTarget
 from sendplan.models import (
     Area,
     Issue,
@@ -32,6 +32,7 @@ from sendplan.models import (
     StrategyLink,
     User,
 )
+from sendplan.ratings import BRAGG, RAG
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -17,11 +17,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from governance.models import Forum
+from governance.periods import Period
 from sendplan.models import Plan
 
 from .charts import report_charts
 from .context import build_report_data
-from .periods import Period
 from .render import PDF_OPTIONS, base_url, report_html, safe_fetcher
 
 STEPS = ("queries", "charts", "templating", "layout", "writing")

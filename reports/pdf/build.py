@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from governance.models import Forum
+from governance.periods import Period
 from sendplan.models import Plan
 
 from .charts import report_charts
 from .context import ReportData, build_report_data
-from .periods import Period
 from .render import RenderedPDF, render_pdf, render_pdf_isolated, report_html
 
 

@@ -15,13 +15,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from actions.models import BRAGG
 from governance.models import Forum
-from outcomes.models import RAG
-from sendplan.models import Plan
-
-from ..models import IssuedReport
-from ..plan_state import (
+from governance.periods import MONTH, QUARTER, YEAR, Period, period_containing
+from progress.plan_state import (
     NOT_RATED,
     ActionState,
     IssueState,
@@ -31,7 +27,10 @@ from ..plan_state import (
     TargetState,
     plan_state,
 )
-from .periods import MONTH, QUARTER, YEAR, Period, period_containing
+from sendplan.models import Plan
+from sendplan.ratings import BRAGG, RAG
+
+from ..models import IssuedReport
 
 REPORT_NAMES = {
     MONTH: "Monthly highlight report",

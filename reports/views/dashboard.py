@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_safe
 
-from actions.models import BRAGG
-from outcomes.models import RAG
+from progress.plan_state import end_of_day, plan_state
 from sendplan.access import Can, get_plan
 from sendplan.months import BadMonthOrDate, parse_iso_month
+from sendplan.ratings import BRAGG, RAG
 
 from ..dashboard import (
     BAR_CHARTS,
@@ -25,7 +25,6 @@ from ..dashboard import (
     default_month,
     reporting_months,
 )
-from ..plan_state import end_of_day, plan_state
 from .plan import PlanViewForm
 
 FILTER_NAMES = ("priority", "lead", "organisation", "strategy_link")

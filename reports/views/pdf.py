@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from governance.models import Forum, Meeting
+from governance.periods import KIND_FOR_CADENCE, QUARTER, Period, recent_periods
+from progress.plan_state import end_of_day
 from sendplan.access import Can, get_area
 from sendplan.forms import IsoDateField
 from sendplan.models import MonthStatus, ReportingMonth
@@ -27,9 +29,7 @@ from sendplan.models import MonthStatus, ReportingMonth
 from ..models import IssuedReport
 from ..pdf.build import build_report, report_filename
 from ..pdf.context import REPORT_NAMES
-from ..pdf.periods import KIND_FOR_CADENCE, QUARTER, Period, recent_periods
 from ..pdf.render import ReportRenderError
-from ..plan_state import end_of_day
 from ..services import issue_report
 
 logger = logging.getLogger("sendplan.reports")

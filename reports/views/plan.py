@@ -13,11 +13,10 @@ from django.views.decorators.http import require_GET
 
 from actions.models import Action
 from outcomes.models import OutcomeTarget
+from progress.plan_state import PlanState, end_of_day, plan_state, rows_as_at
 from sendplan.access import Can, get_plan
 from sendplan.forms import IsoDateField, IsoMonthField
 from sendplan.models import Finding, Issue, MonthStatus, Plan, ReportingMonth
-
-from ..plan_state import PlanState, end_of_day, plan_state, rows_as_at
 
 
 class PlanViewForm(forms.Form):

@@ -19,7 +19,7 @@ escape anything that is not.
 
 Ids follow GOV.UK Frontend: the hint is ``<id>-hint`` and the error message
 ``<id>-error``. Radios are numbered from 1 and the first one's id is the field's
-``id_for_label`` (actions.forms.GovukRadios), which components/error_summary.html links
+``id_for_label`` (sendplan.forms.GovukRadios), which components/error_summary.html links
 to; the parts of a date are ``<id>_0``, ``<id>_1``... as Django names them.
 """
 

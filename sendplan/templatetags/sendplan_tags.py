@@ -1,9 +1,8 @@
 """Template tags used on every page: BRAGG and RAG tags, GOV.UK tables and pagination,
 months.
 
-This library sits in the core app so every template can load it, but it names the keys of
-actions (BRAGG) and outcome targets (RAG). That backward import is for display only: no
-rule about statuses lives here.
+The words and definitions of the BRAGG and RAG keys come from ``sendplan.ratings``, the
+one status vocabulary; no rule about statuses lives here.
 """
 
 from __future__ import annotations
@@ -14,8 +13,7 @@ from collections.abc import Iterable, Mapping
 from django import template
 from django.utils.dates import MONTHS
 
-from actions.models import BRAGG
-from outcomes.models import RAG
+from sendplan.ratings import BRAGG, RAG
 
 register = template.Library()
 

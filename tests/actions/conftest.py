@@ -135,6 +135,15 @@ def domain_counts() -> dict[str, int]:
 
     return {
         model._meta.label: model._default_manager.count()
-        for app in ("sendplan", "actions", "outcomes", "governance", "reports")
+        for app in (
+            "sendplan",
+            "actions",
+            "outcomes",
+            "progress",
+            "governance",
+            "reports",
+            "spreadsheets",
+            "demo",
+        )
         for model in apps.get_app_config(app).get_models()
     }

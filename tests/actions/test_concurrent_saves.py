@@ -6,8 +6,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from actions.models import BRAGG, ActionStatus
+from actions.models import ActionStatus
 from actions.services import ConflictError, record_action_update, record_story_entry
+from sendplan.ratings import BRAGG
 from tests.actions.conftest import MAY
 
 EDITORS = 10

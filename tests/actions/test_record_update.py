@@ -6,17 +6,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from actions.models import BRAGG, ActionStatus, EntryState, StoryEntry
-from actions.services import (
-    ConflictError,
-    SubmitScope,
-    UpdateRefused,
-    record_action_update,
-    record_story_entry,
-    submit_month_updates,
-)
+from actions.models import ActionStatus, EntryState, StoryEntry
+from actions.services import ConflictError, UpdateRefused, record_action_update, record_story_entry
 from outcomes.models import ImpactRating
 from outcomes.services import record_impact_rating
+from progress.services import SubmitScope, submit_month_updates
+from sendplan.ratings import BRAGG
 from tests.actions.conftest import APRIL, MAY
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from actions.models import BRAGG, ActionStatus, EntryState, StoryEntry
+from actions.models import ActionStatus, EntryState, StoryEntry
 from outcomes.models import ImpactRating
 from sendplan.models import ReportingMonth, Role
+from sendplan.ratings import BRAGG
 from sendplan.services import close_month, month_words, open_month, this_month
 from tests import factories
 

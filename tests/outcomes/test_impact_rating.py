@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from outcomes.forms import TargetUpdateForm
-from outcomes.models import RAG, ImpactRating
+from outcomes.models import ImpactRating
 from outcomes.services import record_impact_rating
+from sendplan.ratings import RAG
 from sendplan.services import ConflictError, UpdateRefused
 from tests import factories
 

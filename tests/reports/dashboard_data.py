@@ -9,9 +9,8 @@ Amber, one Red and one unrated action.
 import datetime as dt
 from decimal import Decimal
 
-from actions.models import BRAGG
-from outcomes.models import RAG
 from sendplan.models import MonthStatus
+from sendplan.ratings import BRAGG, RAG
 from tests import factories
 
 MARCH = dt.date(2023, 3, 1)

@@ -13,10 +13,9 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from actions.models import BRAGG
 from governance.models import Cadence
-from outcomes.models import RAG
 from sendplan.models import MonthStatus
+from sendplan.ratings import BRAGG, RAG
 from tests import factories
 
 JANUARY = dt.date(2023, 1, 1)

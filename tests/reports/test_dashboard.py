@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, json_script
 
-from actions.models import BRAGG, Action, ActionStatus, EntryState
+from actions.models import Action, ActionStatus, EntryState
 from outcomes.models import ImpactRating, OutcomeTarget
+from progress.plan_state import end_of_day
 from reports.dashboard import Chart, Filters, build_dashboard
-from reports.plan_state import end_of_day
+from sendplan.ratings import BRAGG
 from tests import factories
 from tests.reports.dashboard_data import APRIL, MAY, build_plan
 

@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from actions.models import BRAGG, Action, ActionLead, ActionStatus, EntryState
+from actions.models import Action, ActionLead, ActionStatus, EntryState
 from governance.models import Forum, ForumMember, Meeting
-from outcomes.models import RAG, ImpactRating, OutcomeTarget
+from outcomes.models import ImpactRating, OutcomeTarget
 from reports.dashboard import Filters, build_dashboard
 from sendplan.models import Person, Plan, User
+from sendplan.ratings import BRAGG, RAG
 
 APRIL = dt.date(2023, 4, 1)
 

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from actions.models import BRAGG, Action, ActionStatus, EntryState
+from actions.models import Action, ActionStatus, EntryState
 from outcomes.models import ImpactRating, OutcomeTarget
+from sendplan.ratings import BRAGG
 from tests import factories
 from tests.reports.dashboard_data import APRIL, MARCH, build_plan
 

@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import BRAGG
+from governance.periods import parse_period
 from reports.models import IssuedReport
 from reports.pdf.build import build_report
-from reports.pdf.periods import parse_period
 from reports.services import issue_report
 from sendplan.models import Role
+from sendplan.ratings import BRAGG
 from tests import factories
 
 from .pdf_support import MARCH, RED_NOTE, build_plan, pdf_pages, quarterly_forum
@@ -352,3 +352,19 @@ def test_the_forum_page_shows_the_newest_six_reports_and_links_to_them_all(
     assert f'href="{_url("forum_reports", forum)}">All reports issued to' in body
     every = client.get(_url("forum_reports", forum)).content.decode()
     assert all(f"Month {m} of 2023" in every for m in range(1, 9))
+
+
+def test_the_meeting_page_links_its_issued_report_and_its_periods_statement(
+    client, issued, viewer_a
+):
+    client.force_login(viewer_a)
+    meeting_page = reverse(
+        "governance:meeting_detail",
+        args=[issued.forum.area.slug, issued.forum.slug, issued.meeting.pk],
+    )
+
+    body = client.get(meeting_page).content.decode()
+
+    assert f'href="{_download_url(issued)}">{issued.title}</a>' in body
+    preview = _url("report_preview", issued.forum) + "?period=2023-Q1&amp;as_at=2023-04-20"
+    assert f'href="{preview}"' in body

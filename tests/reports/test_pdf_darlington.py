@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from demo.seeding import seed_demo, system_user
 from governance.models import Forum
+from governance.periods import parse_period
+from progress.plan_state import plan_state
 from reports.pdf.benchmark import format_timings, measure_report
 from reports.pdf.build import build_report
-from reports.pdf.periods import parse_period
-from reports.plan_state import plan_state
-from reports.seeding import seed_demo, system_user
 from sendplan.models import Plan
 
 from .pdf_support import pdf_pages

@@ -5,9 +5,9 @@ import re
 import pytest
 from django.utils import timezone
 
+from governance.periods import parse_period
 from reports.pdf.build import build_report
 from reports.pdf.context import build_report_data
-from reports.pdf.periods import parse_period
 
 from .pdf_support import (
     AMBER_TARGET_NOTE,

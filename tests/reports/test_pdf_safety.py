@@ -14,8 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.test import override_settings
 
+from governance.periods import parse_period
 from reports.pdf.build import build_report
-from reports.pdf.periods import parse_period
 from reports.pdf.render import (
     ReportRenderError,
     pdf_timeout,

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import BRAGG
 from sendplan.models import Role
+from sendplan.ratings import BRAGG
 from tests import factories
 
 APRIL = dt.date(2023, 4, 1)

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from actions.models import BRAGG
 from governance.models import Decision
 from sendplan.models import ReportingMonth, Role
+from sendplan.ratings import BRAGG
 from tests import factories
 
 PASSWORD = "correct horse battery staple"  # UserFactory's password

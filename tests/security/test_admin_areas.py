@@ -23,9 +23,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from governance.models import DecisionLink
-from reports.models import PlanImport
 from sendplan.admin_scope import ScopedAdmin
 from sendplan.models import Finding, FindingKind, IssueStrategyLink, Role, User
+from spreadsheets.models import PlanImport
 from tests import factories
 
 from .conftest import PASSWORD, canary

@@ -10,12 +10,21 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from reports.spreadsheet.services import export_plan
+from spreadsheets.services import export_plan
 
 from .conftest import PASSWORD
 from .test_hostile_text import form_fields
 
-DOMAIN_APPS = {"sendplan", "actions", "outcomes", "governance", "reports"}
+DOMAIN_APPS = {
+    "sendplan",
+    "actions",
+    "outcomes",
+    "progress",
+    "governance",
+    "reports",
+    "spreadsheets",
+    "demo",
+}
 
 
 def history_models():
@@ -47,7 +56,7 @@ def test_no_history_row_lacks_its_user_whatever_wrote_it(world, tmp_path):
 
     # The web: a lead's monthly update.
     lead = signed_in("canary-lead")
-    page_url = reverse("actions:my_updates", kwargs={"plan_slug": world.plan.slug})
+    page_url = reverse("progress:my_updates", kwargs={"plan_slug": world.plan.slug})
     fields = form_fields(lead.get(page_url).content.decode())
     fields[f"story-{world.issue.pk}-narrative"] = "Progress this month."
     assert lead.post(page_url, fields).status_code == 302
@@ -62,7 +71,7 @@ def test_no_history_row_lacks_its_user_whatever_wrote_it(world, tmp_path):
     upload = io.BytesIO(export_plan(plan=world.plan, fmt="csv"))
     upload.name = "plan.csv"
     added = admin.post(
-        reverse("admin:reports_planimport_add"),
+        reverse("admin:spreadsheets_planimport_add"),
         {"file": upload, "area_name": world.area.name, "plan_title": "Audited import"},
     )
     assert added.status_code == 302

@@ -36,7 +36,7 @@ SNAPSHOT = """
 import base64, json, django
 django.setup()
 from django.db import connection
-from reports.spreadsheet.services import export_plan
+from spreadsheets.services import export_plan
 from sendplan.models import Plan
 counts = {}
 with connection.cursor() as cursor:

@@ -12,7 +12,16 @@ from .conftest import client_for
 from .urlwalk import all_routes, url_for
 
 ROOT = Path(__file__).resolve().parents[2]
-OUR_CODE = ["sendplan", "actions", "outcomes", "governance", "reports"]
+OUR_CODE = [
+    "sendplan",
+    "actions",
+    "outcomes",
+    "progress",
+    "governance",
+    "reports",
+    "spreadsheets",
+    "demo",
+]
 CSRF_PAGE = "The form could not be sent"
 
 

@@ -18,7 +18,16 @@ from hypothesis import strategies as st
 from .conftest import client_for
 from .urlwalk import SAMPLE_KWARGS, all_routes, url_for
 
-OUR_APPS = ["sendplan", "actions", "outcomes", "governance", "reports"]
+OUR_APPS = [
+    "sendplan",
+    "actions",
+    "outcomes",
+    "progress",
+    "governance",
+    "reports",
+    "spreadsheets",
+    "demo",
+]
 FUZZ = settings(
     max_examples=200,
     deadline=None,
@@ -30,8 +39,8 @@ FUZZ = settings(
 
 
 def _items(world):
-    from actions.progress import month_items
-    from reports.plan_state import plan_state
+    from progress.items import month_items
+    from progress.plan_state import plan_state
 
     state = plan_state(world.plan, month=world.open_month.month, include_drafts=True, months=1)
     return {item.kind: item for item in month_items(state)}, state
@@ -58,12 +67,12 @@ FORM_KWARGS = {
     },
     "governance.forms.DecisionForm": lambda w: {"forum": w.forum},
     "reports.dashboard.DashboardFilterForm": lambda w: {"state": _items(w)[1]},
-    "reports.spreadsheet.forms.PlanImportForm": lambda w: {"user": w.users["admin"]},
+    "spreadsheets.forms.PlanImportForm": lambda w: {"user": w.users["admin"]},
     "reports.views.pdf.ReportForm": lambda w: {"forum": w.forum},
     "reports.views.pdf.IssueForm": lambda w: {"forum": w.forum},
 }
 # Bases that are never used on their own.
-ABSTRACT = {"actions.forms.ItemForm", "actions.forms._Helped"}
+ABSTRACT = {"actions.forms.ItemForm", "progress.forms._Helped"}
 
 
 def our_forms() -> dict[str, type[forms.BaseForm]]:

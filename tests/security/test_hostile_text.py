@@ -121,7 +121,7 @@ def narratives(page: str) -> str:
 
 def test_payloads_typed_into_the_monthly_update_are_stored_and_shown_safe(world):
     client = client_for(world.users["lead"])
-    page_url = reverse("actions:my_updates", kwargs={"plan_slug": world.plan.slug})
+    page_url = reverse("progress:my_updates", kwargs={"plan_slug": world.plan.slug})
     page = client.get(page_url)
     assert page.status_code == 200
     fields = form_fields(page.content.decode())
@@ -183,7 +183,7 @@ def named(data: bytes, name: str) -> io.BytesIO:
 
 
 def test_payloads_in_an_imported_story_so_far_are_stored_safe(world):
-    from reports.spreadsheet.services import (
+    from spreadsheets.services import (
         confirm_plan_import,
         export_plan,
         export_plan_updates,

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from reports.spreadsheet.services import export_plan
 from sendplan.audit_log import UTCFormatter, log_event
+from spreadsheets.services import export_plan
 
 from .conftest import PASSWORD, canary, client_for
 from .test_hostile_text import form_fields
@@ -77,7 +77,7 @@ def test_an_unknown_username_is_not_written_to_the_log(world, captured):
 def test_a_refusal_is_logged_with_the_user_area_and_address(world, captured):
     client = client_for(world.users["viewer"], REMOTE_ADDR=IP)
 
-    response = client.get(reverse("actions:month", kwargs={"plan_slug": world.plan.slug}))
+    response = client.get(reverse("progress:month", kwargs={"plan_slug": world.plan.slug}))
 
     assert response.status_code == 403
     found = lines(captured, r"event=refused ")
@@ -100,7 +100,7 @@ def test_import_confirmation_export_and_pdf_download_are_logged(world, captured,
     upload = io.BytesIO(export_plan(plan=world.plan, fmt="csv"))
     upload.name = "plan.csv"
     added = admin.post(
-        reverse("admin:reports_planimport_add"),
+        reverse("admin:spreadsheets_planimport_add"),
         {
             "file": upload,
             "area_name": world.area.name,
@@ -140,7 +140,7 @@ def test_the_log_holds_no_password_session_key_token_or_narrative(world, capture
     client.post(reverse("login"), {"username": "canary-lead", "password": "wrong password"})
     client.post(reverse("login"), {"username": "canary-lead", "password": PASSWORD})
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page_url = reverse("actions:my_updates", kwargs={"plan_slug": world.plan.slug})
+    page_url = reverse("progress:my_updates", kwargs={"plan_slug": world.plan.slug})
     page = client.get(page_url)
     fields = form_fields(page.content.decode())
     csrf_token = client.cookies["csrftoken"].value

@@ -64,7 +64,17 @@ def row_counts() -> dict[str, int]:
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"sendplan", "actions", "outcomes", "governance", "reports"}
+        if model._meta.app_label
+        in {
+            "sendplan",
+            "actions",
+            "outcomes",
+            "progress",
+            "governance",
+            "reports",
+            "spreadsheets",
+            "demo",
+        }
     }
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
-from reports.models import PlanImport
+from spreadsheets.models import PlanImport
 
 from .conftest import client_for
 
@@ -52,7 +52,7 @@ def test_a_20_mb_upload_is_refused_at_once_and_nothing_is_kept(world):
     started = time.monotonic()
     response = client.generic(
         "POST",
-        reverse("admin:reports_planimport_add"),
+        reverse("admin:spreadsheets_planimport_add"),
         body,
         content_type=MULTIPART_CONTENT,
     )
@@ -71,7 +71,7 @@ def test_a_file_just_over_the_import_limit_gets_the_forms_message(world):
     client = client_for(world.users["admin"])
 
     response = client.post(
-        reverse("admin:reports_planimport_add"),
+        reverse("admin:spreadsheets_planimport_add"),
         {"file": upload(5 * MB + 300 * 1024), "area_name": "Area", "plan_title": "Over"},
     )
 

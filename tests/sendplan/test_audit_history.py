@@ -10,7 +10,16 @@ from django.contrib.auth import get_user_model
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_APPS = ["sendplan", "actions", "outcomes", "governance", "reports"]
+DOMAIN_APPS = [
+    "sendplan",
+    "actions",
+    "outcomes",
+    "progress",
+    "governance",
+    "reports",
+    "spreadsheets",
+    "demo",
+]
 
 
 def domain_models():
@@ -117,10 +126,10 @@ def test_each_save_records_the_acting_user_in_history():
 # name the user and the reason its history rows record.
 HISTORY_AWARE_BULK_WRITERS = {
     # path relative to the repository: reason
-    "reports/synthetic.py": "generate_demo_data writes 50 areas x 36 months in minutes with "
+    "demo/synthetic.py": "generate_demo_data writes 50 areas x 36 months in minutes with "
     "simple-history's bulk_create_with_history/bulk_update_with_history, which write the "
     "history rows themselves (user, reason, date), so nothing bypasses the audit trail",
-    "reports/spreadsheet/resources.py": "the whole-plan import writes a plan it has checked "
+    "spreadsheets/resources.py": "the whole-plan import writes a plan it has checked "
     "row by row in one transaction with the same helpers, each history row naming the "
     "importing user and the import as the reason",
 }

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from django import forms
 from django.template import Context, Template
 
-from actions.forms import GovukDateField, GovukMonthField, GovukRadios
+from sendplan.forms import GovukDateField, GovukMonthField, GovukRadios
 
 
 def render(source: str, **context) -> str:

@@ -29,9 +29,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from actions.models import BRAGG
 from sendplan.access import ROLE_CAPABILITIES, Can
 from sendplan.models import MonthStatus, Plan, Role
+from sendplan.ratings import BRAGG
 from tests import factories
 from tests.actions.conftest import domain_counts
 
@@ -308,7 +308,7 @@ def test_a_read_only_viewer_makes_no_successful_write(world):
         response = client.post(url, POST_DATA)
         if domain_counts() != before:
             written.append(f"POST {url} -> {response.status_code} changed rows")
-        elif str(route).startswith("actions:") and response.status_code not in (403, 405):
+        elif str(route).startswith("progress:") and response.status_code not in (403, 405):
             written.append(f"POST {url} -> {response.status_code}, expected 403 or 405")
     assert written == [], "\n".join(written)
 
@@ -320,13 +320,13 @@ PAGE_NEEDS = {
     "reports:plan_detail": Can.VIEW,
     "reports:priority_detail": Can.VIEW,
     "reports:issue_detail": Can.VIEW,
-    "actions:my_updates": Can.UPDATE_OWN,
-    "actions:lead_updates": Can.UPDATE_OWN,  # the sample person is the lead themself
-    "actions:month": Can.MANAGE_MONTHS,
-    "actions:month_detail": Can.MANAGE_MONTHS,
-    "actions:open_month": Can.MANAGE_MONTHS,
-    "actions:close_month": Can.MANAGE_MONTHS,
-    "actions:reopen_month": Can.MANAGE_MONTHS,
+    "progress:my_updates": Can.UPDATE_OWN,
+    "progress:lead_updates": Can.UPDATE_OWN,  # the sample person is the lead themself
+    "progress:month": Can.MANAGE_MONTHS,
+    "progress:month_detail": Can.MANAGE_MONTHS,
+    "progress:open_month": Can.MANAGE_MONTHS,
+    "progress:close_month": Can.MANAGE_MONTHS,
+    "progress:reopen_month": Can.MANAGE_MONTHS,
 }
 
 
@@ -352,7 +352,7 @@ def test_each_role_opens_exactly_the_pages_its_capabilities_allow(world, role_ke
 def test_a_lead_may_not_open_another_leads_updates_but_the_programme_manager_may(world):
     other = factories.PersonFactory(area=world.area, name="Another Lead")
     url = reverse(
-        "actions:lead_updates", kwargs={"plan_slug": world.plan.slug, "person_id": other.pk}
+        "progress:lead_updates", kwargs={"plan_slug": world.plan.slug, "person_id": other.pk}
     )
     assert _client(world.users["lead"]).get(url).status_code == 403
     assert _client(world.users["programme_manager"]).get(url).status_code == 200
@@ -360,7 +360,7 @@ def test_a_lead_may_not_open_another_leads_updates_but_the_programme_manager_may
 
 def test_only_a_programme_manager_or_admin_may_close_a_month(world):
     url = reverse(
-        "actions:close_month",
+        "progress:close_month",
         kwargs={"plan_slug": world.plan.slug, "month": world.open_month.month},
     )
     for key in ("viewer", "lead", "implementation_group", "assurance_executive"):
@@ -378,8 +378,8 @@ def test_a_role_in_one_area_gives_nothing_in_another(world):
     plan_b = Plan.objects.get(slug="matrix-plan-b")
     factories.MembershipFactory(user=user, area=plan_b.area, role=Role.VIEWER)
     client = _client(user)
-    assert client.get(reverse("actions:my_updates", args=[world.plan.slug])).status_code == 200
-    assert client.get(reverse("actions:my_updates", args=[plan_b.slug])).status_code == 403
+    assert client.get(reverse("progress:my_updates", args=[world.plan.slug])).status_code == 200
+    assert client.get(reverse("progress:my_updates", args=[plan_b.slug])).status_code == 403
     assert client.get(reverse("reports:plan_detail", args=[plan_b.slug])).status_code == 200
 
 

@@ -1,5 +1,8 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from tests import factories
 
@@ -29,3 +32,15 @@ def test_revising_the_due_month_keeps_the_original():
     action.refresh_from_db()
     assert action.original_due_month == dt.date(2022, 12, 1)
     assert action.is_slipped
+
+
+@pytest.mark.django_db
+def test_the_admin_views_a_plan_on_the_site_at_its_plan_page(client, admin_user, plan_a, settings):
+    settings.SENDPLAN_REQUIRE_MFA = False
+    client.force_login(admin_user)
+
+    change_page = client.get(reverse("admin:sendplan_plan_change", args=[plan_a.pk]))
+    view_on_site = re.search(r'href="([^"]+)" class="viewsitelink"', change_page.content.decode())
+
+    assert view_on_site, "no View on site link"
+    assert client.get(view_on_site[1])["Location"].endswith("/plans/area-a-wsoa/")

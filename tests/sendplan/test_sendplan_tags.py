@@ -8,8 +8,7 @@ from django import forms
 from django.template import Context, Template
 from django.utils.safestring import mark_safe
 
-from actions.models import BRAGG
-from outcomes.models import RAG
+from sendplan.ratings import BRAGG, RAG
 
 
 def render(source: str, **context) -> str:

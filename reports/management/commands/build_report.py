@@ -10,13 +10,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from governance.models import Forum
+from governance.periods import parse_period_for_cadence
+from progress.plan_state import end_of_day
 from sendplan.models import Plan
 
 from ...pdf.benchmark import format_timings, measure_report
 from ...pdf.build import build_report
-from ...pdf.periods import parse_period_for_cadence
 from ...pdf.render import ReportRenderError
-from ...plan_state import end_of_day
 
 
 class Command(BaseCommand):

@@ -1,0 +1,359 @@
+"""The benchmark's measurements: pages, the 500-row import and the quarterly PDF.
+
+Each figure is the server's time for one request, measured around the test client's
+call in this process (no network, no browser): the median and the 95th percentile of
+``repeat`` requests after ``warmup`` requests that are not counted. The query count comes
+from one more request. Nothing here asserts anything: the command prints the figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.db.models import Count, Max
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import NoReverseMatch, reverse
+
+from governance.models import Cadence, Forum
+from sendplan.models import Area, Plan, ReportingMonth
+
+BENCHMARK_URLCONF = "demo.benchmarks.urls"
+NOT_AVAILABLE = "not available yet"
+
+
+@dataclass
+class Figure:
+    name: str
+    samples_ms: list[float] = field(default_factory=list)
+    # This process's CPU time per request: unlike the wall-clock time it does not count
+    # waiting for a CPU other programs hold, so on a busy machine it is the steadier
+    # figure for comparing two installations (on SQLite it includes the database's work;
+    # on PostgreSQL the server's share is not in it).
+    cpu_ms: list[float] = field(default_factory=list)
+    status: int | None = None
+    queries: int | None = None
+    note: str = ""
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.samples_ms) if self.samples_ms else None
+
+    @property
+    def p95(self) -> float | None:
+        if len(self.samples_ms) < 2:
+            return self.median
+        return statistics.quantiles(self.samples_ms, n=20, method="inclusive")[18]
+
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu_ms) if self.cpu_ms else None
+
+    def as_dict(self) -> dict:
+        return {
+            **asdict(self),
+            "median": self.median,
+            "p95": self.p95,
+            "cpu_median": self.cpu_median,
+        }
+
+
+class QueryCounter:
+    """Counts the queries run inside it (no cap, unlike CaptureQueriesContext's 9,000)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._wrapper.__exit__(*exc)
+
+    def __len__(self) -> int:
+        return self.count
+
+
+def time_calls(
+    call: Callable[[], object], *, repeat: int, warmup: int
+) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of ``repeat`` calls after ``warmup`` untimed ones."""
+    for _ in range(warmup):
+        call()
+    wall, cpu = [], []
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        call()
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+    return wall, cpu
+
+
+# --- Static files -------------------------------------------------------------------------
+
+
+def static_files_stale() -> bool:
+    """Whether the hashed static files the pages link to are missing or older than their
+    sources. With the production settings every page looks its files up in the manifest,
+    and a missing entry fails the page (the test settings use plain storage: never stale).
+    """
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return False
+    manifest = Path(settings.STATIC_ROOT) / staticfiles_storage.manifest_name
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = (p for d in settings.STATICFILES_DIRS for p in Path(d).rglob("*") if p.is_file())
+    return any(p.stat().st_mtime > built for p in sources)
+
+
+# --- The installation ------------------------------------------------------------------
+
+
+def installation_size() -> dict:
+    """How big the installation is: areas, plans and the rows the pages read."""
+    from actions.models import ActionStatus
+    from outcomes.models import ImpactRating
+
+    months = ReportingMonth.objects.values("plan").annotate(n=Count("id")).aggregate(m=Max("n"))
+    return {
+        "areas": Area.objects.count(),
+        "plans": Plan.objects.count(),
+        "months": months["m"] or 0,
+        "bragg_statuses": ActionStatus.objects.count(),
+        "rag_ratings": ImpactRating.objects.count(),
+        "history_rows": ActionStatus.history.count() + ImpactRating.history.count(),
+        "vendor": connection.vendor,
+    }
+
+
+def pick_plan(slug: str | None = None) -> Plan:
+    """The plan named, else the first generated plan (area01's).
+
+    The baseline installation has only area01, and a generated area has the same people,
+    actions and leads whatever the months (``demo.synthetic``), so the same page for
+    the same lead is compared on both installations."""
+    plans = Plan.objects.select_related("area")
+    if slug:
+        return plans.get(slug=slug)
+    first = plans.filter(source="generate_demo_data").order_by("slug").first()
+    if first is None:
+        raise Plan.DoesNotExist(
+            "No generated plan here: run manage.py generate_demo_data first, or name a plan."
+        )
+    return first
+
+
+# --- Pages ------------------------------------------------------------------------------
+
+
+def page_urls(plan: Plan) -> list[tuple[str, str | None]]:
+    """(name, url) of each page timed; url is None while the page does not exist yet."""
+    forum = (
+        Forum.objects.filter(area=plan.area, cadence=Cadence.MONTHLY).order_by("order").first()
+        or Forum.objects.filter(area=plan.area).order_by("order").first()
+    )
+    wanted = [
+        ("hello-world view", "benchmark_hello", {}),
+        ("plan page", "reports:plan_detail", {"plan_slug": plan.slug}),
+        ("dashboard", "reports:dashboard", {"plan_slug": plan.slug}),
+        ("my updates", "progress:my_updates", {"plan_slug": plan.slug}),
+        (
+            "forum page",
+            "governance:forum_detail",
+            {"area_slug": plan.area.slug, "forum_slug": forum.slug if forum else "none"},
+        ),
+    ]
+    urls = []
+    for name, url_name, kwargs in wanted:
+        try:
+            urls.append((name, reverse(url_name, kwargs=kwargs)))
+        except NoReverseMatch:
+            urls.append((name, None))
+    return urls
+
+
+def _benchmark_settings():
+    from django.conf import settings
+
+    hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+    return override_settings(ROOT_URLCONF=BENCHMARK_URLCONF, ALLOWED_HOSTS=hosts)
+
+
+def measure_pages(*, plan: Plan, user, repeat: int, warmup: int) -> list[Figure]:
+    figures = []
+    with _benchmark_settings():
+        client = Client()
+        client.force_login(user)  # signing in is not what is timed
+        for name, url in page_urls(plan):
+            figure = Figure(name)
+            figures.append(figure)
+            if url is None:
+                figure.note = NOT_AVAILABLE
+                continue
+            try:
+                with QueryCounter() as queries:
+                    response = client.get(url, secure=True)
+            except Exception as exc:  # noqa: BLE001 - a benchmark reports, it does not stop
+                figure.note = f"failed: {type(exc).__name__}: {exc}"[:200]
+                continue
+            figure.status = response.status_code
+            figure.queries = len(queries)
+            if response.status_code != 200:
+                figure.note = f"answered {response.status_code}"
+                continue
+            figure.samples_ms, figure.cpu_ms = time_calls(
+                lambda url=url: client.get(url, secure=True), repeat=repeat, warmup=warmup
+            )
+    return figures
+
+
+# --- The 500-row import -----------------------------------------------------------------
+
+
+def import_sheet(rows: int = 500) -> bytes:
+    """A valid plan sheet of ``rows`` rows, laid out as the export lays a plan out."""
+    from spreadsheets.columns import PLAN_HEADERS
+    from spreadsheets.export import to_csv
+
+    priorities = ["Meeting needs and improving outcomes", "Joint working across the partnership"]
+    lines = []
+    per_issue = 12
+    for n in range(rows):
+        issue_number = n // per_issue
+        priority = 1 if issue_number % 3 else 2
+        ref = f"{priority}.{issue_number + 1}"
+        first = n % per_issue == 0
+        action = n % 2 == 0
+        lines.append(
+            [
+                ref,
+                priorities[priority - 1],
+                f"Issue to be addressed number {issue_number + 1}",
+                "Inclusion; EHCP" if first else "",
+                f"Benchmark action {n + 1}: review the pathway with partners" if action else "",
+                f"Lead person {n % 17 + 1}" if action else "",
+                "Sept 2024" if action else "",
+                "",
+                "Green" if action else "",
+                f"Benchmark target {n + 1}: 80% of plans on time",
+                "Mar 2025",
+                "Amber",
+            ]
+        )
+    return to_csv(PLAN_HEADERS, lines)
+
+
+def measure_import(*, user, repeat: int, rows: int = 500) -> Figure:
+    """A ``rows``-row sheet read, previewed and confirmed into a new area, as the admin
+    does it, rolled back each time."""
+    figure = Figure(f"import of a {rows}-row sheet")
+    try:
+        from spreadsheets.services import (
+            confirm_plan_import,
+            preview_plan_import,
+            read_plan_files,
+        )
+    except ImportError:
+        figure.note = NOT_AVAILABLE
+        return figure
+    sheet = import_sheet(rows)
+    arguments = {
+        "area_name": "Benchmark import area",
+        "plan_title": "Benchmark import plan",
+        "slug": "benchmark-import-plan",
+        "user": user,
+    }
+
+    def run():
+        with transaction.atomic():
+            parsed = read_plan_files(source=_upload(sheet))
+            preview = preview_plan_import(parsed=parsed, **arguments)
+            if not preview.ok:
+                raise ValueError("; ".join(str(p) for p in preview.problems[:5]))
+            confirm_plan_import(parsed=parsed, expected_sha256=preview.sha256, **arguments)
+            transaction.set_rollback(True)
+
+    try:
+        with QueryCounter() as queries:
+            run()
+    except Exception as exc:  # noqa: BLE001 - a benchmark reports, it does not stop
+        figure.note = f"failed: {exc}"[:200]
+        return figure
+    figure.status = 200
+    figure.queries = len(queries)
+    try:
+        figure.samples_ms, figure.cpu_ms = time_calls(run, repeat=repeat, warmup=0)
+    finally:
+        tidy_after_rollbacks()
+    return figure
+
+
+def tidy_after_rollbacks() -> None:
+    """Clear the dead rows the rolled-back imports leave in PostgreSQL's tables.
+
+    Each rolled-back import leaves thousands of dead row versions behind. Until autovacuum
+    gets to them, the planner takes the bloated tables for big ones and plans the next
+    benchmark's page queries (this run's baseline, say) as if they were, which would time
+    the bloat, not the pages. SQLite reuses the space of a rolled-back transaction."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return  # VACUUM cannot run in a transaction (the benchmark's own tests run in one)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+
+
+def _upload(content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("benchmark-plan.csv", content, content_type="text/csv")
+
+
+# --- The quarterly PDF ------------------------------------------------------------------
+
+
+def measure_pdf(*, plan: Plan) -> dict:
+    """The quarterly progress statement of the last whole quarter the plan has rated."""
+    try:
+        from governance.periods import QUARTER, period_containing
+        from reports.pdf.benchmark import measure_report
+    except ImportError:
+        return {"note": NOT_AVAILABLE}
+    forum = (
+        Forum.objects.filter(area=plan.area, cadence=Cadence.QUARTERLY).first()
+        or Forum.objects.filter(area=plan.area).first()
+    )
+    closed = (
+        ReportingMonth.objects.filter(plan=plan, status="closed")
+        .order_by("-month")
+        .values_list("month", flat=True)
+    )
+    last = closed.first()
+    if forum is None or last is None:
+        return {"note": "no forum or no closed month in this plan"}
+    period = period_containing(last, QUARTER)
+    if period.end > last:  # the quarter is not over: take the one before
+        period = period.previous()
+    try:
+        result = measure_report(plan=plan, forum=forum, period=period)
+    except Exception as exc:  # noqa: BLE001
+        return {"note": f"failed: {exc}"[:200]}
+    return {**result, "period": period.code, "forum": forum.name}
+
+
+def now_label() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")

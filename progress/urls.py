@@ -1,0 +1,52 @@
+import datetime as dt
+
+from django.urls import path, register_converter
+
+from sendplan.months import parse_iso_month
+
+from .views import month, my_updates
+
+
+class MonthConverter:
+    """A month in a URL as YYYY-MM, given to the view as the first day of the month."""
+
+    regex = r"\d{4}-\d{2}"
+
+    def to_python(self, value: str) -> dt.date:
+        # BadMonthOrDate is a ValueError, which means "no match": a 404.
+        return parse_iso_month(value)
+
+    def to_url(self, value) -> str:
+        if isinstance(value, dt.date):
+            return f"{value:%Y-%m}"
+        return str(value)
+
+
+register_converter(MonthConverter, "yyyy-mm")
+
+app_name = "progress"
+
+urlpatterns = [
+    # --- The monthly update ------------------------------------------------------------
+    path("plans/<slug:plan_slug>/my-updates/", my_updates.my_updates, name="my_updates"),
+    path("plans/<slug:plan_slug>/my-updates/autosave/", my_updates.autosave, name="autosave"),
+    path(
+        "plans/<slug:plan_slug>/leads/<int:person_id>/updates/",
+        my_updates.lead_updates,
+        name="lead_updates",
+    ),
+    # --- The programme manager's months --------------------------------------------------
+    path("plans/<slug:plan_slug>/months/", month.month_page, name="month"),
+    path("plans/<slug:plan_slug>/months/open/", month.open_month_view, name="open_month"),
+    path("plans/<slug:plan_slug>/months/<yyyy-mm:month>/", month.month_page, name="month_detail"),
+    path(
+        "plans/<slug:plan_slug>/months/<yyyy-mm:month>/close/",
+        month.close_month_view,
+        name="close_month",
+    ),
+    path(
+        "plans/<slug:plan_slug>/months/<yyyy-mm:month>/reopen/",
+        month.reopen_month_view,
+        name="reopen_month",
+    ),
+]

@@ -1,0 +1,2 @@
+"""Whole-plan import and export as spreadsheets (CSV or XLSX), with the preview kept between
+upload and confirmation."""
