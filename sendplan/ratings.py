@@ -33,3 +33,51 @@ class RAG(models.TextChoices):
     @property
     def word(self) -> str:
         return self.value.capitalize()
+
+
+# An item with no rating for the month: one value, one word, everywhere.
+NOT_RATED = "none"
+NOT_RATED_WORD = "Not rated"
+
+# The order every key, chart, table and count lists the values in: done first, then on
+# track, then concern, then not started, then not rated.
+BRAGG_ORDER = (BRAGG.BLUE, BRAGG.GREEN, BRAGG.AMBER, BRAGG.RED, BRAGG.GREY, NOT_RATED)
+RAG_ORDER = (RAG.GREEN, RAG.AMBER, RAG.RED, NOT_RATED)
+
+# The one palette: (fill, text) for each value. Pages (the SCSS), the dashboard's charts,
+# the PDF's charts and print CSS all take their colours from here. Each pair keeps a
+# contrast of at least 4.5:1; Amber is GOV.UK's former "yellow", not its orange, which
+# reads too close to red in a traffic-light key. "Not rated" is white with an outline.
+COLOURS = {
+    "blue": ("#1d70b8", "#ffffff"),
+    "red": ("#ca3535", "#ffffff"),
+    "amber": ("#ffbf47", "#0b0c0c"),
+    "green": ("#0f7a52", "#ffffff"),
+    "grey": ("#cecece", "#0b0c0c"),
+    NOT_RATED: ("#ffffff", "#0b0c0c"),
+}
+OUTLINE = "#505a5f"  # the outline of a "Not rated" tag or bar
+
+
+def fill(value: str | None) -> str:
+    """The fill colour of a BRAGG or RAG value ("" or None is not rated)."""
+    return COLOURS[value or NOT_RATED][0]
+
+
+def ink(value: str | None) -> str:
+    """The text colour to write on that fill."""
+    return COLOURS[value or NOT_RATED][1]
+
+
+def word(key: str, value: str | None) -> str:
+    """The word for a value of the "bragg" or "rag" key: "Amber", or "Not rated"."""
+    if not value or value == NOT_RATED:
+        return NOT_RATED_WORD
+    return (BRAGG if key == "bragg" else RAG)(value).word
+
+
+def definition(key: str, value: str | None) -> str:
+    """The seed's definition of a value: "Amber – on track, some concerns"."""
+    if not value or value == NOT_RATED:
+        return NOT_RATED_WORD
+    return (BRAGG if key == "bragg" else RAG)(value).label
