@@ -67,33 +67,20 @@ from progress.plan_state import (
     rows_as_at,
     standing_rows,
 )
+from sendplan import ratings
 from sendplan.models import Milestone, MilestonePriority, MonthStatus, Plan, ReportingMonth
-from sendplan.ratings import BRAGG, RAG
+from sendplan.ratings import BRAGG, BRAGG_ORDER, RAG_ORDER
 
-BRAGG_ORDER = [BRAGG.BLUE, BRAGG.GREEN, BRAGG.AMBER, BRAGG.RED, BRAGG.GREY, NOT_RATED]
-RAG_ORDER = [RAG.GREEN, RAG.AMBER, RAG.RED, NOT_RATED]
-NOT_RATED_WORD = "Not rated"
-
-# GOV.UK colours; the text on amber and on the pale "not rated" bars is dark for contrast.
-COLOURS = {
-    "blue": "#1d70b8",
-    "green": "#00703c",
-    "amber": "#f47738",
-    "red": "#d4351c",
-    "grey": "#505a5f",
-    NOT_RATED: "#b1b4b6",
-}
-TEXT_COLOURS = {"amber": "#0b0c0c", NOT_RATED: "#0b0c0c"}
+# The one palette and order (sendplan.ratings): a bar is the colour of the tag beside it.
+COLOURS = {value: ratings.fill(value) for value in ratings.COLOURS}
+TEXT_COLOURS = {value: ratings.ink(value) for value in ratings.COLOURS}
 # A second carrier besides colour, for printing in black and white and for colour blindness.
 PATTERNS = {"red": "x", "amber": "/", "grey": ".", NOT_RATED: "-"}
 TREND_MONTHS = 12
 FONT = {"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"}
 
 
-def word(scheme: str, value: str) -> str:
-    if value == NOT_RATED or not value:
-        return NOT_RATED_WORD
-    return (BRAGG if scheme == "bragg" else RAG)(value).word
+word = ratings.word
 
 
 def plot_text(text: str) -> str:
@@ -426,10 +413,10 @@ def _bar(name, value, scheme, x, y, customdata) -> dict:
         "customdata": customdata,
         "marker": {
             "color": COLOURS[value],
-            "line": {"color": "#0b0c0c", "width": 1},
+            "line": {"color": ratings.OUTLINE if value == NOT_RATED else "#0b0c0c", "width": 1},
             "pattern": {
                 "shape": PATTERNS.get(value, ""),
-                "fgcolor": "#ffffff" if value in ("red", "grey") else "#0b0c0c",
+                "fgcolor": TEXT_COLOURS[value],
                 "solidity": 0.2,
                 # The pattern is drawn over the status colour, not instead of it.
                 "fillmode": "overlay",
@@ -438,7 +425,7 @@ def _bar(name, value, scheme, x, y, customdata) -> dict:
         "text": [str(v) if v else "" for v in y],
         "textposition": "inside",
         "insidetextanchor": "middle",
-        "textfont": {"color": TEXT_COLOURS.get(value, "#ffffff")},
+        "textfont": {"color": TEXT_COLOURS[value]},
         "hovertemplate": f"%{{x}}<br>{name}: %{{y}} {hover_noun}<extra></extra>",
     }
 

@@ -122,16 +122,12 @@ class GovukMonthField(forms.MultiValueField):
 
 def key_choices(choices) -> list[tuple[str, str]]:
     """Radio choices showing the key's words: Blue, Red, Amber..."""
-    return [(value, str(label).partition(" – ")[0]) for value, label in choices.choices]
+    return [(choice.value, choice.word) for choice in choices]
 
 
 def key_hints(choices) -> dict[str, str]:
     """Each word's definition, shown as its radio's hint: "On track, some concerns"."""
-    hints = {}
-    for value, label in choices.choices:
-        definition = str(label).partition(" – ")[2]
-        hints[value] = definition[:1].upper() + definition[1:]
-    return hints
+    return {choice.value: choice.meaning[:1].upper() + choice.meaning[1:] for choice in choices}
 
 
 class _IsoField(forms.Field):

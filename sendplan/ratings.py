@@ -4,7 +4,20 @@ targets, with the words every page, form, import and PDF uses for them."""
 from django.db import models
 
 
-class BRAGG(models.TextChoices):
+class Key(models.TextChoices):
+    """A key's values; each label reads "Amber – on track, some concerns": word, then meaning."""
+
+    @property
+    def word(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def meaning(self) -> str:
+        """The definition without the word: "on track, some concerns"."""
+        return str(self.label).partition(" – ")[2]
+
+
+class BRAGG(Key):
     """The plan's key for actions. The labels are the seed's definitions, shown with colour."""
 
     BLUE = "blue", "Blue – completed, embedded, sustained"
@@ -13,26 +26,18 @@ class BRAGG(models.TextChoices):
     GREEN = "green", "Green – on track, no concerns"
     GREY = "grey", "Grey – not started, not due"
 
-    @property
-    def word(self) -> str:
-        return self.value.capitalize()
-
 
 # Statuses that need a note saying why, and the one that needs a completion date.
 BRAGG_NEEDS_NOTE = {BRAGG.RED, BRAGG.AMBER}
 BRAGG_NEEDS_COMPLETION = BRAGG.BLUE
 
 
-class RAG(models.TextChoices):
+class RAG(Key):
     """The plan's key for the impact of outcome targets, shown with colour, never by it."""
 
     RED = "red", "Red – impact not measured or negative impact"
     AMBER = "amber", "Amber – impact being measured, either neutral or not yet measured"
     GREEN = "green", "Green – positive impact, both measured and demonstrable"
-
-    @property
-    def word(self) -> str:
-        return self.value.capitalize()
 
 
 # An item with no rating for the month: one value, one word, everywhere.
@@ -73,11 +78,30 @@ def word(key: str, value: str | None) -> str:
     """The word for a value of the "bragg" or "rag" key: "Amber", or "Not rated"."""
     if not value or value == NOT_RATED:
         return NOT_RATED_WORD
-    return (BRAGG if key == "bragg" else RAG)(value).word
+    return choices(key)(value).word
+
+
+def choices(key: str) -> type[Key]:
+    """The key's values by its name, "bragg" or "rag"."""
+    return BRAGG if key == "bragg" else RAG
 
 
 def definition(key: str, value: str | None) -> str:
     """The seed's definition of a value: "Amber – on track, some concerns"."""
     if not value or value == NOT_RATED:
         return NOT_RATED_WORD
-    return (BRAGG if key == "bragg" else RAG)(value).label
+    return choices(key)(value).label
+
+
+def scss() -> str:
+    """The palette as a Sass map for static/src/_tags.scss (scripts/build-assets writes it)."""
+    lines = [f'  "{value}": ({fill_}, {ink_}),' for value, (fill_, ink_) in COLOURS.items()]
+    return (
+        "// Written by scripts/build-assets from sendplan/ratings.py: never edit.\n"
+        "$sendplan-tag-colours: (\n" + "\n".join(lines) + "\n);\n"
+        f"$sendplan-tag-outline: {OUTLINE};\n"
+    )
+
+
+if __name__ == "__main__":
+    print(scss(), end="")

@@ -14,15 +14,10 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-# The tag colours of static/src/_tags.scss (fill, text), so the PDF matches the pages.
-COLOURS = {
-    "blue": ("#1d70b8", "#ffffff"),
-    "red": ("#ca3535", "#ffffff"),
-    "amber": ("#ffbf47", "#0b0c0c"),
-    "green": ("#0f7a52", "#ffffff"),
-    "grey": ("#cecece", "#0b0c0c"),
-    "none": ("#ffffff", "#0b0c0c"),
-}
+from sendplan import ratings
+
+# The one palette (sendplan.ratings): (fill, text) per value, so the PDF matches the pages.
+COLOURS = ratings.COLOURS
 FONT = "Liberation Sans, DejaVu Sans, sans-serif"
 INK = "#0b0c0c"
 RULE = "#b1b4b6"
@@ -89,9 +84,8 @@ def bar_chart(chart_id: str, title: str, counts: list[dict]) -> Chart:
 
 def trend_chart(chart_id: str, title: str, months: list, trend: dict[str, list[int]]) -> Chart:
     """Stacked columns of BRAGG statuses by month, with a legend naming each colour."""
-    words = {"blue": "Blue", "red": "Red", "amber": "Amber", "green": "Green", "grey": "Grey"}
-    words["none"] = "Not rated"
-    order = ["blue", "green", "amber", "red", "grey", "none"]
+    order = ratings.BRAGG_ORDER
+    words = {value: ratings.word("bragg", value) for value in order}
     left, top, plot_h, col_w, gap = 26, 6, 120, 26, 12
     width = max(left + len(months) * (col_w + gap) + 8, 300)
     legend_y = top + plot_h + 26

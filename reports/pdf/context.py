@@ -27,6 +27,7 @@ from progress.plan_state import (
     TargetState,
     plan_state,
 )
+from sendplan import ratings
 from sendplan.models import Plan
 from sendplan.ratings import BRAGG, RAG
 
@@ -37,7 +38,6 @@ REPORT_NAMES = {
     QUARTER: "Quarterly progress statement",
     YEAR: "Annual statement",
 }
-NOT_RATED_WORD = "Not rated"
 TREND_MONTHS = 6  # the trend chart shows at least this many months, ending with the period
 
 
@@ -46,16 +46,10 @@ def tag_value(value: str) -> str:
     return "" if value == NOT_RATED else value
 
 
-def key_word(value: str) -> str:
-    if value == NOT_RATED:
-        return NOT_RATED_WORD
-    return value.capitalize()
-
-
 def key_definition(choices, value: str) -> str:
     if value == NOT_RATED:
         return "no submitted rating for the month"
-    return choices(value).label.partition(" – ")[2]
+    return choices(value).meaning
 
 
 def month_text(month: dt.date | None) -> str:
@@ -256,7 +250,7 @@ def _counts(counts: dict[str, int], choices) -> list[dict]:
         {
             "value": value,
             "tag": tag_value(value),
-            "word": key_word(value),
+            "word": ratings.word("bragg" if choices is BRAGG else "rag", value),
             "definition": key_definition(choices, value),
             "count": count,
         }
@@ -265,10 +259,7 @@ def _counts(counts: dict[str, int], choices) -> list[dict]:
 
 
 def _key(choices) -> list[dict]:
-    return [
-        {"value": c.value, "word": c.word, "definition": c.label.partition(" – ")[2]}
-        for c in choices
-    ]
+    return [{"value": c.value, "word": c.word, "definition": c.meaning} for c in choices]
 
 
 def previous_issued_report(

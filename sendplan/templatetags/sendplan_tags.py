@@ -13,35 +13,41 @@ from collections.abc import Iterable, Mapping
 from django import template
 from django.utils.dates import MONTHS
 
+from sendplan import ratings
 from sendplan.ratings import BRAGG, RAG
 
 register = template.Library()
 
-NOT_RATED = "Not rated"
+TAG_TEMPLATE = "components/status_tag.html"
 
 
 def _tag_context(choices, value, scheme: str) -> dict:
     """Word, definition and CSS modifier for a stored choice value (or None)."""
-    # "none" is how plan_state counts items with no rating for the month.
-    if value in (None, "", "none"):
-        return {"word": NOT_RATED, "definition": "", "modifier": f"{scheme}-none"}
+    if value in (None, "", ratings.NOT_RATED):
+        return {
+            "word": ratings.NOT_RATED_WORD,
+            "definition": "",
+            "modifier": f"{scheme}-{ratings.NOT_RATED}",
+        }
     try:
         choice = choices(value)
     except ValueError:
         # An unknown value is shown as it is stored, uncoloured, rather than hidden.
         return {"word": str(value), "definition": "", "modifier": f"{scheme}-none"}
-    # Labels read "Amber – on track, some concerns": the word, then its definition.
-    _, _, definition = choice.label.partition(" – ")
-    return {"word": choice.word, "definition": definition, "modifier": f"{scheme}-{choice.value}"}
+    return {
+        "word": choice.word,
+        "definition": choice.meaning,
+        "modifier": f"{scheme}-{choice.value}",
+    }
 
 
-@register.inclusion_tag("components/bragg_tag.html")
+@register.inclusion_tag(TAG_TEMPLATE)
 def bragg_tag(value) -> dict:
     """An action's BRAGG status as a GOV.UK tag: {% bragg_tag status.status %}."""
     return _tag_context(BRAGG, value, "bragg")
 
 
-@register.inclusion_tag("components/rag_tag.html")
+@register.inclusion_tag(TAG_TEMPLATE)
 def rag_tag(value) -> dict:
     """An outcome target's RAG impact rating as a GOV.UK tag: {% rag_tag rating.rag %}."""
     return _tag_context(RAG, value, "rag")
@@ -56,7 +62,7 @@ def status_tag(context, scheme: str, value) -> str:
     key = (scheme, value)
     if key not in cache:
         choices = BRAGG if scheme == "bragg" else RAG
-        component = context.template.engine.get_template(f"components/{scheme}_tag.html")
+        component = context.template.engine.get_template(TAG_TEMPLATE)
         tag = template.Context(_tag_context(choices, value, scheme), autoescape=context.autoescape)
         cache[key] = component.render(tag)
     return cache[key]

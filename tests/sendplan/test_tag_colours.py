@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from sendplan import ratings
+
 APP_CSS = Path(settings.BASE_DIR) / "static" / "build" / "app.css"
 # Tag text is 19px bold: below the 24px/18.66px-bold "large text" size, so 4.5:1 applies.
 AA_NORMAL_TEXT = 4.5
@@ -71,3 +73,40 @@ def test_bragg_colours_are_all_different(css):
 def test_the_stylesheet_loads_no_gds_transport_font(css):
     assert "@font-face" not in css
     assert "GDS Transport" not in css
+
+
+def _long(hex_colour: str) -> str:
+    """#fff as #ffffff: the built CSS is compressed."""
+    digits = hex_colour.lower().lstrip("#")
+    return "#" + ("".join(c * 2 for c in digits) if len(digits) == 3 else digits)
+
+
+PRINT_CSS = Path(settings.BASE_DIR) / "static" / "reports" / "print.css"
+
+
+@pytest.mark.parametrize("value", list(ratings.COLOURS))
+def test_page_tags_take_the_one_palette(css, value):
+    for key in ("bragg", "rag"):
+        colour, background = _tag_rule(css, f"{key}-{value}")
+
+        assert (_long(background), _long(colour)) == ratings.COLOURS[value], key
+
+
+@pytest.mark.parametrize("value", list(ratings.COLOURS))
+def test_printed_tags_take_the_one_palette(value):
+    rule = re.search(
+        r"\.sendplan-tag--bragg-" + value + r", \.sendplan-tag--rag-" + value + r" \{([^}]*)\}",
+        PRINT_CSS.read_text(),
+    )
+    assert rule, f"print.css has no rule for the {value} tags"
+    background = re.search(r"background: (#[0-9a-f]{6})", rule.group(1)).group(1)
+    colour = re.search(r"(?<![-\w])color: (#[0-9a-f]{6})", rule.group(1)).group(1)
+
+    assert (background, colour) == ratings.COLOURS[value]
+
+
+def test_dashboard_bars_are_the_colour_of_the_tags_beside_them():
+    from reports.dashboard import COLOURS as BAR_COLOURS
+
+    assert BAR_COLOURS["amber"] == "#ffbf47" == ratings.fill("amber")
+    assert all(BAR_COLOURS[value] == ratings.fill(value) for value in ratings.COLOURS)
