@@ -20,8 +20,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from sendplan.forms import GovukDateField, GovukMonthField, GovukRadios, key_choices, key_hints
+from sendplan.months import month_words
 from sendplan.ratings import BRAGG
-from sendplan.services import month_words
 from sendplan.text import MAX_NARRATIVE_CHARS
 
 from .models import check_bragg_rules

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from sendplan.history import save_with_history
 from sendplan.models import Issue, Plan, Priority
+from sendplan.months import month_words
 from sendplan.ratings import BRAGG
-from sendplan.services import ConflictError, UpdateRefused, lock_open_month, month_words
+from sendplan.services import ConflictError, UpdateRefused, lock_open_month
 from sendplan.text import MAX_NARRATIVE_CHARS, sanitise_narrative
 
 from .models import Action, ActionStatus, EntryState, StoryEntry, check_bragg_rules

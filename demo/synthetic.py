@@ -49,6 +49,7 @@ from sendplan.models import (
     Role,
     StrategyLink,
 )
+from sendplan.months import add_months
 from sendplan.ratings import BRAGG, RAG
 
 CHANGE_REASON = "generated"
@@ -237,11 +238,6 @@ STRATEGY_LINKS = (
 
 
 # --- Dates ------------------------------------------------------------------------------
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def at(month: dt.date, day: int, hour: int = 12) -> dt.datetime:

@@ -18,6 +18,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from sendplan.months import add_months
+
 MONTH = "month"
 QUARTER = "quarter"
 YEAR = "year"
@@ -78,7 +80,7 @@ class Period:
         months, month = [], self.start
         while month <= self.end:
             months.append(month)
-            month = _add_months(month, 1)
+            month = add_months(month, 1)
         return months
 
     def contains(self, day: dt.date | None) -> bool:
@@ -87,15 +89,10 @@ class Period:
     def previous(self) -> Period:
         """The period of the same kind just before this one."""
         length = len(self.months)
-        return Period(self.kind, _add_months(self.start, -length), _add_months(self.start, -1))
+        return Period(self.kind, add_months(self.start, -length), add_months(self.start, -1))
 
     def __str__(self) -> str:
         return self.code
-
-
-def _add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def parse_period(text: str) -> Period:
@@ -110,7 +107,7 @@ def parse_period(text: str) -> Period:
     if m := _QUARTER_CODE.match(code):
         year, quarter = int(m[1]), int(m[2])
         start = dt.date(year, 3 * quarter - 2, 1)
-        return Period(QUARTER, start, _add_months(start, 2))
+        return Period(QUARTER, start, add_months(start, 2))
     if m := _YEAR_CODE.match(code):
         year = int(m[1])
         return Period(YEAR, dt.date(year, 1, 1), dt.date(year, 12, 1))
@@ -124,7 +121,7 @@ def period_containing(day: dt.date, kind: str) -> Period:
         return Period(MONTH, start, start)
     if kind == QUARTER:
         start = dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-        return Period(QUARTER, start, _add_months(start, 2))
+        return Period(QUARTER, start, add_months(start, 2))
     return Period(YEAR, dt.date(day.year, 1, 1), dt.date(day.year, 12, 1))
 
 

@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce
 from actions.models import Action
 from outcomes.models import OutcomeTarget
 from sendplan.models import Issue, Person
+from sendplan.months import add_months
 
 from .models import (
     Attendance,
@@ -56,11 +57,6 @@ MEETING_MONTHS = {
 MONTHS_REVIEWED = {Cadence.MONTHLY: 1, Cadence.QUARTERLY: 3, Cadence.ANNUALLY: 12}
 
 
-def _add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def nth_weekday(month: dt.date, weekday: int = MEETING_WEEKDAY, n: int = MEETING_WEEK):
     first = month.replace(day=1)
     offset = (weekday - first.weekday()) % 7
@@ -70,7 +66,7 @@ def nth_weekday(month: dt.date, weekday: int = MEETING_WEEKDAY, n: int = MEETING
 def review_period(cadence: str, meeting_day: dt.date) -> tuple[dt.date, dt.date]:
     """The first and last day of the months a meeting on ``meeting_day`` reviews."""
     this_month = meeting_day.replace(day=1)
-    start = _add_months(this_month, -MONTHS_REVIEWED[Cadence(cadence)])
+    start = add_months(this_month, -MONTHS_REVIEWED[Cadence(cadence)])
     return start, this_month - dt.timedelta(days=1)
 
 
@@ -106,7 +102,7 @@ def meeting_calendar(forum: Forum, start: dt.date, end: dt.date) -> list[dt.date
             day = nth_weekday(month)
             if start <= day <= end:
                 dates.append(day)
-        month = _add_months(month, 1)
+        month = add_months(month, 1)
     return dates
 
 

@@ -8,8 +8,8 @@ from django import forms
 
 from actions.forms import MAX_NOTE_CHARS, ItemForm
 from sendplan.forms import GovukRadios, key_choices, key_hints
+from sendplan.months import month_words
 from sendplan.ratings import RAG
-from sendplan.services import month_words
 
 
 class TargetUpdateForm(ItemForm):

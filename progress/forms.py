@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from sendplan.forms import GovukDateField, GovukMonthField
-from sendplan.services import month_words, this_month
+from sendplan.months import month_words, this_month
 
 
 class _Helped(forms.Form):

@@ -10,7 +10,6 @@ a page or a report cannot tell them apart: that is what makes "as at" trustworth
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Collection
@@ -24,13 +23,8 @@ from django.utils import timezone
 from actions.models import Action, ActionLead, ActionStatus, EntryState, StoryEntry
 from outcomes.models import ImpactRating, OutcomeTarget
 from sendplan.models import Issue, IssueStrategyLink, Person, Plan, Priority, StrategyLink
-from sendplan.ratings import BRAGG, RAG
-
-NOT_RATED = "none"
-
-
-def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+from sendplan.months import add_months, month_end
+from sendplan.ratings import BRAGG, NOT_RATED, RAG
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -304,11 +298,6 @@ def _read(model, as_at: dt.datetime | None, *conditions, **filters) -> list:
 def _plain(rows, model) -> list:
     columns = [f.attname for f in model._meta.concrete_fields]
     return list(rows.order_by().values_list(*columns, named=True))
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 # For each monthly table, its parents: the rows a "newest before the window" is kept for.

@@ -35,7 +35,6 @@ Decisions written down here:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import json
 import math
@@ -46,8 +45,7 @@ from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Value
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
-from django.utils.dateformat import format as date_format
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -62,13 +60,13 @@ from progress.plan_state import (
     PriorityState,
     Rating,
     TargetState,
-    month_end,
     plan_state,
     rows_as_at,
     standing_rows,
 )
 from sendplan import ratings
 from sendplan.models import Milestone, MilestonePriority, MonthStatus, Plan, ReportingMonth
+from sendplan.months import add_months, month_end, month_label, month_words
 from sendplan.ratings import BRAGG, BRAGG_ORDER, RAG_ORDER
 
 # The one palette and order (sendplan.ratings): a bar is the colour of the tag beside it.
@@ -97,27 +95,6 @@ def truncate(text: str, length: int) -> str:
     """``text`` cut to ``length`` characters with an ellipsis, as ``truncatechars`` does
     (without its cost per call, which long lists paid row after row)."""
     return text if len(text) <= length else text[: length - 1] + "…"
-
-
-def add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-@functools.lru_cache(maxsize=1024)
-def _month_text(month: dt.date, pattern: str, language: str) -> str:
-    return date_format(month, pattern)
-
-
-def month_label(month: dt.date) -> str:
-    """ "Apr 2023", for a chart's axis."""
-    return _month_text(month, "M Y", translation.get_language())
-
-
-def month_words(month: dt.date) -> str:
-    """ "April 2023". Cached: the page names the same few months again and again, and
-    each date_format call costs as much as printing a whole row."""
-    return _month_text(month, "F Y", translation.get_language())
 
 
 # --- Filters ---------------------------------------------------------------------------

@@ -27,12 +27,16 @@ field's error; a view that lets it escape answers the 400 page with that message
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import functools
 import html
 import re
 from dataclasses import dataclass
 
 from django.core.exceptions import BadRequest
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 
 ONGOING_WORDS = {"ongoing", "on going", "on-going", "continuous", "continual"}
 
@@ -104,6 +108,52 @@ class MonthValue:
 
     def __str__(self) -> str:
         return self.as_written or format_month(self.month)
+
+
+# --- Month arithmetic and words ---------------------------------------------------------
+# A month is the date of its first day. Every page, chart, PDF and e-mail counts months and
+# writes them with these.
+
+
+def this_month() -> dt.date:
+    """The calendar month today, in the site's time zone."""
+    return timezone.localdate().replace(day=1)
+
+
+def add_months(month: dt.date, count: int) -> dt.date:
+    """The first of the month ``count`` months after ``month`` (before, if negative)."""
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return add_months(month, 1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    """The last day of the month."""
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+@functools.lru_cache(maxsize=1024)
+def _month_text(month: dt.date, pattern: str, language: str) -> str:
+    return date_format(month, pattern)
+
+
+def month_words(month: dt.date | None) -> str:
+    """ "April 2023" ("" for no month). Cached: a page names the same few months again and
+    again, and each date_format call costs as much as printing a whole row."""
+    return _month_text(month, "F Y", translation.get_language()) if month else ""
+
+
+def month_label(month: dt.date) -> str:
+    """ "Apr 2023", for a chart's axis."""
+    return _month_text(month, "M Y", translation.get_language())
+
+
+def day_words(day: dt.date | None) -> str:
+    """ "12 May 2023" ("" for no day)."""
+    return f"{day.day} {month_words(day.replace(day=1))}" if day else ""
 
 
 def format_month(month: dt.date | None) -> str:

@@ -12,21 +12,9 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from .models import MonthStatus, Plan, ReportingMonth
-
-
-def this_month() -> dt.date:
-    return timezone.localdate().replace(day=1)
-
-
-def next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def month_words(month: dt.date) -> str:
-    return f"{month:%B %Y}"
+from .months import month_words, next_month, this_month
 
 
 class UpdateRefused(Exception):

@@ -28,6 +28,7 @@ from actions.models import Action, ActionStatus, EntryState, StoryEntry, check_b
 from governance.models import Forum, Meeting
 from outcomes.models import Direction, ImpactRating, OutcomeTarget
 from sendplan.models import Area, Membership, MonthStatus, Person, Plan, ReportingMonth, Role
+from sendplan.months import add_months
 from sendplan.ratings import BRAGG, RAG
 
 from .plan_fixture import month_end_noon, seed_plan_fixture
@@ -68,11 +69,6 @@ DEMO_ACCOUNTS = (
     ),
     DemoAccount("admin", (), is_admin=True, label="Site administrator (all areas)"),
 )
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 CLOSED_MONTHS = tuple(add_months(dt.date(2022, 10, 1), n) for n in range(7))  # Oct-Apr

@@ -44,8 +44,8 @@ from progress.services import (
 )
 from sendplan.access import Can, PlanAccess, get_plan
 from sendplan.models import Issue, Person, Priority, ReportingMonth
-from sendplan.months import BadMonthOrDate, parse_iso_month
-from sendplan.services import month_words, open_month_of
+from sendplan.months import BadMonthOrDate, month_words, parse_iso_month
+from sendplan.services import open_month_of
 from sendplan.text import sanitise_narrative
 
 FORM_CLASSES = {"action": ActionUpdateForm, "target": TargetUpdateForm, "story": StoryForm}

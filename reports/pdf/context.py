@@ -29,6 +29,7 @@ from progress.plan_state import (
 )
 from sendplan import ratings
 from sendplan.models import Plan
+from sendplan.months import month_words
 from sendplan.ratings import BRAGG, RAG
 
 from ..models import IssuedReport
@@ -50,10 +51,6 @@ def key_definition(choices, value: str) -> str:
     if value == NOT_RATED:
         return "no submitted rating for the month"
     return choices(value).meaning
-
-
-def month_text(month: dt.date | None) -> str:
-    return f"{month:%B %Y}" if month else ""
 
 
 def moment_text(moment: dt.datetime) -> str:
@@ -90,9 +87,9 @@ class ActionRow:
         action = self.action
         if action.is_ongoing:
             return "Ongoing"
-        shown = month_text(action.due_month) or action.due_as_written or "No date"
+        shown = month_words(action.due_month) or action.due_as_written or "No date"
         if action.is_slipped:
-            shown += f" (was {month_text(action.original_due_month)})"
+            shown += f" (was {month_words(action.original_due_month)})"
         return shown
 
     @property
@@ -124,7 +121,7 @@ class TargetRow:
         target = self.target
         if target.is_ongoing:
             return "Ongoing"
-        return month_text(target.target_month) or target.target_as_written or "No date"
+        return month_words(target.target_month) or target.target_as_written or "No date"
 
     @property
     def goal(self) -> str:
@@ -302,7 +299,7 @@ def _changes(
     else:
         before_month = period.previous().end
         before_actions = before_targets = None
-        since = f"the end of {month_text(before_month)} (no earlier report was issued)"
+        since = f"the end of {month_words(before_month)} (no earlier report was issued)"
 
     for action_id, row in rows.items():
         action = row.action
@@ -318,8 +315,8 @@ def _changes(
                     Change(
                         ref,
                         text,
-                        before=month_text(before.due_month),
-                        after=month_text(action.due_month),
+                        before=month_words(before.due_month),
+                        after=month_words(action.due_month),
                         detail=action.due_revised_reason,
                     )
                 )
@@ -331,8 +328,8 @@ def _changes(
                     Change(
                         ref,
                         text,
-                        before=month_text(action.original_due_month),
-                        after=month_text(action.due_month),
+                        before=month_words(action.original_due_month),
+                        after=month_words(action.due_month),
                         detail=action.due_revised_reason,
                     )
                 )

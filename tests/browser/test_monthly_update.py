@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 from actions.models import ActionStatus, EntryState, StoryEntry
 from outcomes.models import ImpactRating
 from sendplan.models import ReportingMonth, Role
+from sendplan.months import month_words, this_month
 from sendplan.ratings import BRAGG
-from sendplan.services import close_month, month_words, open_month, this_month
+from sendplan.services import close_month, open_month
 from tests import factories
 
 PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory

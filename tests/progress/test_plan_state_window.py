@@ -8,8 +8,9 @@ from django.core.management import call_command
 
 from actions.models import EntryState
 from progress.items import _split
-from progress.plan_state import add_months, end_of_day, plan_state
+from progress.plan_state import end_of_day, plan_state
 from sendplan.models import Plan
+from sendplan.months import add_months
 from sendplan.ratings import BRAGG
 from tests import factories
 

@@ -13,7 +13,7 @@ from progress.items import LeadProgress, month_items, progress_by_lead
 from progress.models import ReminderSent
 from progress.plan_state import plan_state
 from sendplan.models import MonthStatus, Person, Plan, ReportingMonth, User
-from sendplan.services import month_words
+from sendplan.months import month_words
 
 DEFAULT_BASE_URL = "http://localhost:8000"
 
