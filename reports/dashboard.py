@@ -66,6 +66,7 @@ from progress.plan_state import (
 )
 from sendplan import ratings
 from sendplan.models import Milestone, MilestonePriority, MonthStatus, Plan, ReportingMonth
+from sendplan.month_shown import month_shown
 from sendplan.months import add_months, month_end, month_label, month_words
 from sendplan.ratings import BRAGG, BRAGG_ORDER, RAG_ORDER
 
@@ -915,14 +916,7 @@ def reporting_months(plan: Plan, as_at) -> list:
 
 
 def default_month(months: list, as_at_date: dt.date | None, today: dt.date) -> dt.date:
-    """The newest closed reporting month (its figures are final), else the open month,
-    else the current month; never after the "as at" date."""
-    closed = [m.month for m in months if m.status == MonthStatus.CLOSED]
-    open_ = [m.month for m in months if m.status == MonthStatus.OPEN]
-    month = (closed or open_ or [today.replace(day=1)])[0]
-    if as_at_date:
-        month = min(month, as_at_date.replace(day=1))
-    return month
+    return month_shown(months, today=today, as_at_date=as_at_date)
 
 
 def _with_a_row(model, parent: str, plan: Plan, month: dt.date, as_at) -> set[int]:

@@ -16,7 +16,8 @@ from outcomes.models import OutcomeTarget
 from progress.plan_state import PlanState, end_of_day, plan_state, rows_as_at
 from sendplan.access import Can, get_plan
 from sendplan.forms import IsoDateField, IsoMonthField
-from sendplan.models import Finding, Issue, MonthStatus, Plan, ReportingMonth
+from sendplan.models import Finding, Issue, MonthStatus, ReportingMonth
+from sendplan.month_shown import month_shown
 
 
 class PlanViewForm(forms.Form):
@@ -69,16 +70,6 @@ class PlanView:
         return "?" + "&".join(parts)
 
 
-def default_month(plan: Plan, months: list[ReportingMonth]) -> dt.date:
-    """The open month, else the latest reporting month, else the current month."""
-    for reporting_month in months:
-        if reporting_month.status == MonthStatus.OPEN:
-            return reporting_month.month
-    if months:
-        return months[0].month
-    return timezone.localdate().replace(day=1)
-
-
 def load_plan_view(
     request,
     plan_slug: str,
@@ -98,11 +89,15 @@ def load_plan_view(
     if form.is_bound and form.is_valid():
         month = form.cleaned_data["month"]
         as_at_date = form.cleaned_data["as_at"]
-    if month is None:
-        month = default_month(plan, reporting_months)
-        if as_at_date:
-            month = min(month, as_at_date.replace(day=1))
     as_at = end_of_day(as_at_date) if as_at_date else None
+    if month is None:
+        # The reporting months as they stood at the date seen, as the dashboard reads them.
+        stood = (
+            reporting_months
+            if as_at is None
+            else rows_as_at(ReportingMonth, as_at, plan_id=plan.id)
+        )
+        month = month_shown(stood, today=timezone.localdate(), as_at_date=as_at_date)
     issue_ids = None
     if issue_ref is not None:
         issue_ids = [row.id for row in rows_as_at(Issue, as_at, plan_id=plan.id, ref=issue_ref)]
