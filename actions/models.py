@@ -20,20 +20,6 @@ class EntryState(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
-class ActionQuerySet(models.QuerySet):
-    def for_area(self, area) -> ActionQuerySet:
-        return self.filter(plan__area=area)
-
-    def led_by(self, person_ids) -> ActionQuerySet:
-        return self.filter(lead_rows__person__in=person_ids).distinct()
-
-    def overdue(self, on: dt.date) -> ActionQuerySet:
-        """Past their (current) due month and not completed."""
-        return self.filter(
-            due_month__lt=on.replace(day=1), completed_on__isnull=True, is_ongoing=False
-        )
-
-
 class Action(PlanRecord):
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="actions")
     issue = models.ForeignKey(Issue, models.CASCADE, related_name="actions")
@@ -57,8 +43,6 @@ class Action(PlanRecord):
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
-    objects = ActionQuerySet.as_manager()
-
     class Meta:
         ordering = ["plan", "issue__order", "order", "pk"]
         indexes = [models.Index(fields=["plan", "due_month"], name="action_plan_due")]
@@ -78,14 +62,6 @@ class Action(PlanRecord):
     def is_slipped(self) -> bool:
         return bool(
             self.original_due_month and self.due_month and self.due_month > self.original_due_month
-        )
-
-    def is_overdue(self, on: dt.date) -> bool:
-        return bool(
-            self.due_month
-            and not self.is_ongoing
-            and self.completed_on is None
-            and self.due_month < on.replace(day=1)
         )
 
 
@@ -111,14 +87,6 @@ class ActionLead(PlanRecord):
         return self.action.plan_id if self.action_id else None
 
 
-class ActionStatusQuerySet(models.QuerySet):
-    def in_month(self, month: dt.date) -> ActionStatusQuerySet:
-        return self.filter(month=month)
-
-    def submitted(self) -> ActionStatusQuerySet:
-        return self.filter(state=EntryState.SUBMITTED)
-
-
 class ActionStatus(PlanRecord):
     """An action's BRAGG status for one month: a dated row, never an overwritten field.
 
@@ -142,8 +110,6 @@ class ActionStatus(PlanRecord):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
-
-    objects = ActionStatusQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "-month"]

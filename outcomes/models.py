@@ -18,14 +18,6 @@ class Direction(models.TextChoices):
     MAINTAIN = "maintain", "Maintain at least"
 
 
-class OutcomeTargetQuerySet(models.QuerySet):
-    def for_area(self, area) -> OutcomeTargetQuerySet:
-        return self.filter(plan__area=area)
-
-    def quantified(self) -> OutcomeTargetQuerySet:
-        return self.exclude(target_value__isnull=True)
-
-
 class OutcomeTarget(PlanRecord):
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="outcome_targets")
     issue = models.ForeignKey(Issue, models.CASCADE, related_name="outcome_targets")
@@ -53,8 +45,6 @@ class OutcomeTarget(PlanRecord):
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
-    objects = OutcomeTargetQuerySet.as_manager()
-
     class Meta:
         ordering = ["plan", "issue__order", "order", "pk"]
         indexes = [models.Index(fields=["plan", "target_month"], name="target_plan_month")]
@@ -68,14 +58,6 @@ class OutcomeTarget(PlanRecord):
     @property
     def is_quantified(self) -> bool:
         return self.target_value is not None
-
-
-class ImpactRatingQuerySet(models.QuerySet):
-    def in_month(self, month) -> ImpactRatingQuerySet:
-        return self.filter(month=month)
-
-    def submitted(self) -> ImpactRatingQuerySet:
-        return self.filter(state=EntryState.SUBMITTED)
 
 
 class ImpactRating(PlanRecord):
@@ -99,8 +81,6 @@ class ImpactRating(PlanRecord):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
-
-    objects = ImpactRatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["target", "-month"]

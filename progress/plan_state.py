@@ -20,10 +20,12 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from actions import rules as action_rules
 from actions.models import Action, ActionLead, ActionStatus, EntryState, StoryEntry
+from outcomes import rules as target_rules
 from outcomes.models import ImpactRating, OutcomeTarget
 from sendplan.models import Issue, IssueStrategyLink, Person, Plan, Priority, StrategyLink
-from sendplan.months import add_months, month_end
+from sendplan.months import add_months
 from sendplan.ratings import BRAGG, NOT_RATED, RAG
 
 
@@ -82,13 +84,25 @@ class ActionState:
             self.original_due_month and self.due_month and self.due_month > self.original_due_month
         )
 
+    @property
+    def latest_status(self) -> str | None:
+        return self.latest.value if self.latest else None
+
+    def is_done(self, month: dt.date) -> bool:
+        """Completed by the end of ``month`` or latest rated Blue (see actions.rules)."""
+        return action_rules.is_done(
+            completed_on=self.completed_on, latest_status=self.latest_status, month=month
+        )
+
     def is_overdue(self, month: dt.date) -> bool:
-        """Past its due month at the end of ``month``, not completed, not rated Blue."""
-        if self.is_ongoing or not self.due_month or self.due_month >= month:
-            return False
-        if self.completed_on and self.completed_on <= month_end(month):
-            return False
-        return not (self.latest and self.latest.value == BRAGG.BLUE)
+        """Past its due month in ``month`` and not done (see actions.rules)."""
+        return action_rules.is_overdue(
+            due_month=self.due_month,
+            is_ongoing=self.is_ongoing,
+            completed_on=self.completed_on,
+            latest_status=self.latest_status,
+            month=month,
+        )
 
 
 @dataclass(repr=False, eq=False)
@@ -127,9 +141,13 @@ class TargetState:
         return None
 
     def is_past_date_without_green(self, month: dt.date) -> bool:
-        if self.is_ongoing or not self.target_month or self.target_month >= month:
-            return False
-        return not (self.latest and self.latest.value == RAG.GREEN)
+        """See outcomes.rules."""
+        return target_rules.is_past_date_without_green(
+            target_month=self.target_month,
+            is_ongoing=self.is_ongoing,
+            latest_rag=self.latest.value if self.latest else None,
+            month=month,
+        )
 
     @property
     def on_course(self) -> bool | None:

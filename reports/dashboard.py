@@ -67,7 +67,7 @@ from progress.plan_state import (
 from sendplan import ratings
 from sendplan.models import Milestone, MilestonePriority, MonthStatus, Plan, ReportingMonth
 from sendplan.month_shown import month_shown
-from sendplan.months import add_months, month_end, month_label, month_words
+from sendplan.months import add_months, month_label, month_words
 from sendplan.ratings import BRAGG, BRAGG_ORDER, RAG_ORDER
 
 # The one palette and order (sendplan.ratings): a bar is the colour of the tag beside it.
@@ -769,15 +769,7 @@ def milestone_status(milestone, actions: list[ActionState], month: dt.date) -> t
     """A milestone's status at the end of ``month`` from its priorities' actions."""
     if not actions:
         return "Not assessed", "No actions under its priorities."
-    end = month_end(month)
-
-    def done(a: ActionState) -> bool:
-        return bool(
-            (a.completed_on and a.completed_on <= end)
-            or (a.latest and a.latest.value == BRAGG.BLUE)
-        )
-
-    finished = sum(1 for a in actions if done(a))
+    finished = sum(1 for a in actions if a.is_done(month))
     if finished == len(actions):
         return "Achieved", f"All {len(actions)} actions completed."
     if milestone.due_month and milestone.due_month < month:

@@ -169,9 +169,6 @@ class StoryLevel(models.TextChoices):
 
 
 class PlanQuerySet(models.QuerySet):
-    def for_area(self, area: Area) -> PlanQuerySet:
-        return self.filter(area=area)
-
     def for_user(self, user) -> PlanQuerySet:
         if not user.is_authenticated:
             return self.none()
@@ -297,11 +294,6 @@ class StrategyLink(models.Model):
         return self.name
 
 
-class IssueQuerySet(models.QuerySet):
-    def for_area(self, area: Area) -> IssueQuerySet:
-        return self.filter(plan__area=area)
-
-
 class Issue(PlanRecord):
     """An issue to be addressed (ref such as 1.2) under a priority."""
 
@@ -319,8 +311,6 @@ class Issue(PlanRecord):
         StrategyLink, through="IssueStrategyLink", related_name="issues", blank=True
     )
     history = HistoricalRecords()
-
-    objects = IssueQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "order", "ref"]
