@@ -108,6 +108,10 @@ class ActionStatus(PlanRecord):
     is_example = models.BooleanField(
         default=False, help_text="Example data added by seed_demo, not from the plan."
     )
+    carried_forward = models.BooleanField(
+        default=False,
+        help_text="Copied unchanged from the month before, by its lead or when the month opened.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
@@ -169,6 +173,10 @@ class StoryEntry(PlanRecord):
     order = models.PositiveIntegerField(default=0)
     is_example = models.BooleanField(
         default=False, help_text="Example data added by seed_demo, not from the plan."
+    )
+    carried_forward = models.BooleanField(
+        default=False,
+        help_text="Copied unchanged from the month before, by its lead or when the month opened.",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()

@@ -11,6 +11,8 @@ from sendplan.forms import GovukRadios, key_choices, key_hints
 from sendplan.months import month_words
 from sendplan.ratings import RAG
 
+from .figures import figure_problem
+
 
 class TargetUpdateForm(ItemForm):
     value_fields = ("rag", "measured_value", "note")
@@ -41,6 +43,9 @@ class TargetUpdateForm(ItemForm):
             "max_whole_digits": "Enter a measured figure of 10 digits or fewer before the point",
         },
     )
+    confirm_figure = forms.BooleanField(
+        label="The figure is right: keep it", required=False, widget=forms.CheckboxInput
+    )
     note = forms.CharField(
         label="Note",
         help_text="What the figure shows, or why the impact is not yet measured.",
@@ -54,17 +59,33 @@ class TargetUpdateForm(ItemForm):
         super().__init__(*args, **kwargs)
         self.fields["rag"].label = f"RAG impact rating for {month_words(self.month)}"
         target = self.item.target if self.item else None
+        self.asks_to_confirm = False
         if target is None or not target.is_quantified:
             del self.fields["measured_value"]
+            del self.fields["confirm_figure"]
         else:
             unit = target.unit
             field = self.fields["measured_value"]
-            field.label = f"Measured figure ({unit})" if unit else "Measured figure"
+            field.label = "Measured figure"
             figure = Decimal(str(target.target_value)).normalize()
             field.help_text = f"The target is {figure:f} {unit}".rstrip() + "."
 
     def canonical_initial(self) -> dict:
         return {name: self.initial.get(name) for name in self.value_fields}
+
+    def clean_measured_value(self):
+        value = self.cleaned_data.get("measured_value")
+        target = self.item.target
+        problem = figure_problem(
+            value, unit=target.unit, baseline=target.baseline, target=target.target_value
+        )
+        if problem is None:
+            return value
+        if problem.can_confirm:
+            if self.data.get(self.add_prefix("confirm_figure")):
+                return value
+            self.asks_to_confirm = True
+        raise forms.ValidationError(problem.message)
 
     def check_rules(self, cleaned: dict) -> None:
         if not cleaned.get("rag") and (cleaned.get("note") or cleaned.get("measured_value")):

@@ -79,6 +79,10 @@ class ImpactRating(PlanRecord):
     is_example = models.BooleanField(
         default=False, help_text="Example data added by seed_demo, not from the plan."
     )
+    carried_forward = models.BooleanField(
+        default=False,
+        help_text="Copied unchanged from the month before, by its lead or when the month opened.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 

@@ -66,6 +66,33 @@ class Item:
         return PROGRESS_WORDS[self.progress]
 
     @property
+    def is_carried(self) -> bool:
+        """Submitted unchanged from last month (by its lead, or as completed or not due)."""
+        return self.progress == SUBMITTED and bool(getattr(self.current, "carried", False))
+
+    @property
+    def task_word(self) -> str:
+        """The item's state on the lead's task list: To do, Draft, Submitted or Unchanged."""
+        if self.is_carried:
+            return "Unchanged"
+        return {SUBMITTED: "Submitted", DRAFT: "Draft", MISSING: "To do"}[self.progress]
+
+    @property
+    def can_carry(self) -> bool:
+        """Whether "no change since last month" can stand for this item's update: it has
+        a submitted entry from an earlier month and none yet this month."""
+        return self.current is None and self.previous is not None
+
+    @property
+    def short_label(self) -> str:
+        """The item as a lead's task names it: "Action 1.2: Develop a data dashboard"."""
+        if self.kind == "story":
+            return self.label
+        words = self.label.split()
+        text = " ".join(words[:14]) + ("…" if len(words) > 14 else "")
+        return f"{self.kind_word} {self.where}: {text}"
+
+    @property
     def kind_word(self) -> str:
         return {"action": "Action", "target": "Outcome target", "story": "Story so far"}[self.kind]
 
@@ -248,6 +275,22 @@ class Group:
         if self.issue:
             return f"{self.issue.ref} {self.issue.description}".strip()
         return f"Priority {self.priority.number}: {self.priority.title}"
+
+    @property
+    def section(self) -> str:
+        """The group's part of its page address: the issue's ref, or "priority-2"."""
+        return section_of(self.priority, self.issue)
+
+    def count(self, word: str) -> int:
+        return sum(1 for item in self.items if item.task_word == word)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for item in self.items if item.progress == SUBMITTED)
+
+
+def section_of(priority: PriorityState, issue: IssueState | None) -> str:
+    return issue.ref if issue else f"priority-{priority.number}"
 
 
 def grouped(items: Iterable[Item]) -> list[Group]:

@@ -49,6 +49,7 @@ class Rating:
     measured_value: Decimal | None = None
     by_name: str = ""
     version: int = 0  # the row's optimistic-locking version, for forms that edit it
+    carried: bool = False  # copied unchanged from the month before
 
     @property
     def is_submitted(self) -> bool:
@@ -181,6 +182,7 @@ class StoryState:
     is_example: bool
     version: int
     author_name: str = ""
+    carried: bool = False  # copied unchanged from the month before
 
 
 @dataclass
@@ -451,6 +453,7 @@ def _rating(row, measured: bool = False) -> Rating:
         is_example=row.is_example,
         measured_value=row.measured_value if measured else None,
         version=row.version,
+        carried=row.carried_forward,
     )
 
 
@@ -639,6 +642,7 @@ def plan_state(
             order=row.order,
             is_example=row.is_example,
             version=row.version,
+            carried=row.carried_forward,
         )
         if row.issue_id in issues:
             issues[row.issue_id].story.append(entry)

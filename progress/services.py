@@ -58,6 +58,7 @@ class SaveResult:
     conflicts: list[ConflictError] = field(default_factory=list)
     errors: dict[str, ValidationError] = field(default_factory=dict)
     submitted: int = 0
+    carried: int = 0  # items carried forward unchanged
 
 
 def save_month_updates(

@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from sendplan.months import parse_iso_month
 
-from .views import month, my_updates
+from .views import month, my_updates, tasks
 
 
 class MonthConverter:
@@ -27,13 +27,29 @@ register_converter(MonthConverter, "yyyy-mm")
 app_name = "progress"
 
 urlpatterns = [
-    # --- The monthly update ------------------------------------------------------------
-    path("plans/<slug:plan_slug>/my-updates/", my_updates.my_updates, name="my_updates"),
+    # --- The monthly update: a task list, a short page per issue, a check and submit ----
+    path("plans/<slug:plan_slug>/my-updates/", tasks.my_updates, name="my_updates"),
     path("plans/<slug:plan_slug>/my-updates/autosave/", my_updates.autosave, name="autosave"),
+    path("plans/<slug:plan_slug>/my-updates/check/", tasks.my_check, name="my_check"),
+    path(
+        "plans/<slug:plan_slug>/my-updates/<str:section>/",
+        my_updates.my_section,
+        name="my_section",
+    ),
     path(
         "plans/<slug:plan_slug>/leads/<int:person_id>/updates/",
-        my_updates.lead_updates,
+        tasks.lead_updates,
         name="lead_updates",
+    ),
+    path(
+        "plans/<slug:plan_slug>/leads/<int:person_id>/updates/check/",
+        tasks.lead_check,
+        name="lead_check",
+    ),
+    path(
+        "plans/<slug:plan_slug>/leads/<int:person_id>/updates/<str:section>/",
+        my_updates.lead_section,
+        name="lead_section",
     ),
     # --- The programme manager's months --------------------------------------------------
     path("plans/<slug:plan_slug>/months/", month.month_page, name="month"),

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from progress.carry import open_month_carrying
 from progress.forms import OpenMonthForm, ReopenMonthForm
 from progress.items import counts, month_items, progress_by_lead
 from progress.plan_state import plan_state
@@ -20,7 +21,6 @@ from sendplan.services import (
     close_month,
     month_to_open,
     month_words,
-    open_month,
     open_month_of,
     reopen_month,
 )
@@ -90,7 +90,7 @@ def open_month_view(request, plan_slug: str):
     if request.method == "POST":
         if form.is_valid():
             try:
-                opened = open_month(
+                opened, carried = open_month_carrying(
                     plan=plan,
                     month=form.cleaned_data["month"],
                     deadline=form.cleaned_data["deadline"],
@@ -99,7 +99,14 @@ def open_month_view(request, plan_slug: str):
             except ValidationError as error:
                 _add_errors(form, error)
             else:
-                messages.success(request, f"{month_words(opened.month)} is open for updates")
+                text = f"{month_words(opened.month)} is open for updates"
+                if carried:
+                    n = len(carried)
+                    text += (
+                        f". {n} completed or not yet due action{'s' if n != 1 else ''} "
+                        f"{'were' if n != 1 else 'was'} carried forward unchanged"
+                    )
+                messages.success(request, text)
                 return redirect("progress:month", plan_slug=plan.slug)
         status = 400
     return render(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from actions.narrative import story_text
 from actions.services import ConflictError, UpdateRefused
 from outcomes.forms import TargetUpdateForm
 from outcomes.models import OutcomeTarget
+from progress.carry import carry_forward
 from progress.items import (
     Item,
     counts,
@@ -34,6 +35,7 @@ from progress.items import (
     issues_holding,
     items_of_issues,
     lead_items,
+    section_of,
 )
 from progress.services import (
     ActionUpdate,
@@ -99,11 +101,11 @@ def _posted_keys(data) -> set[str]:
     return {name[: -len("-version")] for name in data if name.endswith("-version")}
 
 
-def _updates(forms: dict[str, ItemForm], objects: dict[str, object]):
-    """The service inputs for the forms whose values changed."""
+def _updates(forms: dict[str, ItemForm], objects: dict[str, object], skip=frozenset()):
+    """The service inputs for the forms whose values changed (but those in ``skip``)."""
     actions, targets, stories = [], [], []
     for key, form in forms.items():
-        if form.untouched:
+        if form.untouched or key in skip:
             continue
         data = form.cleaned_data
         kind = form.item.kind
@@ -176,7 +178,7 @@ def _objects(plan, items: list[Item]) -> dict[str, object]:
     return found
 
 
-def _scope(items: list[Item]) -> SubmitScope:
+def submit_scope(items: list[Item]) -> SubmitScope:
     scope = SubmitScope()
     for item in items:
         if item.kind == "action":
@@ -190,46 +192,116 @@ def _scope(items: list[Item]) -> SubmitScope:
     return scope
 
 
-class _PageErrors:
-    """All the page's forms seen as one form by ``components/error_summary.html``."""
+def _of_section(items: list[Item], section: str) -> list[Item]:
+    """The items of one issue (by its ref) or one priority's story ("priority-2"); a
+    section holding none of these items is not found."""
+    found = [item for item in items if section_of(item.priority, item.issue) == section]
+    if not found:
+        raise Http404("No items of yours in that part of the plan.")
+    return found
 
-    def __init__(self, forms, messages_: list[str]):
-        self._forms = list(forms)
-        self._messages = messages_
 
-    @property
-    def errors(self) -> bool:
-        return bool(self._messages) or any(f.errors for f in self._forms)
+def _unchanged(items: list[Item], forms: dict[str, ItemForm], data) -> set[str]:
+    """Keys of the items ticked "No change since last month" whose values were left as
+    shown: those are carried forward. Ticking it on an item that was also changed is an
+    error on that item, so nothing is guessed."""
+    keys = set()
+    for item in items:
+        if not data.get(f"{item.key}-unchanged") or not item.can_carry:
+            continue
+        form = forms[item.key]
+        if form.is_valid() and not form.untouched:
+            form.add_error(
+                None,
+                "You changed this item and also ticked “No change since last month”: "
+                "untick it to save your change, or undo the change.",
+            )
+        else:
+            keys.add(item.key)
+    return keys
 
-    def non_field_errors(self) -> list[str]:
-        return self._messages + [e for f in self._forms for e in f.non_field_errors()]
 
-    def visible_fields(self) -> list:
-        return [field for f in self._forms for field in f.visible_fields()]
+def _start_from_last(forms: dict[str, ItemForm], key: str) -> None:
+    """Fill a story so far with last month's text, to edit ("Start from last month's
+    text"). It still counts as a change only once saved: the fingerprint stays that of
+    the empty box."""
+    form = forms.get(key)
+    if form is None or form.item.kind != "story" or form.item.current or not form.item.previous:
+        return
+    form.initial["narrative"] = story_text(form.item.previous.narrative)
 
-    def hidden_fields(self) -> list:
-        return [field for f in self._forms for field in f.hidden_fields()]
+
+def _error_list(rows: list[Row], page_messages: list[str]) -> list[tuple[str, str]]:
+    """The error summary: each message names its item ("Action 1.2 ...: Enter a note")
+    and links to its field."""
+    errors = [("", message) for message in page_messages]
+    for row in rows:
+        form, name = row.form, row.item.short_label
+        if not form.is_bound:
+            continue
+        first = next(iter(form.visible_fields()), None)
+        for message in form.non_field_errors():
+            errors.append(
+                (f"#{first.id_for_label}" if first else f"#{row.item.key}", f"{name}: {message}")
+            )
+        for field in form.visible_fields():
+            for message in field.errors:
+                errors.append((f"#{field.id_for_label}", f"{name}: {message}"))
+    return errors
+
+
+def deadline_words(deadline: dt.date | None, today: dt.date | None = None) -> str:
+    """ "Due by 10 June 2023 (6 days left)", "... (due today)", "... (3 days late)"."""
+    if deadline is None:
+        return ""
+    days = (deadline - (today or timezone.localdate())).days
+    if days > 0:
+        left = f"{days} day{'s' if days != 1 else ''} left"
+    elif days == 0:
+        left = "due today"
+    else:
+        left = f"{-days} day{'s' if days != -1 else ''} late"
+    return f"Due by {deadline:%-d %B %Y} ({left})"
 
 
 @require_http_methods(["GET", "POST"])
-def my_updates(request, plan_slug: str):
+def my_section(request, plan_slug: str, section: str):
+    """One issue's items (or one priority's story) of the signed-in lead's month."""
     access = get_plan(request, plan_slug, need=Can.UPDATE_OWN)
-    return _updates_page(request, access, person_ids=access.person_ids, person=None)
+    return _updates_page(
+        request, access, person_ids=access.person_ids, person=None, section=section
+    )
 
 
 @require_http_methods(["GET", "POST"])
-def lead_updates(request, plan_slug: str, person_id: int):
+def lead_section(request, plan_slug: str, person_id: int, section: str):
+    """The same, for one named lead: the programme manager updating on their behalf."""
+    access, person = lead_access(request, plan_slug, person_id)
+    return _updates_page(request, access, person_ids={person.id}, person=person, section=section)
+
+
+def lead_access(request, plan_slug: str, person_id: int) -> tuple[PlanAccess, Person]:
     access = get_plan(request, plan_slug, need=Can.UPDATE_OWN)
     person = get_object_or_404(Person, pk=person_id, area=access.area)
     if person.id not in access.person_ids and not access.can(Can.UPDATE_ANY):
         raise PermissionDenied("You may only update the items you lead.")
-    return _updates_page(request, access, person_ids={person.id}, person=person)
+    return access, person
 
 
-def _page_url(plan, person: Person | None) -> str:
+def tasks_url(plan, person: Person | None) -> str:
+    """The lead's task list for the month: their own, or one named lead's."""
     if person is None:
         return reverse("progress:my_updates", kwargs={"plan_slug": plan.slug})
     return reverse("progress:lead_updates", kwargs={"plan_slug": plan.slug, "person_id": person.pk})
+
+
+def section_url(plan, person: Person | None, section: str) -> str:
+    if person is None:
+        return reverse("progress:my_section", kwargs={"plan_slug": plan.slug, "section": section})
+    return reverse(
+        "progress:lead_section",
+        kwargs={"plan_slug": plan.slug, "person_id": person.pk, "section": section},
+    )
 
 
 def _page_month(data) -> dt.date | None:
@@ -240,7 +312,7 @@ def _page_month(data) -> dt.date | None:
         return None
 
 
-def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | None):
+def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | None, section: str):
     plan = access.plan
     open_now = open_month_of(plan)
     reporting_month, refused = open_now, ""
@@ -263,14 +335,15 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
         "access": access,
         "reporting_month": reporting_month,
         "open_now": open_now,
-        "page_url": _page_url(plan, person),
+        "page_url": section_url(plan, person, section),
+        "tasks_url": tasks_url(plan, person),
         "can_manage_months": access.can(Can.MANAGE_MONTHS),
     }
     if reporting_month is None:
         if request.method == "POST":
             context["refused"] = "No month is open for updates, so nothing was saved."
-            return render(request, "progress/my_updates.html", context, status=409)
-        return render(request, "progress/my_updates.html", context)
+            return render(request, "progress/section.html", context, status=409)
+        return redirect(tasks_url(plan, person))
 
     month = reporting_month.month
     status = 200
@@ -280,17 +353,21 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
     if request.method == "POST":
         # Saving reads and locks the rows it changes: the items' entries are read only
         # when the page is shown again (with the errors, or the conflicting saves).
-        items = lead_items(plan, month, person_ids, entries=False)
+        everything = lead_items(plan, month, person_ids, entries=False)
+        items = _of_section(everything, section)
         keys = {item.key for item in items}
         if not _posted_keys(request.POST) <= keys:
             raise PermissionDenied("You may only update the items you lead.")
         submit = "submit" in request.POST
         forms = {item.key: _form(item, month, request.POST) for item in items}
+        unchanged = _unchanged(items, forms, request.POST)
         if refused:
             context["refused"] = refused
             status = 409
         elif all(form.is_valid() for form in forms.values()):
-            actions, targets, stories = _updates(forms, _objects(plan, _changed(items, forms)))
+            actions, targets, stories = _updates(
+                forms, _objects(plan, _changed(items, forms)), skip=unchanged
+            )
             try:
                 result = save_month_updates(
                     plan=plan,
@@ -299,8 +376,16 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
                     actions=actions,
                     targets=targets,
                     stories=stories,
-                    submit_scope=_scope(items) if submit else None,
+                    submit_scope=submit_scope(items) if submit else None,
                 )
+                if not (result.errors or result.conflicts) and unchanged:
+                    carried = carry_forward(
+                        plan=plan,
+                        month=month,
+                        user=request.user,
+                        items=[item for item in items if item.key in unchanged],
+                    )
+                    result.carried = len(carried)
             except UpdateRefused as error:
                 context["refused"] = str(error)
                 status = 409
@@ -322,30 +407,33 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
         # The same items as the forms, now with their entries (an item added meanwhile
         # waits for the next page).
         shown = {item.key: item for item in lead_items(plan, month, person_ids)}
-        items = [shown.get(item.key, item) for item in items]
+        everything = [shown.get(item.key, item) for item in everything]
+        items = [shown.get(item.key, item) for item in _of_section(everything, section)]
         if conflicts:
             forms = _forms_after_conflict(month, items, request.POST, conflicts)
     else:
-        items = lead_items(plan, month, person_ids)
+        everything = lead_items(plan, month, person_ids)
+        items = _of_section(everything, section)
         forms = {item.key: _form(item, month) for item in items}
+        _start_from_last(forms, request.GET.get("from_last", ""))
 
     rows = [Row(item, forms[item.key], conflicts.get(item.key)) for item in items]
-    progress = counts(items)
+    progress = counts(everything)
     context.update(
         {
             "month": month,
             "groups": _grouped_rows(rows),
             "rows": rows,
             "progress": progress,
-            "total": len(items),
-            "page_errors": _PageErrors(forms.values(), page_messages),
+            "total": len(everything),
+            "section_total": len(items),
+            "error_list": _error_list(rows, page_messages),
             "conflicts": list(conflicts.values()),
             "autosave_url": reverse("progress:autosave", kwargs={"plan_slug": plan.slug}),
-            "just_submitted": request.method == "GET" and "submitted" in request.GET,
-            "remaining": [item for item in items if item.progress != "submitted"],
+            "deadline": deadline_words(reporting_month.deadline),
         }
     )
-    return render(request, "progress/my_updates.html", context, status=status)
+    return render(request, "progress/section.html", context, status=status)
 
 
 def _grouped_rows(rows: list[Row]):
@@ -384,16 +472,17 @@ def _after_save(request, plan, person, forms, result, submit: bool):
             "frames, styles or links that are not web or e-mail addresses). Check it reads "
             "as you meant.",
         )
-    url = _page_url(plan, person)
+    url = tasks_url(plan, person)
     if submit:
-        if result.submitted:
-            messages.success(request, f"{result.submitted} updates submitted")
-        else:
-            messages.info(request, "There was nothing new to submit.")
+        # The task list's confirmation panel gives the numbers: no second banner.
         return redirect(f"{url}?submitted=1")
     saved = sum(1 for row in result.saved.values() if row is not None)
-    if saved:
-        messages.success(request, f"Draft saved ({saved} changed)")
+    carried = getattr(result, "carried", 0)
+    parts = [f"{saved} changed"] if saved else []
+    if carried:
+        parts.append(f"{carried} unchanged, submitted as last month")
+    if parts:
+        messages.success(request, f"Saved ({', '.join(parts)})")
     else:
         messages.info(request, "Nothing had changed, so there was nothing to save.")
     return redirect(url)

@@ -83,9 +83,12 @@ def _other_attributes(field: BoundField, attrs: dict | None = None) -> str:
 
 
 @register.inclusion_tag("components/radios.html")
-def govuk_radios(field: BoundField, legend_class: str = "", small: bool = False) -> dict:
+def govuk_radios(
+    field: BoundField, legend_class: str = "", small: bool = False, inline: bool = False
+) -> dict:
     """GOV.UK radios in a fieldset, each choice with the hint its widget gives it
-    (``GovukRadios(hints=...)``)."""
+    (``GovukRadios(hints=...)``); ``inline`` sets them side by side without the hints
+    (the page then explains the choices once)."""
     context = _field_context(field)
     widget = field.field.widget
     hints = getattr(widget, "hints", {})
@@ -93,7 +96,7 @@ def govuk_radios(field: BoundField, legend_class: str = "", small: bool = False)
     options = []
     for number, (value, label) in enumerate(field.field.choices, start=1):
         option_id = SafeString(f"{context['id']}_{number}")
-        hint = hints.get(value, "")
+        hint = "" if inline else hints.get(value, "")
         options.append(
             {
                 "id": option_id,
@@ -104,7 +107,7 @@ def govuk_radios(field: BoundField, legend_class: str = "", small: bool = False)
                 "checked": str(value) in checked,
             }
         )
-    context.update(options=options, legend_class=legend_class, small=small)
+    context.update(options=options, legend_class=legend_class, small=small, inline=inline)
     return context
 
 
@@ -121,7 +124,7 @@ def govuk_textarea(field: BoundField, label_class: str = "") -> dict:
 
 
 @register.inclusion_tag("components/text_input.html")
-def govuk_text_input(field: BoundField, label_class: str = "") -> dict:
+def govuk_text_input(field: BoundField, label_class: str = "", suffix: str = "") -> dict:
     """A GOV.UK text input; the widget's attrs give its classes (a width), autocomplete
     and inputmode, and its type (text, password...). A password is never shown again."""
     context = _field_context(field)
@@ -135,6 +138,7 @@ def govuk_text_input(field: BoundField, label_class: str = "") -> dict:
         css=_escaped(css),
         attrs=_other_attributes(field, widget["attrs"]),
         label_class=label_class,
+        suffix=suffix,
     )
     return context
 

@@ -197,7 +197,7 @@ def test_a_second_save_from_a_stale_page_is_refused_and_shows_the_first(
     tony_item.get_by_label("Red").check()
     tony_item.get_by_label("Note").fill("Tony: the funding was withdrawn.")
     tony_page.get_by_role("button", name="Save as draft").click()
-    expect(tony_page.get_by_text("Draft saved (1 changed)")).to_be_visible()
+    expect(tony_page.get_by_text("Saved (1 changed)")).to_be_visible()
     tony.close()
 
     # Jo, still on the page she opened before, saves her own view: refused, nothing lost.

@@ -59,7 +59,9 @@ def test_the_form_shows_the_keys_words_and_the_unit(target):
     form = _form(target)
     assert [label for _, label in form.fields["rag"].choices] == ["Red", "Amber", "Green"]
     assert form.fields["rag"].widget.hints["green"].startswith("Positive impact")
-    assert form.fields["measured_value"].label == "Measured figure (pupils)"
+    # The unit is written beside the box (the page's suffix), the target in the hint.
+    assert form.fields["measured_value"].label == "Measured figure"
+    assert form.fields["measured_value"].help_text == "The target is 25 pupils."
 
 
 def test_a_target_without_a_figure_asks_for_none(plan_a, target):
@@ -85,6 +87,7 @@ def test_bad_input_gets_a_clear_message(target, values, message):
 
 
 def test_an_untouched_form_is_recognised(target):
+    target.unit = "%"  # a share, so a figure with decimals is a real one
     form = _form(target, rag=RAG.AMBER, measured_value=Decimal("31.50"), note="Steady")
     bound = _form(
         target,

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def urls(plan_a):
     return (
-        reverse("progress:my_updates", kwargs={"plan_slug": plan_a.slug}),
+        reverse("progress:my_section", kwargs={"plan_slug": plan_a.slug, "section": "1.1"}),
         reverse("progress:autosave", kwargs={"plan_slug": plan_a.slug}),
     )
 

@@ -56,7 +56,9 @@ def test_no_history_row_lacks_its_user_whatever_wrote_it(world, tmp_path):
 
     # The web: a lead's monthly update.
     lead = signed_in("canary-lead")
-    page_url = reverse("progress:my_updates", kwargs={"plan_slug": world.plan.slug})
+    page_url = reverse(
+        "progress:my_section", kwargs={"plan_slug": world.plan.slug, "section": world.issue.ref}
+    )
     fields = form_fields(lead.get(page_url).content.decode())
     fields[f"story-{world.issue.pk}-narrative"] = "Progress this month."
     assert lead.post(page_url, fields).status_code == 302

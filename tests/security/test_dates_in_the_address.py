@@ -55,6 +55,7 @@ NOT_DATES = {
     "period": "a choice from the forum's periods (codes it made)",
     "meeting": "a choice of the forum's meetings",
     "submitted": "a flag: only whether it is there",
+    "from_last": "which story so far to start from last month's text: an item key, looked up",
     "username": "whose two-factor set-up link to issue: looked up among the users",
 }
 

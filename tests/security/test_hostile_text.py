@@ -121,7 +121,9 @@ def narratives(page: str) -> str:
 
 def test_payloads_typed_into_the_monthly_update_are_stored_and_shown_safe(world):
     client = client_for(world.users["lead"])
-    page_url = reverse("progress:my_updates", kwargs={"plan_slug": world.plan.slug})
+    page_url = reverse(
+        "progress:my_section", kwargs={"plan_slug": world.plan.slug, "section": world.issue.ref}
+    )
     page = client.get(page_url)
     assert page.status_code == 200
     fields = form_fields(page.content.decode())

@@ -140,7 +140,9 @@ def test_the_log_holds_no_password_session_key_token_or_narrative(world, capture
     client.post(reverse("login"), {"username": "canary-lead", "password": "wrong password"})
     client.post(reverse("login"), {"username": "canary-lead", "password": PASSWORD})
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page_url = reverse("progress:my_updates", kwargs={"plan_slug": world.plan.slug})
+    page_url = reverse(
+        "progress:my_section", kwargs={"plan_slug": world.plan.slug, "section": world.issue.ref}
+    )
     page = client.get(page_url)
     fields = form_fields(page.content.decode())
     csrf_token = client.cookies["csrftoken"].value

@@ -139,6 +139,7 @@ SAMPLE_KWARGS = {
     "plan_slug": lambda w, r: w.plan.slug,
     "number": lambda w, r: w.priority.number,
     "ref": lambda w, r: w.issue.ref,
+    "section": lambda w, r: w.issue.ref,
     "person_id": lambda w, r: w.lead_person.pk,
     "month": lambda w, r: w.open_month.month,
     "area_slug": lambda w, r: w.area.slug,

@@ -69,6 +69,7 @@ SAMPLE_KWARGS = {
     "plan_slug": lambda w, r: w.plan.slug,
     "number": lambda w, r: w.priority.number,
     "ref": lambda w, r: w.issue.ref,
+    "section": lambda w, r: w.issue.ref,
     "person_id": lambda w, r: w.lead_person.pk,
     "month": lambda w, r: w.open_month.month,
     "area_slug": lambda w, r: w.area.slug,
@@ -322,6 +323,11 @@ PAGE_NEEDS = {
     "reports:issue_detail": Can.VIEW,
     "progress:my_updates": Can.UPDATE_OWN,
     "progress:lead_updates": Can.UPDATE_OWN,  # the sample person is the lead themself
+    # progress:my_section is a part of the user's own items: not found for someone who
+    # leads nothing there (tests/progress/test_my_updates.py).
+    "progress:lead_section": Can.UPDATE_OWN,
+    "progress:my_check": Can.UPDATE_OWN,
+    "progress:lead_check": Can.UPDATE_OWN,
     "progress:month": Can.MANAGE_MONTHS,
     "progress:month_detail": Can.MANAGE_MONTHS,
     "progress:open_month": Can.MANAGE_MONTHS,
