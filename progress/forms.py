@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -10,17 +9,7 @@ from sendplan.forms import GovukDateField, GovukMonthField
 from sendplan.months import month_words, this_month
 
 
-class _Helped(forms.Form):
-    """A form rendered with {% crispy form %} inside the template's own <form>."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-
-class OpenMonthForm(_Helped):
+class OpenMonthForm(forms.Form):
     month = GovukMonthField(what="the month to open", label="Month to open")
     deadline = GovukDateField(
         what="the deadline",
@@ -43,7 +32,7 @@ class OpenMonthForm(_Helped):
         return cleaned
 
 
-class ReopenMonthForm(_Helped):
+class ReopenMonthForm(forms.Form):
     reason = forms.CharField(
         label="Why are you re-opening the month?",
         help_text="This is recorded in the month's history.",

@@ -1,123 +1,131 @@
-"""The GOV.UK form kit: radios, date and month inputs with messages that say what to fix,
-and the BRAGG and RAG keys as radio choices with their definitions as hints. Rendered by
-the partials in templates/components/ through sendplan.templatetags.govuk_forms; and the
-fields that read a month or a day from a page's own links (``?month=2023-04``) through
+"""The GOV.UK form kit: radios, checkboxes, date and month inputs with messages that say
+what to fix, and the BRAGG and RAG keys as radio choices with their definitions as hints.
+Rendered by the partials in templates/components/ through sendplan.templatetags.govuk_forms;
+and the fields that read a month or a day from a page's own links (``?month=2023-04``) through
 ``sendplan.months``, the one way a month or a day comes in, so a form gives the same
 message as the 400 page for the same bad value."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 
 from .months import BadMonthOrDate, parse_iso_date, parse_iso_month
 
 EARLIEST_YEAR = 2000
 
 
-class GovukRadios(forms.RadioSelect):
-    """Radios as components/radios.html writes them, ``hints`` giving a choice's hint by
-    its value. The radios are numbered from 1 and the field's label id is the first
-    radio's, as GOV.UK error summaries link to it."""
-
-    def __init__(self, attrs=None, choices=(), hints=None):
-        super().__init__(attrs, choices)
-        self.hints = dict(hints or {})
+class _NumberedFromOne:
+    """Choices numbered from 1, the field's label id being the first choice's, as GOV.UK
+    error summaries link to it."""
 
     def id_for_label(self, id_, index=None):
         return super().id_for_label(id_, "1" if index is None else index)
 
 
-class GovukDateWidget(DateInputWidget):
-    def id_for_label(self, id_):
-        return f"{id_}_0" if id_ else ""
+class GovukRadios(_NumberedFromOne, forms.RadioSelect):
+    """Radios as components/choices.html writes them, ``hints`` giving a choice's hint by
+    its value."""
+
+    def __init__(self, attrs=None, choices=(), hints=None):
+        super().__init__(attrs, choices)
+        self.hints = dict(hints or {})
 
 
-class GovukDateField(DateInputField):
-    """The GOV.UK date input (day, month, year) with messages that say what to fix."""
-
-    widget = GovukDateWidget
-
-    def __init__(self, *, what: str, **kwargs):
-        self.what = what
-        kwargs.setdefault("require_all_fields", False)
-        super().__init__(**kwargs)
-        message = f"Enter {what} as a day, month and year, such as 27 3 2023"
-        self.error_messages["required"] = message
-        self.error_messages["incomplete"] = message
-        for sub in self.fields:
-            sub.validators = []
-            sub.error_messages["incomplete"] = message
-
-    def compress(self, data_list):
-        if not data_list or not any(data_list):
-            return None
-        try:
-            day, month, year = (int(str(v).strip()) for v in data_list)
-            value = dt.date(year, month, day)
-        except (TypeError, ValueError, OverflowError):
-            raise ValidationError(
-                f"{self.what[0].upper()}{self.what[1:]} must be a real date, such as 27 3 2023"
-            ) from None
-        if value.year < EARLIEST_YEAR:
-            raise ValidationError(f"Enter {self.what} with a four-digit year, such as 2023")
-        return value
+class GovukCheckboxes(_NumberedFromOne, forms.CheckboxSelectMultiple):
+    """Checkboxes as components/choices.html writes them."""
 
 
-class GovukMonthWidget(forms.MultiWidget):
-    """The GOV.UK date input without the day: month and year."""
+class GovukDateWidget(forms.MultiWidget):
+    """The parts of the GOV.UK date input, each with the label and width GOV.UK gives it:
+    day, month and year."""
 
-    template_name = DateInputWidget.template_name
+    parts = ("day", "month", "year")
 
     def __init__(self, attrs=None):
-        css = "govuk-input govuk-date-input__input"
+        css = "govuk-input govuk-date-input__input govuk-input--width-"
         widgets = [
-            forms.TextInput(attrs={"class": f"{css} govuk-input--width-2", "label": "Month"}),
-            forms.TextInput(attrs={"class": f"{css} govuk-input--width-4", "label": "Year"}),
+            forms.TextInput(
+                attrs={"class": css + ("4" if part == "year" else "2"), "label": capfirst(part)}
+            )
+            for part in self.parts
         ]
         super().__init__(widgets, attrs)
 
     def decompress(self, value):
-        return (value.month, value.year) if value else (None, None)
+        return tuple(getattr(value, part) if value else None for part in self.parts)
 
     def id_for_label(self, id_):
         return f"{id_}_0" if id_ else ""
 
 
-class GovukMonthField(forms.MultiValueField):
-    widget = GovukMonthWidget
+class GovukMonthWidget(GovukDateWidget):
+    """The GOV.UK date input without the day: month and year."""
 
-    def __init__(self, *, what: str, **kwargs):
-        self.what = what
-        message = f"Enter {what} as a month and year, such as 9 2023"
-        fields = (
-            forms.CharField(error_messages={"incomplete": message}),
-            forms.CharField(error_messages={"incomplete": message}),
-        )
-        super().__init__(
-            fields=fields,
-            require_all_fields=False,
-            error_messages={"required": message, "incomplete": message},
-            **kwargs,
-        )
+    parts = ("month", "year")
+
+
+WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
+class GovukDateField(forms.MultiValueField):
+    """The GOV.UK date input (day, month and year) with messages that say what to fix,
+    ``what`` naming the date in them ("the completion date"). ``error_messages`` may word
+    "incomplete" (a part left out), "invalid" (not a real date) and "year" (before
+    ``earliest_year``; None allows any year) otherwise. Cleaning notes in
+    ``parts_to_fix`` the parts left out or not a number, for the page to mark; when it
+    notes none, a wrong date marks every part."""
+
+    widget = GovukDateWidget
+    parts_words, example, noun = "a day, month and year", "27 3 2023", "date"
+
+    def __init__(self, *, what: str, earliest_year=EARLIEST_YEAR, error_messages=None, **kwargs):
+        self.what, self.earliest_year, self.parts_to_fix = what, earliest_year, ()
+        incomplete = f"Enter {what} as {self.parts_words}, such as {self.example}"
+        messages = {
+            "required": incomplete,
+            "incomplete": incomplete,
+            "invalid": f"{capfirst(what)} must be a real {self.noun}, such as {self.example}",
+            "year": f"Enter {what} with a four-digit year, such as 2023",
+            **(error_messages or {}),
+        }
+        fields = [forms.CharField(required=False) for _ in self.widget.parts]
+        super().__init__(fields=fields, require_all_fields=False, error_messages=messages, **kwargs)
+
+    def clean(self, value):
+        self.parts_to_fix = ()
+        return super().clean(value)
 
     def compress(self, data_list):
-        if not data_list or not any(data_list):
+        if not any(data_list):
             return None
+        left_out = tuple(i for i, text in enumerate(data_list) if not text)
+        not_numbers = tuple(
+            i for i, text in enumerate(data_list) if text and not WHOLE_NUMBER.fullmatch(text)
+        )
+        for code, parts in (("incomplete", left_out), ("invalid", not_numbers)):
+            if parts:
+                self.parts_to_fix = parts
+                raise ValidationError(self.error_messages[code], code=code)
         try:
-            month, year = (int(str(v).strip()) for v in data_list)
-            value = dt.date(year, month, 1)
-        except (TypeError, ValueError, OverflowError):
-            raise ValidationError(
-                f"{self.what[0].upper()}{self.what[1:]} must be a real month, such as 9 2023"
-            ) from None
-        if value.year < EARLIEST_YEAR:
-            raise ValidationError(f"Enter {self.what} with a four-digit year, such as 2023")
+            number = dict(zip(self.widget.parts, map(int, data_list), strict=True))
+            value = dt.date(number["year"], number["month"], number.get("day", 1))
+        except (ValueError, OverflowError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if self.earliest_year and value.year < self.earliest_year:
+            raise ValidationError(self.error_messages["year"], code="year")
         return value
+
+
+class GovukMonthField(GovukDateField):
+    """The GOV.UK date input without the day, for a month: its first day."""
+
+    widget = GovukMonthWidget
+    parts_words, example, noun = "a month and year", "9 2023", "month"
 
 
 def key_choices(choices) -> list[tuple[str, str]]:

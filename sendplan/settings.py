@@ -46,10 +46,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "import_export",
-    "django_htmx",
-    "crispy_forms",
-    "crispy_forms_gds",
-    "govuk_frontend_django",
     "csp",
     "axes",
     "django_otp",
@@ -85,7 +81,6 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before any process_view (CSRF reads the body there), after CSP so a 413 page has it.
     "sendplan.middleware.RequestSizeLimitMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -223,9 +218,7 @@ else:
 SENDPLAN_BASE_URL = env.str("SENDPLAN_BASE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="sendplan <noreply@localhost>")
 
-# --- Forms and front end ---------------------------------------------------------------
-CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
-CRISPY_TEMPLATE_PACK = "gds"
+# --- Messages shown after a change -----------------------------------------------------
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Audit history ---------------------------------------------------------------------

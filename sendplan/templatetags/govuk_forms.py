@@ -3,6 +3,8 @@
 
     {% load govuk_forms %}
     {% govuk_radios form.status legend_class="govuk-fieldset__legend--s" small=True %}
+    {% govuk_checkboxes form.actions small=True %}
+    {% govuk_select form.owner label_class="govuk-label--m" %}
     {% govuk_textarea form.note %}
     {% govuk_date_input form.completed_on %}
     {% govuk_text_input form.username label_class="govuk-label--m" %}
@@ -18,9 +20,10 @@ inputs each. For the same reason the text handed to the partials is escaped here
 escape anything that is not.
 
 Ids follow GOV.UK Frontend: the hint is ``<id>-hint`` and the error message
-``<id>-error``. Radios are numbered from 1 and the first one's id is the field's
-``id_for_label`` (sendplan.forms.GovukRadios), which components/error_summary.html links
-to; the parts of a date are ``<id>_0``, ``<id>_1``... as Django names them.
+``<id>-error``. Radios and checkboxes are numbered from 1 and the first one's id is the
+field's ``id_for_label`` (sendplan.forms.GovukRadios, GovukCheckboxes), which
+components/error_summary.html links to; the parts of a date are ``<id>_0``, ``<id>_1``...
+as Django names them.
 """
 
 from __future__ import annotations
@@ -82,21 +85,17 @@ def _other_attributes(field: BoundField, attrs: dict | None = None) -> str:
     )
 
 
-@register.inclusion_tag("components/radios.html")
-def govuk_radios(
-    field: BoundField, legend_class: str = "", small: bool = False, inline: bool = False
-) -> dict:
-    """GOV.UK radios in a fieldset, each choice with the hint its widget gives it
-    (``GovukRadios(hints=...)``); ``inline`` sets them side by side without the hints
-    (the page then explains the choices once)."""
-    context = _field_context(field)
+def _options(field: BoundField, context: dict) -> list[dict]:
+    """The choices of a radios, checkboxes or select field, numbered from 1 (ids
+    ``<id>_1``...), each with whether it is chosen and the hint its widget gives it
+    (``GovukRadios(hints=...)``)."""
     widget = field.field.widget
     hints = getattr(widget, "hints", {})
-    checked = set(widget.format_value(field.value()))
+    chosen = set(widget.format_value(field.value()))
     options = []
     for number, (value, label) in enumerate(field.field.choices, start=1):
         option_id = SafeString(f"{context['id']}_{number}")
-        hint = "" if inline else hints.get(value, "")
+        hint = hints.get(value, "")
         options.append(
             {
                 "id": option_id,
@@ -104,10 +103,44 @@ def govuk_radios(
                 "value": _escaped(value),
                 "label": _escaped(label),
                 "hint": _escaped(hint) if hint else "",
-                "checked": str(value) in checked,
+                "checked": str(value) in chosen,
             }
         )
-    context.update(options=options, legend_class=legend_class, small=small, inline=inline)
+    return options
+
+
+def _choices(field: BoundField, kind: str, type_: str, **options) -> dict:
+    context = _field_context(field)
+    choices = _options(field, context)
+    if options.get("inline"):
+        # Side by side, the choices carry no hints: the page explains them once.
+        for choice in choices:
+            choice["hint"] = ""
+    context.update(kind=kind, type=type_, options=choices, **options)
+    return context
+
+
+@register.inclusion_tag("components/choices.html")
+def govuk_radios(
+    field: BoundField, legend_class: str = "", small: bool = False, inline: bool = False
+) -> dict:
+    """GOV.UK radios in a fieldset, each choice with the hint its widget gives it."""
+    return _choices(field, "radios", "radio", legend_class=legend_class, small=small, inline=inline)
+
+
+@register.inclusion_tag("components/choices.html")
+def govuk_checkboxes(field: BoundField, legend_class: str = "", small: bool = False) -> dict:
+    """GOV.UK checkboxes in a fieldset, for a multiple choice field
+    (sendplan.forms.GovukCheckboxes)."""
+    return _choices(field, "checkboxes", "checkbox", legend_class=legend_class, small=small)
+
+
+@register.inclusion_tag("components/select.html")
+def govuk_select(field: BoundField, label_class: str = "") -> dict:
+    """A GOV.UK select, its options the field's choices (an empty one first if the field
+    offers it)."""
+    context = _field_context(field)
+    context.update(options=_options(field, context), label_class=label_class)
     return context
 
 
@@ -152,15 +185,13 @@ def govuk_date_input(field: BoundField, legend_class: str = "") -> dict:
     value = field.value()
     if not isinstance(value, list | tuple):
         value = widget.decompress(value)
-    # crispy-forms-gds's DateInputField notes which parts were left out; without such a
-    # note, a wrong date marks every part.
-    marked = [bool(getattr(sub.widget, "errors", None)) for sub in field.field.fields]
-    if not any(marked):
-        marked = [bool(context["errors"])] * len(widget.widgets)
+    # sendplan.forms.GovukDateField notes the parts left out or not a number; without such
+    # a note, a wrong date marks every part.
+    to_fix = getattr(field.field, "parts_to_fix", ())
     parts = []
     for index, (sub, suffix) in enumerate(zip(widget.widgets, widget.widgets_names, strict=True)):
         css = sub.attrs.get("class", "govuk-input govuk-date-input__input")
-        if index < len(marked) and marked[index]:
+        if (index in to_fix) if to_fix else context["errors"]:
             css += " govuk-input--error"
         parts.append(
             {

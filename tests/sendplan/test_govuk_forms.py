@@ -2,13 +2,14 @@
 templates/components): each input is tied to its label, hint and error message, as
 screen readers need, and says nothing it should not."""
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 
 from django import forms
 from django.template import Context, Template
 
-from sendplan.forms import GovukDateField, GovukMonthField, GovukRadios
+from sendplan.forms import GovukCheckboxes, GovukDateField, GovukMonthField, GovukRadios
 
 
 def render(source: str, **context) -> str:
@@ -54,6 +55,15 @@ class _Form(forms.Form):
     )
     due = GovukMonthField(what="the new due month", label="New due month", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+    items = forms.MultipleChoiceField(
+        label="Actions it concerns",
+        choices=[("1", "1.1: Consult"), ("2", "1.2: Publish")],
+        required=False,
+        widget=GovukCheckboxes,
+    )
+    owner = forms.ChoiceField(
+        label="Owner", choices=[("", "No owner yet"), ("7", "Carla & Co")], required=False
+    )
 
 
 def _bound(**data) -> _Form:
@@ -148,6 +158,75 @@ def test_a_date_input_labels_each_part_and_keeps_the_values_typed():
         assert "govuk-input--error" in part["class"]
         assert f'for="id_completed_on_{index}">{label}</label>' in html
     assert form["completed_on"].id_for_label == "id_completed_on_0"
+
+
+def test_a_date_input_marks_only_the_parts_left_out_or_not_numbers():
+    left_out = _bound(completed_on_0="12", completed_on_1="", completed_on_2="2023")
+    not_number = _bound(completed_on_0="12", completed_on_1="May", completed_on_2="2023")
+
+    for form, message in [
+        (left_out, "Enter the completion date as a day, month and year, such as 27 3 2023"),
+        (not_number, "The completion date must be a real date, such as 27 3 2023"),
+    ]:
+        ids = elements(render("{% govuk_date_input form.completed_on %}", form=form))
+        assert form.errors["completed_on"] == [message]
+        marked = [i for i in range(3) if "--error" in ids[f"id_completed_on_{i}"]["class"]]
+        assert marked == [1]
+
+
+def test_a_date_field_can_word_its_messages_and_allow_any_year():
+    class Meeting(forms.Form):
+        held_on = GovukDateField(
+            what="the date",
+            earliest_year=None,
+            error_messages={"incomplete": "The date must include a day, month and year"},
+            required=False,
+        )
+
+    def errors(day, month, year):
+        form = Meeting(data={"held_on_0": day, "held_on_1": month, "held_on_2": year})
+        return form.cleaned_data if form.is_valid() else form.errors["held_on"]
+
+    assert errors("12", "", "2023") == ["The date must include a day, month and year"]
+    assert errors("31", "2", "2023") == ["The date must be a real date, such as 27 3 2023"]
+    assert errors("12", "5", "23") == {"held_on": dt.date(23, 5, 12)}
+    assert errors("", "", "") == {"held_on": None}
+
+
+def test_checkboxes_number_from_the_label_id_and_keep_what_was_ticked():
+    form = _bound(items=["2"])
+
+    html = render("{% govuk_checkboxes form.items small=True %}", form=form)
+    ids = elements(html)
+
+    assert form["items"].id_for_label == "id_items_1"
+    assert (ids["id_items_1"]["type"], ids["id_items_1"]["value"]) == ("checkbox", "1")
+    assert "checked" in ids["id_items_2"] and "checked" not in ids["id_items_1"]
+    assert "govuk-checkboxes govuk-checkboxes--small" in html
+    assert '<label class="govuk-label govuk-checkboxes__label" for="id_items_2">' in html
+    assert "Actions it concerns</legend>" in html
+
+
+def test_radios_can_sit_side_by_side():
+    html = render("{% govuk_radios form.status inline=True %}", form=_Form())
+
+    assert 'class="govuk-radios govuk-radios--inline"' in html
+
+
+def test_a_select_shows_its_choices_and_ties_its_error_to_it():
+    form = _bound(owner="99")
+
+    html = render('{% govuk_select form.owner label_class="govuk-label--m" %}', form=form)
+    ids = elements(html)
+
+    assert ids["id_owner"]["class"] == "govuk-select govuk-select--error"
+    assert ids["id_owner"]["aria-describedby"] == "id_owner-error"
+    assert '<label class="govuk-label govuk-label--m" for="id_owner">Owner</label>' in html
+    assert '<option value="7">Carla &amp; Co</option>' in html
+    assert "Select a valid choice." in html
+    assert "selected" not in html
+    chosen = render("{% govuk_select form.owner %}", form=_Form(initial={"owner": "7"}))
+    assert '<option value="7" selected>' in chosen
 
 
 def test_a_month_input_has_only_month_and_year():
