@@ -12,11 +12,17 @@ class ActionLeadInline(ScopedTabularInline):
     autocomplete_fields = ["person"]
 
 
-class ActionStatusInline(ScopedTabularInline):
-    model = ActionStatus
+class MonthlyRatingInline(ScopedTabularInline):
+    """An item's monthly ratings (``MonthlyRating``) under it; who rated it and when are
+    filled in on saving."""
+
     extra = 0
-    fields = ["month", "status", "note", "state", "rated_by", "rated_at", "is_example"]
     readonly_fields = ["rated_by", "rated_at"]
+
+
+class ActionStatusInline(MonthlyRatingInline):
+    model = ActionStatus
+    fields = ["month", "status", "note", "state", "rated_by", "rated_at", "is_example"]
 
 
 class PlanChildInlineSaveMixin:
@@ -51,20 +57,31 @@ class ActionLeadAdmin(AreaScopedAdmin):
     autocomplete_fields = ["person", "action"]
 
 
-@admin.register(ActionStatus)
-class ActionStatusAdmin(AreaScopedAdmin):
-    list_display = ["action", "month", "status", "state", "rated_by", "rated_at", "is_example"]
-    list_filter = ["plan__area", "plan", "status", "state", "month", "is_example"]
-    search_fields = ["action__text", "note"]
-    list_select_related = ["action", "rated_by"]
-    autocomplete_fields = ["action"]
-    # No date_hierarchy: its year links scan every row of the table on every page
-    # (100 ms at fifty areas); the month filter and the area and plan filters remain.
+class MonthlyRatingAdmin(AreaScopedAdmin):
+    """The admin of a ``MonthlyRating``: a new rating is rated by whoever adds it.
+
+    No date_hierarchy: its year links scan every row of the table on every page (100 ms
+    at fifty areas); the month filter and the area and plan filters remain. ``fields``
+    keeps the form's order: the plan, the item, the month, the rating, then the rest.
+    """
 
     def save_model(self, request, obj, form, change):
         if obj.rated_by_id is None:
             obj.rated_by = request.user
         super().save_model(request, obj, form, change)
+
+
+RATED_FIELDS = ["note", "state", "rated_by", "rated_at", "is_example"]
+
+
+@admin.register(ActionStatus)
+class ActionStatusAdmin(MonthlyRatingAdmin):
+    fields = ["plan", "action", "month", "status", *RATED_FIELDS]
+    list_display = ["action", "month", "status", "state", "rated_by", "rated_at", "is_example"]
+    list_filter = ["plan__area", "plan", "status", "state", "month", "is_example"]
+    search_fields = ["action__text", "note"]
+    list_select_related = ["action", "rated_by"]
+    autocomplete_fields = ["action"]
 
 
 @admin.register(StoryEntry)

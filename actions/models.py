@@ -87,18 +87,19 @@ class ActionLead(PlanRecord):
         return self.action.plan_id if self.action_id else None
 
 
-class ActionStatus(PlanRecord):
-    """An action's BRAGG status for one month: a dated row, never an overwritten field.
+class MonthlyRating(PlanRecord):
+    """An item's rating for one month: a dated row, never an overwritten field.
 
-    The action's current status is its latest submitted month. Within an open month the
-    row can be corrected (every save is kept in its history); once the month closes it is
-    read-only.
+    The item's current rating is its latest submitted month. Within an open month the row
+    can be corrected (every save is kept in its history); once the month closes it is
+    read-only. A concrete rating names its item's field (``subject_field``) and its
+    rating's field (``rating_field``), and declares ``plan``, the item and the rating.
     """
 
-    plan = models.ForeignKey(Plan, models.CASCADE, related_name="action_statuses")
-    action = models.ForeignKey(Action, models.CASCADE, related_name="statuses")
+    subject_field: str
+    rating_field: str
+
     month = models.DateField(validators=[validate_first_of_month])
-    status = models.CharField("BRAGG status", max_length=8, choices=BRAGG.choices)
     note = models.TextField(blank=True)
     state = models.CharField(max_length=10, choices=EntryState.choices, default=EntryState.DRAFT)
     rated_by = models.ForeignKey(
@@ -113,6 +114,34 @@ class ActionStatus(PlanRecord):
         help_text="Copied unchanged from the month before, by its lead or when the month opened.",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.subject} – {self.month:%b %Y}: {self.get_rating_display()}"
+
+    @property
+    def subject(self):
+        """The action or outcome target rated."""
+        return getattr(self, self.subject_field)
+
+    def get_rating_display(self) -> str:
+        return getattr(self, f"get_{self.rating_field}_display")()
+
+    def parent_plan_id(self):
+        return self.subject.plan_id if getattr(self, f"{self.subject_field}_id") else None
+
+
+class ActionStatus(MonthlyRating):
+    """An action's BRAGG status for one month."""
+
+    subject_field = "action"
+    rating_field = "status"
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="action_statuses")
+    action = models.ForeignKey(Action, models.CASCADE, related_name="statuses")
+    status = models.CharField("BRAGG status", max_length=8, choices=BRAGG.choices)
     history = HistoricalRecords()
 
     class Meta:
@@ -123,12 +152,6 @@ class ActionStatus(PlanRecord):
             models.UniqueConstraint(fields=["action", "month"], name="action_status_one_per_month")
         ]
         indexes = [models.Index(fields=["plan", "month"], name="action_status_plan_month")]
-
-    def __str__(self) -> str:
-        return f"{self.action} – {self.month:%b %Y}: {self.get_status_display()}"
-
-    def parent_plan_id(self):
-        return self.action.plan_id if self.action_id else None
 
     def clean(self):
         super().clean()

@@ -23,6 +23,7 @@ from sendplan.services import ConflictError, UpdateRefused, lock_open_month
 from sendplan.text import MAX_NARRATIVE_CHARS, sanitise_narrative
 
 from .models import Action, ActionStatus, EntryState, StoryEntry, check_bragg_rules
+from .monthly_rating import save_monthly_rating, user_name
 from .narrative import story_html
 
 __all__ = [
@@ -33,31 +34,7 @@ __all__ = [
 ]
 
 
-def _name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
-
-
 # --- BRAGG status ------------------------------------------------------------------------
-
-
-def _status_conflict(key: str, action: Action, row: ActionStatus | None) -> ConflictError:
-    saved = (
-        [("BRAGG status", BRAGG(row.status).label), ("Note", row.note or "(none)")]
-        if row
-        else [("BRAGG status", "(removed)")]
-    )
-    if row:
-        saved.append(("State", row.get_state_display()))
-    return ConflictError(
-        key=key,
-        label=f"The BRAGG status of “{action.text[:80]}”",
-        saved=saved,
-        by=_name(row.rated_by) if row else "",
-        at=row.rated_at if row else None,
-        version=row.version if row else 0,
-    )
 
 
 def _action_conflict(key: str, action: Action) -> ConflictError:
@@ -70,7 +47,7 @@ def _action_conflict(key: str, action: Action) -> ConflictError:
             ("Due", month_words(action.due_month) if action.due_month else "Not set"),
             ("Reason the due date was revised", action.due_revised_reason or "(none)"),
         ],
-        by=_name(last.history_user) if last else "",
+        by=user_name(last.history_user) if last else "",
         at=last.history_date if last else None,
         version=action.version,
         version_field="action_version",
@@ -119,52 +96,63 @@ def record_action_update(
             raise ValidationError({"status": "Select the BRAGG status."})
         check_bragg_rules(status, note, completed_on)
 
-    with transaction.atomic():
-        lock_open_month(action.plan, month)
-        row = ActionStatus.objects.select_for_update().filter(action=action, month=month).first()
-        if (row.version if row else 0) != expected_version:
-            raise _status_conflict(key, action, row)
-        current = Action.objects.select_for_update().get(pk=action.pk)
-        if row is not None:
-            row.action = current  # saving checks the row's plan against its action's
+    return save_monthly_rating(
+        ActionStatus,
+        subject=action,
+        month=month,
+        user=user,
+        values={"status": status},
+        note=note,
+        expected_version=expected_version,
+        submit=submit,
+        key=key,
+        lock_subject=lambda: _record_dates(
+            action,
+            key=key,
+            user=user,
+            completed_on=completed_on,
+            new_due_month=new_due_month,
+            due_revised_reason=due_revised_reason,
+            expected_action_version=expected_action_version,
+        ),
+    )
 
-        changes_dates = completed_on != current.completed_on or (
-            new_due_month is not None and new_due_month != current.due_month
-        )
-        if changes_dates:
-            if expected_action_version is not None and current.version != expected_action_version:
-                raise _action_conflict(key, current)
-            reasons = []
-            if completed_on != current.completed_on:
-                current.completed_on = completed_on
-                reasons.append("completion date recorded" if completed_on else "completion cleared")
-            if new_due_month is not None and new_due_month != current.due_month:
-                if current.original_due_month is None:
-                    # The plan's first due month is kept for the "slipped" figures.
-                    current.original_due_month = current.due_month
-                current.due_month = new_due_month
-                current.due_revised_reason = due_revised_reason
-                reasons.append(f"due date revised to {month_words(new_due_month)}")
-            current.version += 1
-            reason = "; ".join(reasons)
-            save_with_history(current, user=user, reason=reason[:1].upper() + reason[1:])
 
-        if not status:
-            return row
-        state = EntryState.SUBMITTED if submit else EntryState.DRAFT
-        if row is None:
-            row = ActionStatus(action=current, plan_id=current.plan_id, month=month, version=0)
-        elif row.status == status and row.note == note and (row.state == state or not submit):
-            # Unchanged, and not being submitted: leave the row (and its state) alone.
-            return row
-        row.status = status
-        row.note = note
-        row.state = state
-        row.rated_by = user
-        row.rated_at = timezone.now()
-        row.version += 1
-        save_with_history(row, user=user, reason="Submitted" if submit else "Draft saved")
-        return row
+def _record_dates(
+    action: Action,
+    *,
+    key: str,
+    user,
+    completed_on: dt.date | None,
+    new_due_month: dt.date | None,
+    due_revised_reason: str,
+    expected_action_version: int | None,
+) -> Action:
+    """Lock the action and save its completion and due dates where they differ from what
+    is stored, checked against ``expected_action_version``. Returns the locked action."""
+    current = Action.objects.select_for_update().get(pk=action.pk)
+    changes_dates = completed_on != current.completed_on or (
+        new_due_month is not None and new_due_month != current.due_month
+    )
+    if not changes_dates:
+        return current
+    if expected_action_version is not None and current.version != expected_action_version:
+        raise _action_conflict(key, current)
+    reasons = []
+    if completed_on != current.completed_on:
+        current.completed_on = completed_on
+        reasons.append("completion date recorded" if completed_on else "completion cleared")
+    if new_due_month is not None and new_due_month != current.due_month:
+        if current.original_due_month is None:
+            # The plan's first due month is kept for the "slipped" figures.
+            current.original_due_month = current.due_month
+        current.due_month = new_due_month
+        current.due_revised_reason = due_revised_reason
+        reasons.append(f"due date revised to {month_words(new_due_month)}")
+    current.version += 1
+    reason = "; ".join(reasons)
+    save_with_history(current, user=user, reason=reason[:1].upper() + reason[1:])
+    return current
 
 
 # --- Story so far ------------------------------------------------------------------------
@@ -176,7 +164,7 @@ def _story_conflict(key: str, entry: StoryEntry | None) -> ConflictError:
         label="The story so far",
         # Sanitised again because the page shows it as HTML.
         saved=[("Story so far", sanitise_narrative(entry.narrative) if entry else "(removed)")],
-        by=_name(entry.author) if entry else "",
+        by=user_name(entry.author) if entry else "",
         at=entry.written_at if entry else None,
         version=entry.version if entry else 0,
     )

@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce
 
 from actions.models import Action
 from outcomes.models import OutcomeTarget
+from sendplan.history import save_with_history
 from sendplan.models import Issue, Person
 from sendplan.months import add_months
 
@@ -169,12 +170,6 @@ def carried_decisions(meeting: Meeting) -> QuerySet[Decision]:
 # --- Writes ----------------------------------------------------------------------------
 
 
-def _save(obj, user) -> None:
-    obj._history_user = user
-    obj.full_clean()
-    obj.save()
-
-
 def add_meeting(*, forum: Forum, scheduled_for: dt.date, user) -> Meeting:
     """Add the meeting the calendar schedules for ``scheduled_for`` (safe to repeat)."""
     with transaction.atomic():
@@ -192,7 +187,7 @@ def add_meeting(*, forum: Forum, scheduled_for: dt.date, user) -> Meeting:
             period_start=period_start,
             period_end=period_end,
         )
-        _save(meeting, user)
+        save_with_history(meeting, user=user, clean=True)
         return meeting
 
 
@@ -202,7 +197,7 @@ def record_meeting_date(*, meeting: Meeting, held_on: dt.date | None, user) -> M
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.held_on != held_on:
             meeting.held_on = held_on
-            _save(meeting, user)
+            save_with_history(meeting, user=user, clean=True)
         return meeting
 
 
@@ -236,11 +231,15 @@ def record_attendance(*, meeting: Meeting, statuses: dict[int, str | None], user
             if status not in AttendanceStatus.values:
                 raise ValidationError("Select present or sent apologies.")
             if row is None:
-                _save(Attendance(meeting=meeting, person_id=person_id, status=status), user)
+                save_with_history(
+                    Attendance(meeting=meeting, person_id=person_id, status=status),
+                    user=user,
+                    clean=True,
+                )
                 counts["added"] += 1
             elif row.status != status:
                 row.status = status
-                _save(row, user)
+                save_with_history(row, user=user, clean=True)
                 counts["changed"] += 1
     return counts
 
@@ -280,10 +279,12 @@ def record_decision(
             due_date=due_date,
             order=order,
         )
-        _save(decision, user)
+        save_with_history(decision, user=user, clean=True)
         for field, items in (("action", actions), ("target", targets), ("issue", issues)):
             for item in items:
-                _save(DecisionLink(decision=decision, **{field: item}), user)
+                save_with_history(
+                    DecisionLink(decision=decision, **{field: item}), user=user, clean=True
+                )
     return decision
 
 
@@ -294,7 +295,7 @@ def complete_decision(*, decision: Decision, done_on: dt.date, user) -> Decision
         if decision.status != DecisionStatus.DONE or decision.done_on != done_on:
             decision.status = DecisionStatus.DONE
             decision.done_on = done_on
-            _save(decision, user)
+            save_with_history(decision, user=user, clean=True)
         return decision
 
 
@@ -304,5 +305,5 @@ def reopen_decision(*, decision: Decision, user) -> Decision:
         if decision.status != DecisionStatus.OPEN:
             decision.status = DecisionStatus.OPEN
             decision.done_on = None
-            _save(decision, user)
+            save_with_history(decision, user=user, clean=True)
         return decision

@@ -17,21 +17,14 @@ from sendplan.access import Can, get_area
 from sendplan.months import FIRST_YEAR, LAST_YEAR, BadMonthOrDate, parse_iso_date, parse_year
 
 from . import page_extras, services
+from .access import get_forum
 from .forms import AttendanceForm, DecisionForm, MeetingDateForm
 from .models import Attendance, Decision, DecisionLink, Forum, ForumMember, Meeting
 from .periods import period_between
 
 
-def _forum(request, area_slug: str, forum_slug: str, need: Can = Can.VIEW):
-    access = get_area(request, area_slug, need=need)
-    forum = get_object_or_404(
-        Forum.objects.select_related("plan", "area"), area=access.area, slug=forum_slug
-    )
-    return access, forum
-
-
 def _meeting(request, area_slug, forum_slug, meeting_id, need: Can = Can.VIEW):
-    access, forum = _forum(request, area_slug, forum_slug, need)
+    access, forum = get_forum(request, area_slug, forum_slug, need)
     meeting = get_object_or_404(Meeting, forum=forum, pk=meeting_id)
     meeting.forum = forum
     return access, forum, meeting
@@ -66,7 +59,7 @@ def forum_detail(request, area_slug: str, forum_slug: str):
 
     The page reads only one year of meetings for the calendar and one page of the
     meeting list, so it costs the same for a forum in its first year and in its tenth."""
-    access, forum = _forum(request, area_slug, forum_slug)
+    access, forum = get_forum(request, area_slug, forum_slug)
     members = list(forum.members.select_related("person"))
     year = _calendar_year(request, forum)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -158,7 +151,7 @@ def meeting_detail(request, area_slug: str, forum_slug: str, meeting_id: int):
 
 @require_POST
 def meeting_add(request, area_slug: str, forum_slug: str):
-    access, forum = _forum(request, area_slug, forum_slug, need=Can.RECORD_MEETINGS)
+    access, forum = get_forum(request, area_slug, forum_slug, need=Can.RECORD_MEETINGS)
     try:
         scheduled_for = parse_iso_date(request.POST.get("scheduled_for", ""))
     except BadMonthOrDate:

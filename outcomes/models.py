@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from actions.models import Action, EntryState
+from actions.models import Action, MonthlyRating
 from sendplan.models import Issue, Plan, PlanRecord, validate_first_of_month
 from sendplan.ratings import RAG
 
@@ -60,30 +58,18 @@ class OutcomeTarget(PlanRecord):
         return self.target_value is not None
 
 
-class ImpactRating(PlanRecord):
+class ImpactRating(MonthlyRating):
     """An outcome target's RAG impact rating for one month, with the measured figure."""
+
+    subject_field = "target"
+    rating_field = "rag"
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="impact_ratings")
     target = models.ForeignKey(OutcomeTarget, models.CASCADE, related_name="ratings")
-    month = models.DateField(validators=[validate_first_of_month])
     rag = models.CharField("RAG impact rating", max_length=8, choices=RAG.choices)
     measured_value = models.DecimalField(
         "measured figure", max_digits=12, decimal_places=2, null=True, blank=True
     )
-    note = models.TextField(blank=True)
-    state = models.CharField(max_length=10, choices=EntryState.choices, default=EntryState.DRAFT)
-    rated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    rated_at = models.DateTimeField(default=timezone.now)
-    is_example = models.BooleanField(
-        default=False, help_text="Example data added by seed_demo, not from the plan."
-    )
-    carried_forward = models.BooleanField(
-        default=False,
-        help_text="Copied unchanged from the month before, by its lead or when the month opened.",
-    )
-    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -93,9 +79,3 @@ class ImpactRating(PlanRecord):
             models.UniqueConstraint(fields=["target", "month"], name="impact_rating_one_per_month")
         ]
         indexes = [models.Index(fields=["plan", "month"], name="impact_rating_plan_month")]
-
-    def __str__(self) -> str:
-        return f"{self.target} – {self.month:%b %Y}: {self.get_rag_display()}"
-
-    def parent_plan_id(self):
-        return self.target.plan_id if self.target_id else None

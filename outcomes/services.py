@@ -12,12 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 
-from actions.models import EntryState
+from actions.monthly_rating import save_monthly_rating
 from sendplan.ratings import RAG
-from sendplan.services import ConflictError, lock_open_month
 
 from .models import ImpactRating, OutcomeTarget
 
@@ -32,25 +29,16 @@ class TargetUpdate:
     key: str
 
 
-def _name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
+def _measured(target: OutcomeTarget):
+    """The measured figure a conflict shows, for a quantified target."""
 
+    def details(row: ImpactRating) -> list[tuple[str, str]]:
+        if not target.is_quantified:
+            return []
+        shown = "" if row.measured_value is None else f"{row.measured_value:f}"
+        return [("Measured figure", f"{shown} {target.unit}".strip() or "(none)")]
 
-def _conflict(key: str, target: OutcomeTarget, row: ImpactRating | None) -> ConflictError:
-    saved = [("RAG impact rating", RAG(row.rag).label if row else "(removed)")]
-    if row:
-        if target.is_quantified:
-            shown = "" if row.measured_value is None else f"{row.measured_value:f}"
-            saved.append(("Measured figure", f"{shown} {target.unit}".strip() or "(none)"))
-        saved += [("Note", row.note or "(none)"), ("State", row.get_state_display())]
-    return ConflictError(
-        key=key,
-        label=f"The RAG impact rating of “{target.text[:80]}”",
-        saved=saved,
-        by=_name(row.rated_by) if row else "",
-        at=row.rated_at if row else None,
-        version=row.version if row else 0,
-    )
+    return details
 
 
 def record_impact_rating(
@@ -82,33 +70,15 @@ def record_impact_rating(
     if (check_rules or submit) and not rag:
         raise ValidationError({"rag": "Select the RAG impact rating."})
 
-    with transaction.atomic():
-        lock_open_month(target.plan, month)
-        row = ImpactRating.objects.select_for_update().filter(target=target, month=month).first()
-        if (row.version if row else 0) != expected_version:
-            raise _conflict(key, target, row)
-        if row is not None:
-            row.target = target  # saving checks the row's plan against its target's
-        if not rag:
-            return row
-        state = EntryState.SUBMITTED if submit else EntryState.DRAFT
-        if row is None:
-            row = ImpactRating(target=target, plan_id=target.plan_id, month=month, version=0)
-        elif (
-            row.rag == rag
-            and row.note == note
-            and row.measured_value == measured_value
-            and (row.state == state or not submit)
-        ):
-            return row
-        row.rag = rag
-        row.measured_value = measured_value
-        row.note = note
-        row.state = state
-        row.rated_by = user
-        row.rated_at = timezone.now()
-        row.version += 1
-        row._history_user = user
-        row._change_reason = "Submitted" if submit else "Draft saved"
-        row.save()
-        return row
+    return save_monthly_rating(
+        ImpactRating,
+        subject=target,
+        month=month,
+        user=user,
+        values={"rag": rag, "measured_value": measured_value},
+        note=note,
+        expected_version=expected_version,
+        submit=submit,
+        key=key,
+        details=_measured(target),
+    )

@@ -163,23 +163,11 @@ def submit_month_updates(*, plan: Plan, month: dt.date, user, scope: SubmitScope
     """
     with transaction.atomic():
         lock_open_month(plan, month)
-        statuses = list(
-            ActionStatus.objects.select_for_update(of=("self",))
-            .filter(plan=plan, month=month, state=EntryState.DRAFT, action_id__in=scope.action_ids)
-            .select_related("action")
-            .order_by("pk")
+        statuses = _locked_drafts(
+            ActionStatus, plan, month, Q(action_id__in=scope.action_ids), related="action"
         )
-        ratings = list(
-            ImpactRating.objects.select_for_update()
-            .filter(plan=plan, month=month, state=EntryState.DRAFT, target_id__in=scope.target_ids)
-            .order_by("pk")
-        )
-        stories = list(
-            StoryEntry.objects.select_for_update()
-            .filter(plan=plan, month=month, state=EntryState.DRAFT)
-            .filter(_story_filter(scope))
-            .order_by("pk")
-        )
+        ratings = _locked_drafts(ImpactRating, plan, month, Q(target_id__in=scope.target_ids))
+        stories = _locked_drafts(StoryEntry, plan, month, _story_filter(scope))
         problems = []
         for row in statuses:
             try:
@@ -196,6 +184,17 @@ def submit_month_updates(*, plan: Plan, month: dt.date, user, scope: SubmitScope
             row.version += 1
             save_with_history(row, user=user, reason="Submitted")
         return len(statuses) + len(ratings) + len(stories)
+
+
+def _locked_drafts(model, plan: Plan, month: dt.date, items: Q, related: str | None = None):
+    """The month's draft rows of ``items``, locked (not their ``related`` row read with
+    them), in the order they were made."""
+    rows = model.objects.select_for_update(of=("self",)).filter(
+        items, plan=plan, month=month, state=EntryState.DRAFT
+    )
+    if related:
+        rows = rows.select_related(related)
+    return list(rows.order_by("pk"))
 
 
 def _story_filter(scope: SubmitScope) -> Q:

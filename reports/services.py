@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from governance.models import Forum, Meeting
 from governance.periods import Period
+from sendplan.history import save_with_history
 from sendplan.models import Plan
 
 from .models import IssuedReport
@@ -66,8 +67,7 @@ def issue_report(
             issued_by=user,
             issued_at=timezone.now(),
         )
-        report._history_user = user
-        report.save()
+        save_with_history(report, user=user)
     logger.info(
         "Report issued: %s for %s, %s (report %s, user %s, area %s, sha256 %s)",
         forum.slug,

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from .history import save_with_history
+
 
 def first_of_month(value: dt.date | None) -> dt.date | None:
     return value.replace(day=1) if value else None
@@ -43,8 +45,7 @@ class UserManager(DjangoUserManager):
             user = self.model(username=username, first_name="sendplan", last_name="(system)")
             user.is_active = False
             user.set_unusable_password()
-            user._history_user = user
-            user.save()
+            save_with_history(user, user=user)
         return user
 
 

@@ -37,6 +37,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from .access import is_verified, needs_second_factor
 from .admin_scope import ScopedAdmin
+from .history import save_with_history
 from .models import TwoFactorSetupLink, User
 
 BACKUP_CODE_COUNT = 10
@@ -107,8 +108,7 @@ def issue_setup_link(*, user: User, issued_by: User) -> tuple[str, TwoFactorSetu
     with transaction.atomic():
         for earlier in TwoFactorSetupLink.objects.filter(user=user).usable(now):
             earlier.expires_at = now
-            earlier._history_user = issued_by
-            earlier.save(update_fields=["expires_at"])
+            save_with_history(earlier, user=issued_by, update_fields=["expires_at"])
         link = TwoFactorSetupLink(
             user=user,
             token_hash=_hash_link_token(token),
@@ -116,8 +116,7 @@ def issue_setup_link(*, user: User, issued_by: User) -> tuple[str, TwoFactorSetu
             issued_at=now,
             expires_at=now + TwoFactorSetupLink.LIFETIME,
         )
-        link._history_user = issued_by
-        link.save()
+        save_with_history(link, user=issued_by)
     return token, link
 
 
@@ -145,8 +144,7 @@ def use_setup_link(*, link_id: int, user: User) -> bool:
     if link is None:
         return False
     link.used_at = timezone.now()
-    link._history_user = user
-    link.save(update_fields=["used_at"])
+    save_with_history(link, user=user, update_fields=["used_at"])
     return True
 
 

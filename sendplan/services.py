@@ -13,6 +13,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .history import save_with_history
 from .models import MonthStatus, Plan, ReportingMonth
 from .months import month_words, next_month, this_month
 
@@ -83,14 +84,6 @@ def month_to_open(plan: Plan) -> dt.date:
     return next_month(latest.month) if latest else this_month()
 
 
-def _save(month: ReportingMonth, *, user, reason: str) -> ReportingMonth:
-    month._history_user = user
-    month._change_reason = reason
-    month.full_clean()
-    month.save()
-    return month
-
-
 def _lock_plan(plan: Plan) -> Plan:
     # Every change to a plan's months takes this lock first, so two programme managers
     # opening or re-opening months at once are served one after the other.
@@ -132,7 +125,10 @@ def open_month(
         reporting_month = ReportingMonth(
             plan=plan, month=month, status=MonthStatus.OPEN, deadline=deadline
         )
-        return _save(reporting_month, user=user, reason=f"Opened {month_words(month)}")
+        save_with_history(
+            reporting_month, user=user, reason=f"Opened {month_words(month)}", clean=True
+        )
+        return reporting_month
 
 
 def close_month(*, plan: Plan, month: dt.date, user) -> ReportingMonth:
@@ -143,7 +139,10 @@ def close_month(*, plan: Plan, month: dt.date, user) -> ReportingMonth:
         if not reporting_month.is_open:
             raise ValidationError(f"{month_words(month)} is already closed.")
         reporting_month.status = MonthStatus.CLOSED
-        return _save(reporting_month, user=user, reason=f"Closed {month_words(month)}")
+        save_with_history(
+            reporting_month, user=user, reason=f"Closed {month_words(month)}", clean=True
+        )
+        return reporting_month
 
 
 def reopen_month(*, plan: Plan, month: dt.date, user, reason: str) -> ReportingMonth:
@@ -162,7 +161,13 @@ def reopen_month(*, plan: Plan, month: dt.date, user, reason: str) -> ReportingM
                 f"Close {month_words(current.month)} before re-opening {month_words(month)}."
             )
         reporting_month.status = MonthStatus.OPEN
-        return _save(reporting_month, user=user, reason=f"Re-opened {month_words(month)}: {reason}")
+        save_with_history(
+            reporting_month,
+            user=user,
+            reason=f"Re-opened {month_words(month)}: {reason}",
+            clean=True,
+        )
+        return reporting_month
 
 
 def _get(plan: Plan, month: dt.date) -> ReportingMonth:

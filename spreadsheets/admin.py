@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from sendplan.admin import PlanAdmin as CorePlanAdmin
 from sendplan.admin_scope import ScopedAdmin
+from sendplan.history import save_with_history
 from sendplan.models import Plan
 
 from .forms import PlanImportForm
@@ -113,8 +114,7 @@ class PlanImportAdmin(ScopedAdmin):
                 ),
                 parsed=parsed.to_json(),
             )
-            stored._history_user = request.user
-            stored.save()
+            save_with_history(stored, user=request.user)
             return HttpResponseRedirect(
                 reverse("admin:spreadsheets_planimport_preview", args=[stored.pk])
             )
@@ -170,8 +170,7 @@ class PlanImportAdmin(ScopedAdmin):
                 stored.content = b""
                 stored.updates_content = None
                 stored.parsed = ""
-                stored._history_user = request.user
-                stored.save()
+                save_with_history(stored, user=request.user)
                 messages.success(
                     request,
                     f"Imported {plan.title}: {preview.changes} records created, changed or "

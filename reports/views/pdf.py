@@ -19,10 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from governance.access import get_forum
 from governance.models import Forum, Meeting
 from governance.periods import KIND_FOR_CADENCE, QUARTER, Period, recent_periods
 from progress.plan_state import end_of_day
-from sendplan.access import Can, get_area
+from sendplan.access import Can
 from sendplan.forms import IsoDateField
 from sendplan.models import MonthStatus, ReportingMonth
 
@@ -36,15 +37,6 @@ logger = logging.getLogger("sendplan.reports")
 
 # How far back the period list reaches when a plan has no reporting months yet.
 DEFAULT_YEARS_BACK = 3
-
-
-def load_forum(request, area_slug: str, forum_slug: str, need: Can):
-    """The forum in the user's area (404 outside it, 403 without ``need``) with its plan."""
-    access = get_area(request, area_slug, need=need)
-    forum = get_object_or_404(
-        Forum.objects.select_related("area", "plan"), area=access.area, slug=forum_slug
-    )
-    return access, forum
 
 
 def period_kind(forum: Forum) -> str:
@@ -165,7 +157,7 @@ def _forum_page_context(access, forum, **extra) -> dict:
 @require_GET
 def forum_reports(request, area_slug: str, forum_slug: str):
     """The forum's issued reports, with the preview and issue forms for those who may."""
-    access, forum = load_forum(request, area_slug, forum_slug, Can.VIEW)
+    access, forum = get_forum(request, area_slug, forum_slug, Can.VIEW)
     context = _forum_page_context(access, forum)
     if forum.plan_id and context["can_preview"]:
         context["preview_form"] = ReportForm(forum=forum)
@@ -177,7 +169,7 @@ def forum_reports(request, area_slug: str, forum_slug: str):
 @require_GET
 def report_preview(request, area_slug: str, forum_slug: str):
     """The "building the report" page: it starts the preview's download by itself."""
-    access, forum = load_forum(request, area_slug, forum_slug, Can.PREVIEW_REPORTS)
+    access, forum = get_forum(request, area_slug, forum_slug, Can.PREVIEW_REPORTS)
     if not forum.plan_id:
         messages.error(request, "This forum monitors no plan, so it has no report.")
         return redirect("reports:forum_reports", area_slug=area_slug, forum_slug=forum_slug)
@@ -215,7 +207,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 @require_GET
 def report_preview_pdf(request, area_slug: str, forum_slug: str):
     """A preview built now, live or as the plan stood at the end of ``as_at``."""
-    access, forum = load_forum(request, area_slug, forum_slug, Can.PREVIEW_REPORTS)
+    access, forum = get_forum(request, area_slug, forum_slug, Can.PREVIEW_REPORTS)
     if not forum.plan_id:
         return redirect("reports:forum_reports", area_slug=area_slug, forum_slug=forum_slug)
     form = ReportForm(request.GET, forum=forum)
@@ -255,7 +247,7 @@ def report_preview_pdf(request, area_slug: str, forum_slug: str):
 @require_http_methods(["GET", "POST"])
 def report_issue(request, area_slug: str, forum_slug: str):
     """Confirm, then issue the forum's report for a period and (optionally) a meeting."""
-    access, forum = load_forum(request, area_slug, forum_slug, Can.ISSUE_REPORTS)
+    access, forum = get_forum(request, area_slug, forum_slug, Can.ISSUE_REPORTS)
     if not forum.plan_id:
         messages.error(request, "This forum monitors no plan, so it has no report.")
         return redirect("reports:forum_reports", area_slug=area_slug, forum_slug=forum_slug)
@@ -297,7 +289,7 @@ def report_issue(request, area_slug: str, forum_slug: str):
 @require_GET
 def issued_report_download(request, area_slug: str, forum_slug: str, report_id: int):
     """The issued PDF exactly as it was issued; its SHA-256 is the ETag."""
-    access, forum = load_forum(request, area_slug, forum_slug, Can.VIEW)
+    access, forum = get_forum(request, area_slug, forum_slug, Can.VIEW)
     report = get_object_or_404(IssuedReport.objects.for_forum(forum), pk=report_id)
     etag = f'"{report.sha256}"'
     logger.info(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from progress.items import LeadProgress, month_items, progress_by_lead
 from progress.models import ReminderSent
 from progress.plan_state import plan_state
+from sendplan.history import save_with_history
 from sendplan.models import MonthStatus, Person, Plan, ReportingMonth, User
 from sendplan.months import month_words
 
@@ -140,9 +141,7 @@ class Command(BaseCommand):
                     email=email,
                     item_count=len(lead.outstanding),
                 )
-                reminder._history_user = user
-                reminder._change_reason = "Reminder e-mailed"
-                reminder.save()
+                save_with_history(reminder, user=user, reason="Reminder e-mailed")
                 send_mail(
                     f"Your updates for {month_words(month)}: {plan.title}",
                     "\n".join(lines),
