@@ -126,7 +126,7 @@ def test_each_save_records_the_acting_user_in_history():
 # name the user and the reason its history rows record.
 HISTORY_AWARE_BULK_WRITERS = {
     # path relative to the repository: reason
-    "demo/synthetic.py": "generate_demo_data writes 50 areas x 36 months in minutes with "
+    "demo/synthetic/bulk.py": "generate_demo_data writes 50 areas x 36 months in minutes with "
     "simple-history's bulk_create_with_history/bulk_update_with_history, which write the "
     "history rows themselves (user, reason, date), so nothing bypasses the audit trail",
     "spreadsheets/resources.py": "the whole-plan import writes a plan it has checked "

@@ -1,0 +1,103 @@
+"""Making synthetic areas: ``generate_areas`` and the writer that puts an area together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from sendplan.models import Area
+
+from .bulk import area_slug
+from .monthly import MonthlyWriter
+from .people import PeopleWriter
+from .structure import StructureWriter
+from .words import DEFAULT_START
+
+
+@dataclass
+class Result:
+    created: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+
+def system_user():
+    """The account commands act as when no user is named (see ``User.objects``)."""
+    return get_user_model().objects.system_user()
+
+
+def generate_areas(
+    *,
+    areas: int,
+    months: int,
+    seed: int,
+    password: str,
+    user,
+    start: dt.date = DEFAULT_START,
+    first: int = 1,
+    progress=None,
+) -> Result:
+    """Create areas ``first`` .. ``first + areas - 1`` that do not exist yet.
+
+    Area n is drawn from ``Random(f"{seed}-{n}")``, so it is the same whichever other
+    areas a run makes, and a second run (or a run with more areas) adds only what is
+    missing. Each area is written in its own transaction.
+    """
+    result = Result()
+    # One hash for every generated login: hashing is deliberately slow (hundreds of
+    # milliseconds), and these are throwaway accounts sharing one known password.
+    password_hash = make_password(password, salt=f"generated{seed}")
+    for number in range(first, first + areas):
+        slug = area_slug(number)
+        if Area.objects.filter(slug=slug).exists():
+            result.skipped.append(slug)
+            continue
+        with transaction.atomic():
+            counts = AreaWriter(
+                number=number,
+                months=months,
+                # Two streams: the plan's shape (people, actions, leads, targets) does not
+                # depend on the number of months, so area 1 has the same leads and items in
+                # a 1 x 12 copy as in a 50 x 36 one; dates and monthly updates do.
+                shape=random.Random(f"{seed}-{number}-shape"),  # noqa: S311 - not secrets
+                rng=random.Random(f"{seed}-{number}"),  # noqa: S311
+                password_hash=password_hash,
+                system=user,
+                start=start,
+            ).write()
+        result.created.append(slug)
+        result.counts.update(counts)
+        if progress:
+            progress(slug, sum(counts.values()))
+    return result
+
+
+class AreaWriter(PeopleWriter, StructureWriter, MonthlyWriter):
+    """One area, written in the order its rows would have been: who, then the plan, then
+    the months, then the forums."""
+
+    def write(self) -> Counter[str]:
+        n = self.number
+        self.area = self.create(Area, [Area(name=f"Generated area {n:02d}", slug=area_slug(n))])[0]
+        self.users = self._users()
+        people = self._people()
+        self._plan()
+        issues = self._issues()
+        actions = self._actions(issues, people)
+        targets = self._targets(issues, actions)
+        self._reporting_months()
+        self._action_statuses(actions)
+        self._impact_ratings(targets)
+        self._story(issues)
+        self._forums(people)
+        return self.counts
