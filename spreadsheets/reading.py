@@ -1,11 +1,11 @@
 """Reading an uploaded spreadsheet safely into tablib datasets.
 
 Everything a hostile file could use is checked before the parser sees it: the size of the
-upload (``SENDPLAN_IMPORT_MAX_BYTES``), that an .xlsx is a zip whose parts unpack to no
-more than ``SENDPLAN_IMPORT_MAX_UNPACKED_BYTES`` together and
-``SENDPLAN_IMPORT_MAX_PART_BYTES`` each (Python's zipfile never inflates a part past its
-declared size, so the declared sizes bound the work; openpyxl keeps every shared string in
-memory, so the part cap matters most for xl/sharedStrings.xml), and the number of rows
+upload (``SENDPLAN_IMPORT_MAX_BYTES``, checked by ``upload.load_upload``), that an .xlsx is
+a zip whose parts unpack to no more than ``SENDPLAN_IMPORT_MAX_UNPACKED_BYTES`` together
+and ``SENDPLAN_IMPORT_MAX_PART_BYTES`` each (Python's zipfile never inflates a part past
+its declared size, so the declared sizes bound the work; openpyxl keeps every shared string
+in memory, so the part cap matters most for xl/sharedStrings.xml), and the number of rows
 (``SENDPLAN_IMPORT_MAX_ROWS``), counted while reading so a 50,000-row sheet stops early.
 openpyxl parses the XML with defusedxml, which refuses entity declarations (billion
 laughs). Workbooks are opened read-only and with formulas visible, so a formula cell is
@@ -16,155 +16,40 @@ between the preview and the import, as JSON (``Sheets.as_json``).
 CSV files are read as UTF-8 (with or without a byte-order mark). A file that is not
 UTF-8 is read as Windows-1252, the encoding Excel uses for "CSV (Comma delimited)" on
 Windows in the UK, and the preview says so, so accents can be checked before confirming.
+
+The file, its limits and what reading gives are in ``upload``; their names are kept here
+too, where the rest of the app has always found them.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import hashlib
 import io
-import math
-import os
 import zipfile
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import tablib
-from django.conf import settings
 
 from .columns import FormulaCell, Problem
+from .upload import Limits, Sheets, SpreadsheetError, Upload, load_upload
+
+__all__ = [
+    "BEYOND",
+    "Limits",
+    "Sheets",
+    "SpreadsheetError",
+    "Upload",
+    "load_upload",
+    "read_sheets",
+]
 
 XLSX_CONTENT_TYPES = "[Content_Types].xml"
 MAX_ZIP_MEMBERS = 1000
-DEFAULT_MAX_UNPACKED = 100 * 1024 * 1024
-DEFAULT_MAX_PART = 20 * 1024 * 1024
-
-
-class SpreadsheetError(Exception):
-    """The file cannot be read at all: its problems say why."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
-
-
-@dataclass
-class Upload:
-    """A file as received: its name (for the format) and its bytes."""
-
-    name: str
-    data: bytes
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-    @property
-    def extension(self) -> str:
-        return Path(self.name).suffix.lower()
-
-
-@dataclass
-class Sheets:
-    """The datasets read from one file, and anything the reader wants the user to know."""
-
-    plan: tablib.Dataset | None = None
-    updates: tablib.Dataset | None = None
-    notes: list[str] = field(default_factory=list)
-
-    def as_json(self) -> dict:
-        return {
-            "plan": _dataset_json(self.plan),
-            "updates": _dataset_json(self.updates),
-            "notes": list(self.notes),
-        }
-
-    @classmethod
-    def from_json(cls, data: dict) -> Sheets:
-        return cls(
-            plan=_dataset_from_json(data["plan"]),
-            updates=_dataset_from_json(data["updates"]),
-            notes=list(data["notes"]),
-        )
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much of a file the reader takes before it refuses it (the settings' values, handed
-    to the child process that reads the file, which has no settings)."""
-
-    max_rows: int
-    max_unpacked: int
-    max_part: int
-
-    @classmethod
-    def from_settings(cls) -> Limits:
-        return cls(max_rows=max_rows(), max_unpacked=max_unpacked(), max_part=max_part())
-
-
-def max_bytes() -> int:
-    return settings.SENDPLAN_IMPORT_MAX_BYTES
-
-
-def max_rows() -> int:
-    return settings.SENDPLAN_IMPORT_MAX_ROWS
-
-
-def max_unpacked() -> int:
-    return getattr(settings, "SENDPLAN_IMPORT_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED)
-
-
-def max_part() -> int:
-    return getattr(settings, "SENDPLAN_IMPORT_MAX_PART_BYTES", DEFAULT_MAX_PART)
+# The dataset's column for the first cell beyond the last header (its column letter).
+BEYOND = "_beyond_last_header"
 
 
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):,.0f} MB"
-
-
-def _too_big(name: str, size: int) -> SpreadsheetError:
-    limit = max_bytes() / (1024 * 1024)
-    return SpreadsheetError(
-        [
-            Problem(
-                f"The file {name} is {size / (1024 * 1024):.1f} MB; the largest file that can "
-                f"be imported is {limit:g} MB."
-            )
-        ]
-    )
-
-
-def load_upload(source, default_name: str = "upload") -> Upload:
-    """Read ``source`` (a path, an uploaded file, a file object, bytes or an ``Upload``),
-    refusing it by size before reading more than the limit."""
-    limit = max_bytes()
-    if isinstance(source, Upload):
-        if len(source.data) > limit:
-            raise _too_big(source.name, len(source.data))
-        return source
-    if isinstance(source, bytes | bytearray):
-        if len(source) > limit:
-            raise _too_big(default_name, len(source))
-        return Upload(default_name, bytes(source))
-    if isinstance(source, str | os.PathLike):
-        path = Path(source)
-        if not path.is_file():
-            raise SpreadsheetError([Problem(f"There is no file {path}.")])
-        size = path.stat().st_size
-        if size > limit:
-            raise _too_big(path.name, size)
-        return Upload(path.name, path.read_bytes())
-    name = Path(getattr(source, "name", "") or default_name).name
-    size = getattr(source, "size", None)
-    if size is not None and size > limit:
-        raise _too_big(name, size)
-    if hasattr(source, "seek"):
-        source.seek(0)
-    data = source.read(limit + 1)
-    if len(data) > limit:
-        raise _too_big(name, len(data))
-    return Upload(name, data)
 
 
 def read_sheets(upload: Upload, *, headers: tuple[str, ...], role: str, limits: Limits) -> Sheets:
@@ -380,15 +265,10 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _dataset(
-    rows, *, headers: tuple[str, ...], sheet: str, source: str, limits: Limits
-) -> tablib.Dataset:
-    """Build a dataset with ``headers`` in our order from ``rows`` (the first is the
-    header row). Blank rows inside the sheet are kept, so that a data row's number in
-    the dataset plus one is its row number in the sheet; blank rows at the end are not."""
-    rows = iter(rows)
-    found = next(rows, None)
-    found = [("" if _blank(h) else str(h).strip()) for h in (found or [])]
+def _header_positions(header_row, headers: tuple[str, ...], sheet: str) -> tuple[list[int], int]:
+    """Where each of ``headers`` is in the sheet's header row (in any order and case), and
+    how many columns have a header; refuses a row with other headers or fewer."""
+    found = [("" if _blank(h) else str(h).strip()) for h in (header_row or [])]
     while found and found[-1] == "":
         found.pop()
     wanted = list(headers)
@@ -402,19 +282,35 @@ def _dataset(
                 )
             ]
         )
-    positions = [normalised.index(h) for h in wanted]
-    width = len(found)
+    return [normalised.index(h) for h in wanted], len(found)
+
+
+def _picked(row, positions: list[int], width: int) -> list:
+    """A row's cells in our order, then the letter of the first filled cell beyond the last
+    header (``BEYOND``), if any."""
+    values = list(row)
+    beyond = next(
+        (i for i in range(width, len(values)) if not _blank(values[i])),
+        None,
+    )
+    picked = [values[p] if p < len(values) else None for p in positions]
+    picked.append(_column_letter(beyond) if beyond is not None else None)
+    return picked
+
+
+def _dataset(
+    rows, *, headers: tuple[str, ...], sheet: str, source: str, limits: Limits
+) -> tablib.Dataset:
+    """Build a dataset with ``headers`` in our order from ``rows`` (the first is the
+    header row). Blank rows inside the sheet are kept, so that a data row's number in
+    the dataset plus one is its row number in the sheet; blank rows at the end are not."""
+    rows = iter(rows)
+    positions, width = _header_positions(next(rows, None), headers, sheet)
     limit = limits.max_rows
     data: list[list] = []
     pending_blank = 0
     for row in rows:
-        values = list(row)
-        beyond = next(
-            (i for i in range(width, len(values)) if not _blank(values[i])),
-            None,
-        )
-        picked = [values[p] if p < len(values) else None for p in positions]
-        picked.append(_column_letter(beyond) if beyond is not None else None)
+        picked = _picked(row, positions, width)
         if all(_blank(v) for v in picked):
             pending_blank += 1
             if pending_blank > limit:
@@ -435,75 +331,13 @@ def _dataset(
                     )
                 ]
             )
-    dataset = tablib.Dataset(headers=[*wanted, BEYOND])
+    dataset = tablib.Dataset(headers=[*headers, BEYOND])
     for values in data:
         dataset.append(values)
     return dataset
-
-
-BEYOND = "_beyond_last_header"
 
 
 def _column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index + 1)
-
-
-# --- As JSON ---------------------------------------------------------------------------
-# A cell is None, text, a number or a yes/no as itself; what JSON has no type for (a
-# formula, a date or time from a workbook, an infinite number) as {"kind": text}, so the
-# import reads exactly what it would have read from the file.
-
-
-def _dataset_json(dataset: tablib.Dataset | None) -> dict | None:
-    if dataset is None:
-        return None
-    return {
-        "headers": list(dataset.headers),
-        "rows": [[_cell_json(v) for v in row] for row in dataset],
-    }
-
-
-def _dataset_from_json(data: dict | None) -> tablib.Dataset | None:
-    if data is None:
-        return None
-    dataset = tablib.Dataset(headers=data["headers"])
-    for row in data["rows"]:
-        dataset.append([_cell_from_json(v) for v in row])
-    return dataset
-
-
-def _cell_json(value):
-    if isinstance(value, FormulaCell):
-        return {"formula": str(value)}
-    if value is None or isinstance(value, str | bool | int):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else {"float": repr(value)}
-    if isinstance(value, dt.datetime):
-        return {"datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"date": value.isoformat()}
-    if isinstance(value, dt.time):
-        return {"time": value.isoformat()}
-    if isinstance(value, dt.timedelta):
-        return {"timedelta": value.total_seconds()}
-    return str(value)
-
-
-_FROM_JSON = {
-    "formula": FormulaCell,
-    "float": float,
-    "datetime": dt.datetime.fromisoformat,
-    "date": dt.date.fromisoformat,
-    "time": dt.time.fromisoformat,
-    "timedelta": lambda seconds: dt.timedelta(seconds=seconds),
-}
-
-
-def _cell_from_json(value):
-    if isinstance(value, dict):
-        ((kind, text),) = value.items()
-        return _FROM_JSON[kind](text)
-    return value

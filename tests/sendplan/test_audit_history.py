@@ -129,7 +129,7 @@ HISTORY_AWARE_BULK_WRITERS = {
     "demo/synthetic/bulk.py": "generate_demo_data writes 50 areas x 36 months in minutes with "
     "simple-history's bulk_create_with_history/bulk_update_with_history, which write the "
     "history rows themselves (user, reason, date), so nothing bypasses the audit trail",
-    "spreadsheets/resources.py": "the whole-plan import writes a plan it has checked "
+    "spreadsheets/writing/changes.py": "the whole-plan import writes a plan it has checked "
     "row by row in one transaction with the same helpers, each history row naming the "
     "importing user and the import as the reason",
 }

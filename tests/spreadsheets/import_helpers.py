@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.apps import apps
 from openpyxl import Workbook
@@ -12,8 +14,36 @@ from openpyxl import Workbook
 from actions.models import ActionStatus, EntryState, StoryEntry
 from outcomes.models import ImpactRating
 from sendplan.months import format_month
+from spreadsheets.services import confirm_plan_import
 
 FILES = "tests/files"
+MONTH = dt.date(2024, 3, 1)
+GOOD = f"{FILES}/plan_good.csv"
+GOOD_UPDATES = f"{FILES}/updates_good.csv"
+MESSY = f"{FILES}/plan_messy.csv"
+BAD = f"{FILES}/plan_bad.csv"
+BAD_UPDATES = f"{FILES}/updates_bad.csv"
+# What the import says of the bad sheet and its bad updates, in order.
+BAD_PROBLEMS = [
+    'Row 2, column by_when: Enter a month such as "Dec 2022" or "2023-03"; "31/02/2023" is '
+    "not a date.",
+    "Row 3, column bragg: Enter a BRAGG status: Blue, Red, Amber, Green or Grey (or B, R, A, "
+    'G); "Purple" is not one.',
+    'Row 3, column target_date: Enter a month such as "Dec 2022" or "2023-03"; "Q5 2023" is '
+    'not a quarter: financial-year quarters run from Q1 to Q4, such as "Q3 2023/24".',
+    'Row 5, column issue: Issue 1.2 is described differently on row 4 ("Responsiveness to '
+    'changing needs"). Leave the cell blank or repeat the same text.',
+    "Row 5, column completed: Enter the date the action was completed, as it is Blue.",
+    "Row 6, column priority: Enter the title of priority 2: this is the first row that names it.",
+    "Row 6, column actioned_by: Enter the action this actioned_by belongs to in the action "
+    "column, or leave actioned_by blank.",
+    'Row 6, column by_when: Enter a month such as "Dec 2022" or "2023-03"; "Smarch 2023" is '
+    "not a month we can read.",
+    "Updates row 3, column ref: There is no issue 1.9 in the plan.",
+    'Updates row 4, column date: Enter the month the entry was written, such as "Dec 2022".',
+    "Updates row 4, column text: Enter the story so far.",
+]
+
 SHARED_STRINGS_TYPE = (
     '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
     'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
@@ -81,6 +111,26 @@ def wide_row_workbook(headers: Iterable[str], cells: int) -> bytes:
         yield b"</row></sheetData></worksheet>"
 
     return workbook_with_part(headers, "xl/worksheets/sheet1.xml", chunks())
+
+
+def import_plan(user, source=GOOD, updates=GOOD_UPDATES, **kwargs):
+    """The whole-plan import of ``source`` (the good sheet unless told) into Darlington."""
+    arguments = {
+        "source": source,
+        "updates": updates,
+        "area_name": "Darlington",
+        "plan_title": "Darlington WSoA",
+        "user": user,
+        "month": MONTH,
+        **kwargs,
+    }
+    return confirm_plan_import(**arguments)
+
+
+def write_file(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
 
 
 def row_counts() -> dict[str, int]:

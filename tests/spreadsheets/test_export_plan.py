@@ -116,11 +116,6 @@ def darlington(db):
     return plan
 
 
-@pytest.fixture
-def importer(db):
-    return factories.UserFactory(username="importer")
-
-
 def _reimport(importer, source, updates=None) -> Plan:
     plan, _ = confirm_plan_import(
         source=source,

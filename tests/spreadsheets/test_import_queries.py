@@ -3,19 +3,12 @@ plan once, checks every row in memory and writes each kind of record in bulk."""
 
 from __future__ import annotations
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from demo.benchmarks.measure import import_sheet
 from spreadsheets.reading import Upload
 from spreadsheets.services import confirm_plan_import, preview_plan_import
-from tests import factories
-
-
-@pytest.fixture
-def importer(db):
-    return factories.UserFactory(username="importer")
 
 
 def _arguments(user, rows: int, name: str) -> dict:

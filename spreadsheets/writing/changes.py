@@ -1,0 +1,171 @@
+"""What an import changes, kept in memory until it is written at once.
+
+New records are kept unsaved in ``created``; an existing record that the sheet changes is
+changed in memory and kept in ``changed`` with the names of its changed fields; records to
+delete are kept in ``deleted``. ``write`` writes them all, in one transaction, with
+simple-history's bulk helpers: one history row per record, each naming the importing user
+and the import as its reason. (import-export's own bulk mode is not used: it skips history
+and cannot tie a failure to a row.) Deletions go through Django's deletion collector in
+one batch per model, so each still gets its history row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import models, router
+from django.db.models.deletion import Collector
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from actions.models import Action, ActionLead, ActionStatus, StoryEntry
+from outcomes.models import ImpactRating, OutcomeTarget
+from sendplan.models import (
+    Area,
+    Issue,
+    IssueStrategyLink,
+    MilestonePriority,
+    Person,
+    Plan,
+    Priority,
+    StrategyLink,
+)
+
+IMPORT_REASON = "Imported from spreadsheet"
+
+# Parents before children, for creating and changing records.
+WRITE_ORDER = (
+    Area,
+    Plan,
+    Priority,
+    StrategyLink,
+    Person,
+    Issue,
+    IssueStrategyLink,
+    Action,
+    ActionLead,
+    ActionStatus,
+    OutcomeTarget,
+    ImpactRating,
+    StoryEntry,
+)
+# Children before parents, so that no deletion cascades to a record the writer has not
+# deleted itself (a cascaded row's history would name no user).
+DELETE_ORDER = (
+    ImpactRating,
+    OutcomeTarget,
+    ActionStatus,
+    ActionLead,
+    StoryEntry,
+    Action,
+    IssueStrategyLink,
+    Issue,
+    MilestonePriority,
+    Priority,
+)
+
+
+def delete_with_history(objs: list[models.Model], *, user, reason: str, when: dt.datetime) -> None:
+    """Delete ``objs`` (records of one model) as ``Model.delete()`` deletes one record, in
+    one batch: the same cascades and signals, so simple-history writes each one's "-" row,
+    naming ``user`` and ``reason``."""
+    for obj in objs:
+        obj._history_user = user
+        obj._change_reason = reason
+        obj._history_date = when
+    collector = Collector(using=router.db_for_write(type(objs[0])))
+    collector.collect(objs)
+    collector.delete()
+
+
+def _differs(obj: models.Model, name: str, value) -> bool:
+    """Whether setting field ``name`` of ``obj`` to ``value`` changes it. A foreign key
+    is compared by id, without fetching the record it points to; one to a record not
+    yet written always differs."""
+    field = obj._meta.get_field(name)
+    if field.is_relation:
+        current = getattr(obj, field.attname)
+        if value is None:
+            return current is not None
+        return value.pk is None or value.pk != current
+    return getattr(obj, name) != value
+
+
+class Changes:
+    """The records an import creates, changes and deletes, and those it has seen. The
+    writer sets ``user`` and ``now`` (one time for every history row)."""
+
+    user = None
+    now: dt.datetime
+
+    def __init__(self):
+        self.created: dict[type, list[models.Model]] = defaultdict(list)
+        self.changed: dict[type, dict[int, tuple[models.Model, set[str]]]] = defaultdict(dict)
+        self.deleted: dict[type, dict[int, models.Model]] = defaultdict(dict)
+        self.seen: dict[type, set[int]] = defaultdict(set)
+
+    def _create(self, obj: models.Model) -> models.Model:
+        self.created[type(obj)].append(obj)
+        return obj
+
+    def _delete(self, obj: models.Model) -> None:
+        self.deleted[type(obj)].setdefault(obj.pk, obj)
+
+    def _update(self, obj: models.Model, values: dict) -> bool:
+        """Set ``values`` on a record, noting the fields that differ on one read from the
+        database (a new record is written as it is in the end)."""
+        changed = [key for key, value in values.items() if _differs(obj, key, value)]
+        for key in changed:
+            setattr(obj, key, values[key])
+        if changed and obj.pk is not None:
+            self.changed[type(obj)].setdefault(obj.pk, (obj, set()))[1].update(changed)
+        return bool(changed)
+
+    def _seen(self, obj: models.Model) -> None:
+        """The sheet still has this record (only records read from the database count)."""
+        if obj.pk is not None:
+            self.seen[type(obj)].add(obj.pk)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """ "actions": {"created": 12, "updated": 1}, leaving out what is nought."""
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        for kind, store in (
+            ("created", self.created),
+            ("updated", self.changed),
+            ("deleted", self.deleted),
+        ):
+            for model, records in store.items():
+                if records:
+                    counts[str(model._meta.verbose_name_plural)][kind] = len(records)
+        return dict(counts)
+
+    def write(self) -> None:
+        """Write what the rows said: new records parents first, then the changed ones,
+        then the deletions children first. Call it inside a transaction."""
+        for model in WRITE_ORDER:
+            if records := self.created.get(model):
+                bulk_create_with_history(
+                    records,
+                    model,
+                    default_user=self.user,
+                    default_change_reason=IMPORT_REASON,
+                    default_date=self.now,
+                )
+        for model in WRITE_ORDER:
+            changed = [
+                (obj, names)
+                for pk, (obj, names) in self.changed.get(model, {}).items()
+                if pk not in self.deleted.get(model, {})
+            ]
+            if changed:
+                bulk_update_with_history(
+                    [obj for obj, _ in changed],
+                    model,
+                    sorted(set().union(*(names for _, names in changed))),
+                    default_user=self.user,
+                    default_change_reason=IMPORT_REASON,
+                    default_date=self.now,
+                )
+        for model in DELETE_ORDER:
+            if records := list(self.deleted.get(model, {}).values()):
+                delete_with_history(records, user=self.user, reason=IMPORT_REASON, when=self.now)

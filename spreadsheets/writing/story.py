@@ -1,0 +1,104 @@
+"""The updates sheet: story-so-far entries, matched by their position under their issue
+or priority."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from actions.models import EntryState, StoryEntry
+from sendplan.text import sanitise_narrative
+
+from .rows import StoryRow, add_error, blank
+
+_HAS_TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def narrative_html(text: str) -> str:
+    """Story-so-far text as stored: HTML kept (and sanitised), plain text in paragraphs."""
+    if not _HAS_TAGS.search(text):
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\r\n\s*\r\n", text) if p.strip()]
+        text = "".join(
+            "<p>" + "<br>".join(html.escape(line.strip()) for line in p.splitlines()) + "</p>"
+            for p in paragraphs
+        )
+    return sanitise_narrative(text)
+
+
+class StoryWriting:
+    def carry_down_story(self, row: dict) -> None:
+        if all(blank(v) for v in row.values()):
+            return
+        if blank(row.get("ref")):
+            if self.previous_story_ref is not None:
+                row["ref"] = self.previous_story_ref
+        else:
+            self.previous_story_ref = row["ref"]
+
+    def _story_owner(self, ref: str):
+        """("issue", the issue, its ref) or ("priority", the priority, its number)."""
+        if "." in ref:
+            issue = self.issues.get(ref)
+            return ("issue", issue, ref) if issue else None
+        priority = self.priorities.get(int(ref))
+        return ("priority", priority, int(ref)) if priority else None
+
+    def check_story_row(self, row: StoryRow, errors: dict, skip: set[str]) -> None:
+        if "ref" not in skip:
+            if not row.ref:
+                add_error(
+                    errors,
+                    "ref",
+                    "Enter the issue (such as 1.2) or priority (such as 1) this story so far "
+                    "belongs to.",
+                )
+            elif self._story_owner(row.ref) is None and row.ref not in self.sheet_refs:
+                what = "issue" if "." in row.ref else "priority"
+                add_error(errors, "ref", f"There is no {what} {row.ref} in the plan.")
+        if "text" not in skip and not row.text:
+            add_error(errors, "text", "Enter the story so far.")
+
+    def write_story_row(self, row: StoryRow) -> None:
+        owner = self._story_owner(row.ref)
+        if owner is None:
+            # Its issue is in the plan sheet but that row failed: the plan sheet's
+            # errors say why, and the import will not be written.
+            return
+        level, obj, name = owner
+        self.story_levels.add(level)
+        key = (level, name)
+        position = self._next(self.story_count, key)
+        when = row.date
+        values = {
+            "month": when.month if when else None,
+            "date_as_written": when.as_written if when else "",
+            "narrative": narrative_html(row.text),
+            "order": position,
+            "state": EntryState.SUBMITTED,
+        }
+        existing = self.old_story.get(key, [])
+        if position < len(existing):
+            entry = existing[position]
+            self._update(entry, values)
+        else:
+            entry = self._create(
+                StoryEntry(
+                    plan=self.plan,
+                    author=self.user,
+                    written_at=self.now,
+                    **{level: obj},
+                    **values,
+                )
+            )
+        self._seen(entry)
+
+    def delete_story_the_sheet_no_longer_has(self) -> None:
+        for entries in self.old_story.values():
+            for entry in entries:
+                if entry.pk not in self.seen[StoryEntry]:
+                    self._delete(entry)
+
+    def finish_story_level(self) -> None:
+        """A new plan whose story so far is all written per priority says so."""
+        if self.plan_created and self.story_levels == {"priority"}:
+            self.plan.story_level = "priority"
