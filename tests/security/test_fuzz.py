@@ -66,7 +66,7 @@ FORM_KWARGS = {
         "current": {},
     },
     "governance.forms.DecisionForm": lambda w: {"forum": w.forum},
-    "reports.dashboard.DashboardFilterForm": lambda w: {"state": _items(w)[1]},
+    "reports.dashboard.filters.DashboardFilterForm": lambda w: {"state": _items(w)[1]},
     "spreadsheets.forms.PlanImportForm": lambda w: {"user": w.users["admin"]},
     "reports.views.pdf.ReportForm": lambda w: {"forum": w.forum},
     "reports.views.pdf.IssueForm": lambda w: {"forum": w.forum},

@@ -1,0 +1,223 @@
+"""A progress statement's rows and sections: each action and outcome target as the
+report lists it, grouped by priority and issue, with the counts of their statuses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from governance.periods import Period
+from progress.plan_state import (
+    NOT_RATED,
+    ActionState,
+    IssueState,
+    PlanState,
+    PriorityState,
+    StoryState,
+    TargetState,
+)
+from sendplan import ratings
+from sendplan.months import month_words
+from sendplan.ratings import BRAGG, RAG
+
+
+def tag_value(value: str) -> str:
+    """What ``{% bragg_tag %}`` and ``{% rag_tag %}`` take: "" for no rating."""
+    return "" if value == NOT_RATED else value
+
+
+def key_definition(choices, value: str) -> str:
+    if value == NOT_RATED:
+        return "no submitted rating for the month"
+    return choices(value).meaning
+
+
+@dataclass
+class ActionRow:
+    """An action as the report lists it, with the issue it serves."""
+
+    action: ActionState
+    issue_ref: str
+    priority_number: int
+
+    @property
+    def status(self) -> str:
+        return self.action.status
+
+    @property
+    def tag(self) -> str:
+        return tag_value(self.action.status)
+
+    @property
+    def note(self) -> str:
+        return self.action.month_rating.note if self.action.month_rating else ""
+
+    @property
+    def leads(self) -> str:
+        return ", ".join(p.name for p in self.action.leads) or "No lead named"
+
+    @property
+    def due(self) -> str:
+        action = self.action
+        if action.is_ongoing:
+            return "Ongoing"
+        shown = month_words(action.due_month) or action.due_as_written or "No date"
+        if action.is_slipped:
+            shown += f" (was {month_words(action.original_due_month)})"
+        return shown
+
+    @property
+    def completed(self) -> str:
+        completed = self.action.completed_on
+        return f"{completed:%-d %B %Y}" if completed else ""
+
+
+@dataclass
+class TargetRow:
+    target: TargetState
+    issue_ref: str
+    priority_number: int
+
+    @property
+    def rag(self) -> str:
+        return self.target.rag
+
+    @property
+    def tag(self) -> str:
+        return tag_value(self.target.rag)
+
+    @property
+    def note(self) -> str:
+        return self.target.month_rating.note if self.target.month_rating else ""
+
+    @property
+    def by(self) -> str:
+        target = self.target
+        if target.is_ongoing:
+            return "Ongoing"
+        return month_words(target.target_month) or target.target_as_written or "No date"
+
+    @property
+    def goal(self) -> str:
+        """The quantified target, "90%", or nothing where the plan gives no number."""
+        target = self.target
+        if target.target_value is None:
+            return ""
+        return _figure(target.target_value, target.unit)
+
+    @property
+    def measured(self) -> str:
+        measured = self.target.latest_measured
+        return _figure(measured, self.target.unit) if measured is not None else "Not measured"
+
+
+def _figure(value, unit: str) -> str:
+    number = f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
+    if unit.startswith("%"):
+        return f"{number}{unit}"
+    return f"{number} {unit}".strip()
+
+
+@dataclass
+class IssueSection:
+    issue: IssueState
+    actions: list[ActionRow]
+    targets: list[TargetRow]
+    story: list[StoryState]
+
+
+@dataclass
+class PrioritySection:
+    priority: PriorityState
+    issues: list[IssueSection]
+    story: list[StoryState]
+    bragg_counts: list[dict]
+    rag_counts: list[dict]
+    off_track: dict[str, int] = field(default_factory=dict)
+
+
+OFF_TRACK_KEYS = ("red", "amber", "overdue", "slipped", "targets_at_risk")
+
+
+def status_counts(counts: dict[str, int], choices) -> list[dict]:
+    return [
+        {
+            "value": value,
+            "tag": tag_value(value),
+            "word": ratings.word("bragg" if choices is BRAGG else "rag", value),
+            "definition": key_definition(choices, value),
+            "count": count,
+        }
+        for value, count in counts.items()
+    ]
+
+
+def status_key(choices) -> list[dict]:
+    return [{"value": c.value, "word": c.word, "definition": c.meaning} for c in choices]
+
+
+def _issue_section(priority: PriorityState, issue: IssueState, months: set) -> IssueSection:
+    return IssueSection(
+        issue,
+        [ActionRow(a, issue.ref, priority.number) for a in issue.actions],
+        [TargetRow(t, issue.ref, priority.number) for t in issue.targets],
+        [s for s in issue.story if s.month in months],
+    )
+
+
+@dataclass
+class Sections:
+    """The report's priorities, and every action and target row by its item's id."""
+
+    priorities: list[PrioritySection]
+    rows: dict[int, ActionRow]
+    target_rows: dict[int, TargetRow]
+    story_count: int
+
+
+def priority_sections(state: PlanState, period: Period) -> Sections:
+    """A section per priority, with its issues and its story so far within ``period``."""
+    rows: dict[int, ActionRow] = {}
+    target_rows: dict[int, TargetRow] = {}
+    sections = []
+    in_period = set(period.months)
+    story_count = 0
+    for priority in state.priorities:
+        issue_sections = [_issue_section(priority, issue, in_period) for issue in priority.issues]
+        for section in issue_sections:
+            rows.update({r.action.id: r for r in section.actions})
+            target_rows.update({r.target.id: r for r in section.targets})
+            story_count += len(section.story)
+        priority_story = [s for s in priority.story if s.month in in_period]
+        story_count += len(priority_story)
+        sections.append(
+            PrioritySection(
+                priority,
+                issue_sections,
+                priority_story,
+                status_counts(state.bragg_counts(priority.actions), BRAGG),
+                status_counts(state.rag_counts(priority.targets), RAG),
+            )
+        )
+    return Sections(sections, rows, target_rows, story_count)
+
+
+def targets_at_risk_ids(exceptions: dict[str, list]) -> set[int]:
+    """Outcome targets rated Red or Amber, or past their date without Green."""
+    at_risk_ids = {t.id for t in exceptions["red_amber_targets"]}
+    return at_risk_ids | {t.id for t in exceptions["targets_past_date"]}
+
+
+def count_off_track(sections: list[PrioritySection], exceptions: dict[str, list]) -> None:
+    """Fill each section's ``off_track``: how many of its items are off track, and how."""
+    at_risk_ids = targets_at_risk_ids(exceptions)
+    overdue_ids = {a.id for a in exceptions["overdue_actions"]}
+    slipped_ids = {a.id for a in exceptions["slipped_actions"]}
+    for section in sections:
+        actions = section.priority.actions
+        section.off_track = {
+            "red": sum(a.status == BRAGG.RED for a in actions),
+            "amber": sum(a.status == BRAGG.AMBER for a in actions),
+            "overdue": sum(a.id in overdue_ids for a in actions),
+            "slipped": sum(a.id in slipped_ids for a in actions),
+            "targets_at_risk": sum(t.id in at_risk_ids for t in section.priority.targets),
+        }
