@@ -9,7 +9,7 @@ from simple_history.utils import get_history_model_for_model
 from governance.models import Attendance, Cadence, Decision, DecisionLink, DecisionStatus, Meeting
 from governance.services import carried_decisions, complete_decision, record_decision
 from tests import factories
-from tests.reports.dashboard_data import build_plan
+from tests.builders import build_dashboard_plan
 
 
 @pytest.fixture
@@ -365,7 +365,7 @@ def test_programme_manager_records_attendance(client, programme_manager_a, meeti
 def test_programme_manager_records_a_decision_linked_to_plan_items(
     client, programme_manager_a, meeting
 ):
-    build_plan(meeting.forum.plan)
+    build_dashboard_plan(meeting.forum.plan)
     action = meeting.forum.plan.actions.get(text="Action 1.1.3")
     issue = action.issue
     owner = meeting.forum.members.first().person
