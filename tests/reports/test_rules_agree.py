@@ -11,7 +11,6 @@ from governance.periods import parse_period
 from reports.dashboard import Filters, build_dashboard
 from reports.pdf.context import build_report_data
 from sendplan.models import MonthStatus
-from sendplan.ratings import BRAGG, RAG
 from tests import factories
 from tests.builders import (
     APRIL,
@@ -110,17 +109,3 @@ def test_plan_page_dashboard_and_pdf_agree_on_overdue_done_and_past_date(
     assert set(PAST_DATE) <= past
     assert "Past its date, Green in April only" not in past
     assert report.priorities[0].off_track["overdue"] == len(OVERDUE)
-
-
-def test_blue_counts_as_done_only_from_the_month_it_was_given():
-    from actions.rules import is_done, is_overdue
-
-    assert is_done(completed_on=None, latest_status=BRAGG.BLUE, month=APRIL)
-    assert not is_done(completed_on=dt.date(2023, 5, 1), latest_status=None, month=APRIL)
-    assert is_done(completed_on=dt.date(2023, 4, 30), latest_status=None, month=APRIL)
-    assert not is_overdue(
-        due_month=APRIL, is_ongoing=False, completed_on=None, latest_status=None, month=APRIL
-    )
-    assert is_overdue(
-        due_month=MARCH, is_ongoing=False, completed_on=None, latest_status=RAG.GREEN, month=APRIL
-    )
