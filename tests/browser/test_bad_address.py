@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from sendplan.models import Role
 from tests import factories
-from tests.reports.dashboard_data import build_plan
+from tests.builders import build_dashboard_plan
 
 # Chromium reports a page answered with 400 in the console; these pages do so on purpose.
 EXPECTED_STATUS_LOGS = re.compile(r"status of 400")
@@ -20,7 +20,7 @@ def viewer(transactional_db):
     plan = factories.PlanFactory(
         area=area, title="Darlington Written Statement of Action", slug="darlington-wsoa"
     )
-    build_plan(plan)
+    build_dashboard_plan(plan)
     forum = factories.ForumFactory(area=area, plan=plan, slug="improvement-board")
     user = factories.UserFactory(username="darlington-viewer", first_name="Vic")
     factories.MembershipFactory(user=user, area=area, role=Role.VIEWER)

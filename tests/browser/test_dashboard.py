@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from sendplan.models import Role
 from tests import factories
-from tests.reports.dashboard_data import build_plan
+from tests.builders import build_dashboard_plan
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def member(transactional_db):
     plan = factories.PlanFactory(
         area=area, title="Darlington Written Statement of Action", slug="darlington-wsoa"
     )
-    one, two = build_plan(plan)
+    one, two = build_dashboard_plan(plan)
     milestone = factories.MilestoneFactory(plan=plan, period="Autumn 2023", text="Strategy")
     factories.MilestonePriorityFactory(milestone=milestone, priority=one)
     user = factories.UserFactory(username="darlington-sig", first_name="Sam")

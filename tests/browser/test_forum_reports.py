@@ -8,14 +8,15 @@ from playwright.sync_api import expect
 from reports.models import IssuedReport
 from sendplan.models import Role
 from tests import factories
-from tests.reports.pdf_support import build_plan, quarterly_forum
+from tests.builders import build_quarter_plan
+from tests.reports.pdf_support import quarterly_forum
 
 
 @pytest.fixture
 def forum(transactional_db):
     area = factories.AreaFactory(name="Darlington", slug="darlington")
     plan = factories.PlanFactory(area=area, title="Darlington WSoA", slug="darlington-wsoa")
-    build_plan(plan)
+    build_quarter_plan(plan)
     return quarterly_forum(area, plan)
 
 

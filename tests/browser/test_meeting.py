@@ -8,14 +8,14 @@ from playwright.sync_api import expect
 from governance.models import Cadence, Decision
 from sendplan.models import Role
 from tests import factories
-from tests.reports.dashboard_data import build_plan
+from tests.builders import build_dashboard_plan
 
 
 @pytest.fixture
 def meeting(transactional_db):
     area = factories.AreaFactory(name="Darlington", slug="darlington")
     plan = factories.PlanFactory(area=area, title="Darlington WSoA", slug="darlington-wsoa")
-    build_plan(plan)
+    build_dashboard_plan(plan)
     forum = factories.ForumFactory(area=area, plan=plan, cadence=Cadence.MONTHLY)
     for name in ["Carla Scaife", "James Stroyan"]:
         factories.ForumMemberFactory(

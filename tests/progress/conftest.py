@@ -1,6 +1,7 @@
 """The small plan of tests/actions (area A, an open May 2023, an action led by lead A, its
 outcome target), of which a month's update is made. A module that needs "today" inside
-May 2023, as the actions tests have it, imports ``_in_may_2023`` as well."""
+May 2023, as the actions tests have it, imports ``_in_may_2023`` as well. The reporting-month
+fixtures of tests/sendplan (``may``, ``lead_item``, ``_in_june_2023``) serve the month pages."""
 
 from tests.actions.conftest import (  # noqa: F401  (fixtures, found here by pytest)
     action_a,
@@ -11,4 +12,9 @@ from tests.actions.conftest import (  # noqa: F401  (fixtures, found here by pyt
     open_may,
     other_action_a,
     target_a,
+)
+from tests.sendplan.conftest import (  # noqa: F401  (fixtures, found here by pytest)
+    _in_june_2023,
+    lead_item,
+    may,
 )

@@ -8,13 +8,14 @@ from django.core.management.base import CommandError
 
 from reports.management.commands.build_report import Command
 from reports.models import IssuedReport
+from tests.builders import build_quarter_plan
 
-from .pdf_support import build_plan, pdf_pages, quarterly_forum
+from .pdf_support import pdf_pages, quarterly_forum
 
 
 @pytest.fixture
 def forum(plan_a):
-    build_plan(plan_a)
+    build_quarter_plan(plan_a)
     return quarterly_forum(plan_a.area, plan_a)
 
 

@@ -13,7 +13,7 @@ from actions.models import Action, ActionStatus, EntryState
 from outcomes.models import ImpactRating, OutcomeTarget
 from sendplan.ratings import BRAGG
 from tests import factories
-from tests.reports.dashboard_data import APRIL, MARCH, build_plan
+from tests.builders import APRIL, MARCH, build_dashboard_plan
 
 
 def _url(plan, **query):
@@ -23,7 +23,7 @@ def _url(plan, **query):
 
 @pytest.fixture
 def built(plan_a):
-    build_plan(plan_a)
+    build_dashboard_plan(plan_a)
     return plan_a
 
 
@@ -266,7 +266,7 @@ def _main(body: str) -> str:
 
 def test_items_as_at_a_date_are_unchanged_by_later_changes(client, viewer_a, plan_a):
     with time_machine.travel(_at(dt.date(2023, 4, 28)), tick=False):
-        build_plan(plan_a)
+        build_dashboard_plan(plan_a)
     client.force_login(viewer_a)
     url = _url(plan_a, month="2023-04", as_at="2023-04-30")
     before = client.get(url).content.decode()
@@ -311,11 +311,11 @@ def test_query_count_does_not_grow_with_ten_times_the_data(
 ):
     as_at = {"as_at": f"{timezone.localdate():%Y-%m-%d}"} if as_at_today else {}
     client.force_login(viewer_a)
-    build_plan(plan_a, copies=1)
+    build_dashboard_plan(plan_a, copies=1)
     with django_assert_max_num_queries(ITEMS_QUERIES) as small:
         client.get(_url(plan_a, value="none", **as_at))
     other = factories.PlanFactory(area=plan_a.area, slug="big-plan")
-    build_plan(other, copies=10)
+    build_dashboard_plan(other, copies=10)
     with django_assert_max_num_queries(ITEMS_QUERIES) as big:
         response = client.get(_url(other, value="none", **as_at))
     assert "Actions not rated in April 2023 (20)" in response.content.decode()

@@ -15,15 +15,16 @@ from reports.services import issue_report
 from sendplan.models import Role
 from sendplan.ratings import BRAGG
 from tests import factories
+from tests.builders import MARCH, RED_NOTE, build_quarter_plan
 
-from .pdf_support import MARCH, RED_NOTE, build_plan, pdf_pages, quarterly_forum
+from .pdf_support import pdf_pages, quarterly_forum
 
 Q1 = parse_period("2023-Q1")
 
 
 @pytest.fixture
 def forum(plan_a):
-    build_plan(plan_a)
+    build_quarter_plan(plan_a)
     return quarterly_forum(plan_a.area, plan_a)
 
 

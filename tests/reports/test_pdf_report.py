@@ -8,24 +8,22 @@ from django.utils import timezone
 from governance.periods import parse_period
 from reports.pdf.build import build_report
 from reports.pdf.context import build_report_data
-
-from .pdf_support import (
+from tests.builders import (
     AMBER_TARGET_NOTE,
     APRIL_STORY,
     MARCH_STORY,
     RED_NOTE,
-    build_plan,
-    pdf_pages,
-    pdf_reader,
-    quarterly_forum,
+    build_quarter_plan,
 )
+
+from .pdf_support import pdf_pages, pdf_reader, quarterly_forum
 
 Q1 = parse_period("2023-Q1")
 
 
 @pytest.fixture
 def forum(plan_a):
-    build_plan(plan_a)
+    build_quarter_plan(plan_a)
     return quarterly_forum(plan_a.area, plan_a)
 
 
@@ -152,12 +150,12 @@ def test_the_report_data_needs_the_same_queries_whatever_the_size_of_the_plan(
     plan_a, django_assert_num_queries
 ):
     forum = quarterly_forum(plan_a.area, plan_a)
-    build_plan(plan_a, copies=1)
+    build_quarter_plan(plan_a, copies=1)
     # plan_state: people, strategy links, priorities, issues, issue links, actions, leads,
     # targets, BRAGG rows, RAG rows, story entries, writers' names; then the forum's
     # previous issued report.
     with django_assert_num_queries(13):
         build_report_data(plan=plan_a, forum=forum, period=Q1)
-    build_plan(plan_a, copies=4, first_copy=1)
+    build_quarter_plan(plan_a, copies=4, first_copy=1)
     with django_assert_num_queries(13):
         build_report_data(plan=plan_a, forum=forum, period=Q1)

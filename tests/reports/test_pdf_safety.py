@@ -24,8 +24,9 @@ from reports.pdf.render import (
     static_roots,
 )
 from tests import factories
+from tests.builders import MARCH, build_quarter_plan
 
-from .pdf_support import MARCH, build_plan, pdf_pages, pdf_reader, quarterly_forum
+from .pdf_support import pdf_pages, pdf_reader, quarterly_forum
 
 
 @pytest.fixture
@@ -104,7 +105,7 @@ def inflated_streams(content: bytes) -> bytes:
 @pytest.fixture
 def hostile_report(plan_a, canary_file, canary_server):
     web, _ = canary_server
-    build_plan(plan_a)
+    build_quarter_plan(plan_a)
     forum = quarterly_forum(plan_a.area, plan_a)
     issue = plan_a.issues.get(ref="1.1")
     for order, narrative in enumerate(hostile_narratives(canary_file.as_uri(), web)):

@@ -11,11 +11,18 @@ from governance.periods import parse_period
 from reports.dashboard import Filters, build_dashboard
 from reports.pdf.context import build_report_data
 from sendplan.models import MonthStatus
-from sendplan.ratings import BRAGG, RAG
 from tests import factories
+from tests.builders import (
+    APRIL,
+    MARCH,
+    MAY,
+    ActionSpec,
+    IssueSpec,
+    PlanSpec,
+    TargetSpec,
+    build_rated_plan,
+)
 from tests.reports.pdf_support import quarterly_forum
-
-MARCH, APRIL, MAY = (dt.date(2023, m, 1) for m in (3, 4, 5))
 
 # (text, due month, original due month, completed on, {month: BRAGG}), and whether it is
 # overdue in May and done by the end of May.
@@ -37,28 +44,27 @@ TARGETS = [
 ]
 
 
+def _edge_issues(n: int) -> list[IssueSpec]:
+    actions = tuple(
+        ActionSpec(
+            text, due, ratings, completed=completed, original_due=original, ongoing=due is None
+        )
+        for text, due, original, completed, ratings, _, _ in ACTIONS
+    )
+    targets = tuple(TargetSpec(text, ratings, when) for text, when, ratings, _ in TARGETS)
+    return [IssueSpec(priority=1, ref="1.1", actions=actions, targets=targets)]
+
+
+EDGE_PLAN = PlanSpec(
+    months={month: MonthStatus.CLOSED for month in (MARCH, APRIL, MAY)},
+    priorities={1: "Edge cases"},
+    issues=_edge_issues,
+)
+
+
 @pytest.fixture
 def edge_plan(plan_a):
-    for month in (MARCH, APRIL):
-        factories.ReportingMonthFactory(plan=plan_a, month=month, status=MonthStatus.CLOSED)
-    factories.ReportingMonthFactory(plan=plan_a, month=MAY, status=MonthStatus.CLOSED)
-    priority = factories.PriorityFactory(plan=plan_a, number=1, title="Edge cases")
-    issue = factories.IssueFactory(priority=priority, ref="1.1")
-    for text, due, original, completed, ratings, _, _ in ACTIONS:
-        action = factories.ActionFactory(
-            issue=issue,
-            text=text,
-            due_month=due,
-            original_due_month=original or due,
-            completed_on=completed,
-            is_ongoing=due is None,
-        )
-        for month, status in ratings.items():
-            factories.ActionStatusFactory(action=action, month=month, status=status)
-    for text, when, ratings, _ in TARGETS:
-        target = factories.OutcomeTargetFactory(issue=issue, text=text, target_month=when)
-        for month, rag in ratings.items():
-            factories.ImpactRatingFactory(target=target, month=month, rag=rag)
+    (priority,) = build_rated_plan(plan_a, EDGE_PLAN)
     milestone = factories.MilestoneFactory(plan=plan_a, due_month=dt.date(2023, 12, 1))
     factories.MilestonePriorityFactory(milestone=milestone, priority=priority)
     return plan_a
@@ -103,17 +109,3 @@ def test_plan_page_dashboard_and_pdf_agree_on_overdue_done_and_past_date(
     assert set(PAST_DATE) <= past
     assert "Past its date, Green in April only" not in past
     assert report.priorities[0].off_track["overdue"] == len(OVERDUE)
-
-
-def test_blue_counts_as_done_only_from_the_month_it_was_given():
-    from actions.rules import is_done, is_overdue
-
-    assert is_done(completed_on=None, latest_status=BRAGG.BLUE, month=APRIL)
-    assert not is_done(completed_on=dt.date(2023, 5, 1), latest_status=None, month=APRIL)
-    assert is_done(completed_on=dt.date(2023, 4, 30), latest_status=None, month=APRIL)
-    assert not is_overdue(
-        due_month=APRIL, is_ongoing=False, completed_on=None, latest_status=None, month=APRIL
-    )
-    assert is_overdue(
-        due_month=MARCH, is_ongoing=False, completed_on=None, latest_status=RAG.GREEN, month=APRIL
-    )
