@@ -114,7 +114,7 @@ class ActionUpdateForm(ItemForm):
         help_text="Say why, if the action is Red or Amber.",
         required=False,
         max_length=MAX_NOTE_CHARS,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": f"The note must be {MAX_NOTE_CHARS:,} characters or fewer"},
     )
     completed_on = GovukDateField(
@@ -179,7 +179,7 @@ class StoryForm(ItemForm):
         label="Story so far",
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=(
             f"Write about {', '.join(p.lower() for p in PROMPTS[:-1])} and "
             f"{PROMPTS[-1].lower()}. Leave a blank line between paragraphs. "

@@ -51,7 +51,7 @@ class TargetUpdateForm(ItemForm):
         help_text="What the figure shows, or why the impact is not yet measured.",
         required=False,
         max_length=MAX_NOTE_CHARS,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": f"The note must be {MAX_NOTE_CHARS:,} characters or fewer"},
     )
 

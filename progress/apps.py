@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class ProgressConfig(AppConfig):
     name = "progress"
+
+    def ready(self):
+        from sendplan.access import Can
+        from sendplan.hooks import NavLink, add_home_panel, add_nav_link
+
+        from .home import month_panels
+
+        add_home_panel(month_panels)
+        add_nav_link(NavLink("My updates", "progress:my_updates", Can.UPDATE_OWN, 30))
+        add_nav_link(NavLink("Months", "progress:month", Can.MANAGE_MONTHS, 40))

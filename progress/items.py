@@ -66,6 +66,11 @@ class Item:
         return PROGRESS_WORDS[self.progress]
 
     @property
+    def is_settled(self) -> bool:
+        """Submitted for the month: its page shows it briefly, with a way to change it."""
+        return self.progress == SUBMITTED
+
+    @property
     def is_carried(self) -> bool:
         """Submitted unchanged from last month (by its lead, or as completed or not due)."""
         return self.progress == SUBMITTED and bool(getattr(self.current, "carried", False))
@@ -89,7 +94,7 @@ class Item:
         if self.kind == "story":
             return self.label
         words = self.label.split()
-        text = " ".join(words[:14]) + ("…" if len(words) > 14 else "")
+        text = " ".join(words[:10]) + ("…" if len(words) > 10 else "")
         return f"{self.kind_word} {self.where}: {text}"
 
     @property

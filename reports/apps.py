@@ -11,3 +11,12 @@ class ReportsConfig(AppConfig):
 
         page_extras.add_to_forum_page(governance_pages.forum_page)
         page_extras.add_to_meeting_page(governance_pages.meeting_page)
+
+        from sendplan.access import Can
+        from sendplan.hooks import NavLink, add_home_panel, add_nav_link
+
+        from .home import report_panels
+
+        add_home_panel(report_panels)
+        add_nav_link(NavLink("Plan", "reports:plan_detail", Can.VIEW, 10))
+        add_nav_link(NavLink("Dashboard", "reports:dashboard", Can.VIEW, 20))

@@ -189,4 +189,5 @@ def get_plan(request: HttpRequest, plan_slug: str, need: Can = Can.VIEW) -> Plan
     access = PlanAccess(**base.__dict__, plan=plan)
     request.area = plan.area  # set first, so that a refusal is logged with its area
     access.require(need)
+    request.plan_access = access  # for the page header's plan navigation
     return access

@@ -102,6 +102,9 @@ class GovukDateField(forms.MultiValueField):
 
     def compress(self, data_list):
         if not any(data_list):
+            # Only spaces typed: as empty as nothing typed.
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
             return None
         left_out = tuple(i for i, text in enumerate(data_list) if not text)
         not_numbers = tuple(

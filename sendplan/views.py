@@ -16,6 +16,8 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from .access import area_access
+from .hooks import home_panels
 from .models import Area, Membership, Plan
 from .months import BadMonthOrDate
 
@@ -63,7 +65,9 @@ class SignInView(auth_views.LoginView):
 
 @require_safe
 def home(request):
-    """The areas the user may see, their role in each, and each area's plans."""
+    """Each area the user may see with what matters to them there: what they owe and by
+    when, who is missing, the next meeting, the latest issued pack (panels the apps
+    register in sendplan.hooks), and the area's plans."""
     areas = list(
         Area.objects.for_user(request.user).prefetch_related(
             Prefetch("plans", queryset=Plan.objects.order_by("title")),
@@ -77,14 +81,18 @@ def home(request):
     if len(areas) == 1:
         # One area only: name it in the header, as its other pages do.
         request.area = areas[0]
-    rows = [
-        {
-            "area": area,
-            "roles": [m.get_role_display() for m in area.my_memberships],
-            "plans": area.plans.all(),
-        }
-        for area in areas
-    ]
+    rows = []
+    for area in areas:
+        plans = list(area.plans.all())
+        access = area_access(request.user, area)
+        rows.append(
+            {
+                "area": area,
+                "roles": [m.get_role_display() for m in area.my_memberships],
+                "plans": plans,
+                "panels": home_panels(request, access, plans),
+            }
+        )
     return render(request, "sendplan/home.html", {"rows": rows})
 
 

@@ -261,13 +261,20 @@ def _example_ratings(user, plan: Plan) -> tuple[PartResult, PartResult]:
             (m, draw, EntryState.SUBMITTED) for m, draw in zip(CLOSED_MONTHS, monthly, strict=True)
         ]
         open_state = _open_month_state(open_roll)
-        if open_state:
-            months.append((OPEN_MONTH, open_draw, open_state))
+        months.append((OPEN_MONTH, open_draw, open_state))
+        before = (None, "")
         for month, (roll, pick, day), state in months:
             status, note = _bragg_for(action, month, start, completed_on, roll, pick)
-            if (action.pk, month) in have_status:
+            carried = month == OPEN_MONTH and before[0] == BRAGG.BLUE
+            if carried:
+                # A completed action carries itself into the month when it opens, as
+                # progress.carry does when the programme manager opens a month.
+                status, note, state = (*before, EntryState.SUBMITTED)
+            before = (status, note)
+            if state is None or (action.pk, month) in have_status:
                 continue
             check_bragg_rules(status, note, completed_on)
+            at = _at_nine(month) if carried else _rated_at(month, day)
             statuses.save(
                 ActionStatus(
                     plan=plan,
@@ -276,11 +283,12 @@ def _example_ratings(user, plan: Plan) -> tuple[PartResult, PartResult]:
                     status=status,
                     note=note,
                     state=state,
-                    rated_by=rater,
-                    rated_at=_rated_at(month, day),
+                    rated_by=manager if carried else rater,
+                    rated_at=at,
                     is_example=True,
+                    carried_forward=carried,
                 ),
-                at=_rated_at(month, day),
+                at=at,
             )
 
     targets = list(

@@ -192,13 +192,29 @@ def submit_scope(items: list[Item]) -> SubmitScope:
     return scope
 
 
-def _of_section(items: list[Item], section: str) -> list[Item]:
-    """The items of one issue (by its ref) or one priority's story ("priority-2"); a
-    section holding none of these items is not found."""
+# A page of the lead's month shows at most this many items, so it stays short.
+PAGE_SIZE = 5
+
+
+def section_pages(items: list[Item], section: str) -> list[list[Item]]:
+    """The items of one issue (by its ref) or one priority's story ("priority-2"), in pages
+    of at most PAGE_SIZE."""
     found = [item for item in items if section_of(item.priority, item.issue) == section]
-    if not found:
+    return [found[i : i + PAGE_SIZE] for i in range(0, len(found), PAGE_SIZE)]
+
+
+def _of_section(items: list[Item], section: str, page: int) -> list[Item]:
+    """The items on one page of a section; a page holding none of these items is not
+    found."""
+    pages = section_pages(items, section)
+    if not 1 <= page <= len(pages):
         raise Http404("No items of yours in that part of the plan.")
-    return found
+    return pages[page - 1]
+
+
+def _page_number(request) -> int:
+    text = request.GET.get("page", "1")
+    return int(text) if text.isdigit() and len(text) < 4 else 0
 
 
 def _unchanged(items: list[Item], forms: dict[str, ItemForm], data) -> set[str]:
@@ -295,13 +311,21 @@ def tasks_url(plan, person: Person | None) -> str:
     return reverse("progress:lead_updates", kwargs={"plan_slug": plan.slug, "person_id": person.pk})
 
 
-def section_url(plan, person: Person | None, section: str) -> str:
+def check_url(plan, person) -> str:
     if person is None:
-        return reverse("progress:my_section", kwargs={"plan_slug": plan.slug, "section": section})
-    return reverse(
-        "progress:lead_section",
-        kwargs={"plan_slug": plan.slug, "person_id": person.pk, "section": section},
-    )
+        return reverse("progress:my_check", kwargs={"plan_slug": plan.slug})
+    return reverse("progress:lead_check", kwargs={"plan_slug": plan.slug, "person_id": person.pk})
+
+
+def section_url(plan, person: Person | None, section: str, page: int = 1) -> str:
+    if person is None:
+        url = reverse("progress:my_section", kwargs={"plan_slug": plan.slug, "section": section})
+    else:
+        url = reverse(
+            "progress:lead_section",
+            kwargs={"plan_slug": plan.slug, "person_id": person.pk, "section": section},
+        )
+    return url if page == 1 else f"{url}?page={page}"
 
 
 def _page_month(data) -> dt.date | None:
@@ -314,6 +338,7 @@ def _page_month(data) -> dt.date | None:
 
 def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | None, section: str):
     plan = access.plan
+    page = _page_number(request)
     open_now = open_month_of(plan)
     reporting_month, refused = open_now, ""
     if request.method == "POST":
@@ -335,8 +360,9 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
         "access": access,
         "reporting_month": reporting_month,
         "open_now": open_now,
-        "page_url": section_url(plan, person, section),
+        "page_url": section_url(plan, person, section, page),
         "tasks_url": tasks_url(plan, person),
+        "check_url": check_url(plan, person),
         "can_manage_months": access.can(Can.MANAGE_MONTHS),
     }
     if reporting_month is None:
@@ -354,7 +380,7 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
         # Saving reads and locks the rows it changes: the items' entries are read only
         # when the page is shown again (with the errors, or the conflicting saves).
         everything = lead_items(plan, month, person_ids, entries=False)
-        items = _of_section(everything, section)
+        items = _of_section(everything, section, page)
         keys = {item.key for item in items}
         if not _posted_keys(request.POST) <= keys:
             raise PermissionDenied("You may only update the items you lead.")
@@ -401,19 +427,22 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
                     status = 409
                     conflicts = {c.key: c for c in result.conflicts}
                 else:
-                    return _after_save(request, plan, person, forms, result, submit)
+                    pages = len(section_pages(everything, section))
+                    following = section_url(plan, person, section, page + 1)
+                    next_url = following if page < pages else tasks_url(plan, person)
+                    return _after_save(request, plan, person, forms, result, submit, next_url)
         else:
             status = 400
         # The same items as the forms, now with their entries (an item added meanwhile
         # waits for the next page).
         shown = {item.key: item for item in lead_items(plan, month, person_ids)}
         everything = [shown.get(item.key, item) for item in everything]
-        items = [shown.get(item.key, item) for item in _of_section(everything, section)]
+        items = [shown.get(item.key, item) for item in _of_section(everything, section, page)]
         if conflicts:
             forms = _forms_after_conflict(month, items, request.POST, conflicts)
     else:
         everything = lead_items(plan, month, person_ids)
-        items = _of_section(everything, section)
+        items = _of_section(everything, section, page)
         forms = {item.key: _form(item, month) for item in items}
         _start_from_last(forms, request.GET.get("from_last", ""))
 
@@ -431,6 +460,8 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
             "conflicts": list(conflicts.values()),
             "autosave_url": reverse("progress:autosave", kwargs={"plan_slug": plan.slug}),
             "deadline": deadline_words(reporting_month.deadline),
+            "page": page,
+            "pages": len(section_pages(everything, section)),
         }
     )
     return render(request, "progress/section.html", context, status=status)
@@ -464,7 +495,7 @@ def _forms_after_conflict(month, items, data, conflicts):
     return forms
 
 
-def _after_save(request, plan, person, forms, result, submit: bool):
+def _after_save(request, plan, person, forms, result, submit: bool, next_url: str):
     if any(getattr(form, "removed_markup", False) for form in forms.values()):
         messages.warning(
             request,
@@ -485,7 +516,7 @@ def _after_save(request, plan, person, forms, result, submit: bool):
         messages.success(request, f"Saved ({', '.join(parts)})")
     else:
         messages.info(request, "Nothing had changed, so there was nothing to save.")
-    return redirect(url)
+    return redirect(next_url)
 
 
 @require_POST

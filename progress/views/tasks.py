@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actions.services import UpdateRefused
@@ -20,8 +19,10 @@ from progress.carry import carry_forward
 from progress.items import DRAFT, MISSING, SUBMITTED, grouped, lead_items
 from progress.services import submit_month_updates
 from progress.views.my_updates import (
+    check_url,
     deadline_words,
     lead_access,
+    section_pages,
     section_url,
     submit_scope,
     tasks_url,
@@ -54,12 +55,6 @@ def lead_check(request, plan_slug: str, person_id: int):
     return _check(request, access, person_ids={person.id}, person=person)
 
 
-def check_url(plan, person) -> str:
-    if person is None:
-        return reverse("progress:my_check", kwargs={"plan_slug": plan.slug})
-    return reverse("progress:lead_check", kwargs={"plan_slug": plan.slug, "person_id": person.pk})
-
-
 def _context(access: PlanAccess, person, reporting_month) -> dict:
     plan = access.plan
     return {
@@ -86,7 +81,10 @@ def _task_list(request, access: PlanAccess, *, person_ids, person):
     context.update(
         {
             "month": month,
-            "groups": [(group, section_url(plan, person, group.section)) for group in groups],
+            "groups": [
+                (group, section_url(plan, person, group.section), _item_links(plan, person, group))
+                for group in groups
+            ],
             "total": len(items),
             "done": done,
             "drafts": sum(1 for item in items if item.progress == DRAFT),
@@ -98,6 +96,15 @@ def _task_list(request, access: PlanAccess, *, person_ids, person):
         }
     )
     return render(request, "progress/my_updates.html", context)
+
+
+def _item_links(plan, person, group) -> list[tuple]:
+    """Each item of a group with the address of the page of its section that holds it."""
+    links = []
+    for number, page in enumerate(section_pages(group.items, group.section), start=1):
+        url = section_url(plan, person, group.section, number)
+        links += [(item, f"{url}#{item.key}") for item in page]
+    return links
 
 
 def _check(request, access: PlanAccess, *, person_ids, person):

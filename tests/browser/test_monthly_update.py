@@ -98,22 +98,27 @@ def test_a_lead_updates_the_month_and_the_programme_manager_sees_it_submitted(
     month = month_words(monthly["month"])
     my_updates = f"{live_server.url}/plans/{plan.slug}/my-updates/"
 
-    # Jo signs in and opens her updates for the open month: every item she leads, with
-    # the BRAGG key's words beside each choice.
+    # Jo signs in and opens her updates for the open month: a task list of every item she
+    # leads, by issue, each with its state in words; the issue opens a short page of them.
     page.clock.install()
     _sign_in(page, live_server, monthly["users"]["jo"], axe)
     axe(page, "home-for-lead")
     page.goto(my_updates)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"My updates for {month}")
     expect(page.get_by_text("0 of 3 items submitted")).to_be_visible()
+    expect(page.locator(".govuk-task-list__status").first).to_have_text("To do")
+    axe(page, "my-updates-tasks")
+    screenshot(page, "monthly-my-updates-tasks")
+    page.get_by_role("link", name="1.1 Co-production with parents and carers").click()
     action_item = _item(page, f"action-{action.pk}")
-    expect(action_item.get_by_text("On track, some concerns")).to_be_visible()
+    expect(action_item.get_by_label("Amber")).to_be_visible()
     axe(page, "my-updates")
     screenshot(page, "monthly-my-updates")
 
-    # Red without a note is refused with a message linked to the note, and nothing is saved.
+    # Red without a note is refused with a message naming the action and linked to the
+    # note, and nothing is saved.
     action_item.get_by_label("Red").check()
-    page.get_by_role("button", name="Save as draft").click()
+    page.get_by_role("button", name="Save and continue").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter a note saying why the action is Red.")
     expect(summary).to_be_focused()
@@ -127,7 +132,7 @@ def test_a_lead_updates_the_month_and_the_programme_manager_sees_it_submitted(
     action_item.get_by_label("Note").fill("The forum meets in two weeks; waiting for its view.")
     target_item = _item(page, f"target-{target.pk}")
     target_item.get_by_label("Green").check()
-    target_item.get_by_label("Measured figure (%)").fill("92")
+    target_item.get_by_label("Measured figure").fill("92")
 
     # ...and writes the story so far. A minute later the page has saved a draft on its own.
     story = _item(page, f"story-{issue.pk}").get_by_label(f"Story so far for {month}")
@@ -143,10 +148,14 @@ def test_a_lead_updates_the_month_and_the_programme_manager_sees_it_submitted(
     assert entry.state == EntryState.DRAFT
     assert "<p>Progress: 40 families tested them.</p>" in entry.narrative
 
-    # She submits: a confirmation, and nothing left to do.
-    page.get_by_role("button", name="Submit").click()
+    # She saves, checks and submits: one confirmation, and nothing left to do.
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("link", name="Check and submit").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check and submit")
+    axe(page, "my-updates-check")
+    page.get_by_role("button", name="Submit 3 updates").click()
     expect(page.locator(".govuk-panel__title")).to_have_text("Updates submitted")
-    expect(page.get_by_text("3 of 3 items submitted")).to_be_visible()
+    expect(page.locator(".govuk-panel__body")).to_have_text(f"{month}: 3 of 3 items submitted")
     expect(page.get_by_text(f"You have nothing left to update for {month}.")).to_be_visible()
     axe(page, "my-updates-submitted")
     screenshot(page, "monthly-submitted")
@@ -184,19 +193,19 @@ def test_a_second_save_from_a_stale_page_is_refused_and_shows_the_first(
     plan, action = monthly["plan"], monthly["action"]
     my_updates = f"{live_server.url}/plans/{plan.slug}/my-updates/"
 
-    # Jo and Tony co-lead the action and both open the page.
+    # Jo and Tony co-lead the action and both open the page of its issue.
     _sign_in(page, live_server, monthly["users"]["jo"])
-    page.goto(my_updates)
+    page.goto(my_updates + "1.1/")
     tony = browser.new_context()
     tony_page = tony.new_page()
     _sign_in(tony_page, live_server, monthly["users"]["tony"])
-    tony_page.goto(my_updates)
+    tony_page.goto(my_updates + "1.1/")
 
     # Tony saves first.
     tony_item = _item(tony_page, f"action-{action.pk}")
     tony_item.get_by_label("Red").check()
     tony_item.get_by_label("Note").fill("Tony: the funding was withdrawn.")
-    tony_page.get_by_role("button", name="Save as draft").click()
+    tony_page.get_by_role("button", name="Save and continue").click()
     expect(tony_page.get_by_text("Saved (1 changed)")).to_be_visible()
     tony.close()
 
@@ -204,7 +213,7 @@ def test_a_second_save_from_a_stale_page_is_refused_and_shows_the_first(
     jo_item = _item(page, f"action-{action.pk}")
     jo_item.get_by_label("Green").check()
     jo_item.get_by_label("Note").fill("Jo: all on track.")
-    page.get_by_role("button", name="Save as draft").click()
+    page.get_by_role("button", name="Save and continue").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "Your changes were not saved: someone else saved first"
     )
@@ -237,6 +246,7 @@ def test_a_page_left_open_for_last_month_saves_nothing_into_this_month(
     _sign_in(page, live_server, monthly["users"]["jo"])
     page.goto(my_updates)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"My updates for {month_words(last)}")
+    page.goto(my_updates + "1.1/")
 
     # Meanwhile David closes last month and opens this one.
     david = monthly["users"]["david"]
@@ -257,7 +267,7 @@ def test_a_page_left_open_for_last_month_saves_nothing_into_this_month(
 
     # She saves the page: refused, with her text still in the form and a way to this month.
     _item(page, f"action-{action.pk}").get_by_label("Amber").check()
-    page.get_by_role("button", name="Save as draft").click()
+    page.get_by_role("button", name="Save and continue").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Your update was not saved")
     expect(summary).to_contain_text(f"{month_words(last)} is closed")

@@ -1,0 +1,33 @@
+"""What the home page says about the plan's reports: the latest issued pack, one click to
+download, and the dashboard. Registered in ReportsConfig.ready()."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from reports.models import IssuedReport
+from sendplan.hooks import Panel
+
+
+def report_panels(request, access, plans) -> list[Panel]:
+    panels = []
+    latest = (
+        IssuedReport.objects.without_content()
+        .filter(plan__in=plans)
+        .select_related("forum__area", "plan")
+        .order_by("-issued_at")
+        .first()
+    )
+    for plan in plans:
+        links = [("Open the dashboard", reverse("reports:dashboard", args=[plan.slug]))]
+        lines = []
+        if latest is not None and latest.plan_id == plan.id:
+            lines.append(
+                f"Latest issued pack: {latest.title}, issued {latest.issued_at:%-d %B %Y} "
+                f"({latest.page_count} pages)."
+            )
+            links.insert(
+                0, (f"Download {latest.period_label} pack (PDF)", latest.get_absolute_url())
+            )
+        panels.append(Panel(f"{plan.title}: progress", lines, links, order=30))
+    return panels
