@@ -379,7 +379,9 @@ def _updates_page(request, access: PlanAccess, *, person_ids, person: Person | N
     if request.method == "POST":
         # Saving reads and locks the rows it changes: the items' entries are read only
         # when the page is shown again (with the errors, or the conflicting saves).
-        everything = lead_items(plan, month, person_ids, entries=False)
+        # "No change since last month" needs last month's entries, to carry them.
+        carrying = any(name.endswith("-unchanged") for name in request.POST)
+        everything = lead_items(plan, month, person_ids, entries=carrying)
         items = _of_section(everything, section, page)
         keys = {item.key for item in items}
         if not _posted_keys(request.POST) <= keys:
