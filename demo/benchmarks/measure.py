@@ -21,6 +21,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import NoReverseMatch, reverse
 
+from actions.models import ActionLead
 from governance.models import Cadence, Forum
 from sendplan.models import Area, Plan, ReportingMonth
 
@@ -162,7 +163,18 @@ def pick_plan(slug: str | None = None) -> Plan:
 # --- Pages ------------------------------------------------------------------------------
 
 
-def page_urls(plan: Plan) -> list[tuple[str, str | None]]:
+def _first_section(plan: Plan, user) -> str:
+    """The first part of the user's month (an issue's ref), for the page of its items."""
+    lead = (
+        ActionLead.objects.filter(plan=plan, person__user=user)
+        .order_by("action__issue__order", "action__order")
+        .values_list("action__issue__ref", flat=True)
+        .first()
+    )
+    return lead or "none"
+
+
+def page_urls(plan: Plan, user=None) -> list[tuple[str, str | None]]:
     """(name, url) of each page timed; url is None while the page does not exist yet."""
     forum = (
         Forum.objects.filter(area=plan.area, cadence=Cadence.MONTHLY).order_by("order").first()
@@ -172,7 +184,14 @@ def page_urls(plan: Plan) -> list[tuple[str, str | None]]:
         ("hello-world view", "benchmark_hello", {}),
         ("plan page", "reports:plan_detail", {"plan_slug": plan.slug}),
         ("dashboard", "reports:dashboard", {"plan_slug": plan.slug}),
+        ("home", "home", {}),
         ("my updates", "progress:my_updates", {"plan_slug": plan.slug}),
+        (
+            "my updates, a part",
+            "progress:my_section",
+            {"plan_slug": plan.slug, "section": _first_section(plan, user)},
+        ),
+        ("check and submit", "progress:my_check", {"plan_slug": plan.slug}),
         (
             "forum page",
             "governance:forum_detail",
@@ -200,7 +219,7 @@ def measure_pages(*, plan: Plan, user, repeat: int, warmup: int) -> list[Figure]
     with _benchmark_settings():
         client = Client()
         client.force_login(user)  # signing in is not what is timed
-        for name, url in page_urls(plan):
+        for name, url in page_urls(plan, user):
             figure = Figure(name)
             figures.append(figure)
             if url is None:
