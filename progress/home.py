@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from progress.items import SUBMITTED, lead_items, month_items, progress_by_lead
 from progress.plan_state import plan_state
-from progress.views.my_updates import deadline_words
+from progress.views.pages import deadline_words
 from sendplan.access import Can
 from sendplan.hooks import Panel
 from sendplan.models import MonthStatus, ReportingMonth

@@ -18,15 +18,15 @@ from actions.services import UpdateRefused
 from progress.carry import carry_forward
 from progress.items import DRAFT, MISSING, SUBMITTED, grouped, lead_items
 from progress.services import submit_month_updates
-from progress.views.my_updates import (
+from progress.views.pages import (
     check_url,
     deadline_words,
     lead_access,
     section_pages,
     section_url,
-    submit_scope,
     tasks_url,
 )
+from progress.views.update_forms import submit_scope
 from sendplan.access import Can, PlanAccess, get_plan
 from sendplan.services import open_month_of
 
