@@ -1,6 +1,8 @@
 """Seed data: the real plans transcribed in ``fixtures/`` and the demo installation."""
 
-from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, PartResult, seed_demo, system_user
+from demo.synthetic import system_user
+
+from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, PartResult, seed_demo
 from .fixture_check import FixtureError, read_plan_fixture
 from .plan_fixture import LoadResult, load_plan_fixture, seed_plan_fixture
 

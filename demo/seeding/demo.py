@@ -112,11 +112,6 @@ class PartResult:
         return sum(self.counts.values())
 
 
-def system_user():
-    """The account commands act as when no user is named (see ``User.objects``)."""
-    return get_user_model().objects.system_user()
-
-
 def seed_demo(*, user) -> list[PartResult]:
     """Load both plans and add the demo logins and example data; safe to run twice."""
     results = []
