@@ -18,7 +18,7 @@ from progress.carry import open_month_carrying
 from progress.forms import OpenMonthForm, ReopenMonthForm
 from progress.items import LeadProgress, counts, month_items, progress_by_lead
 from progress.plan_state import plan_state
-from progress.reminders import SENT, UP_TO_DATE, send_reminders
+from progress.reminders import REASONS, SENT, UP_TO_DATE, send_reminders
 from progress.views.my_updates import deadline_words
 from sendplan.access import Can, get_plan
 from sendplan.models import ReportingMonth
@@ -152,11 +152,17 @@ def send_reminders_view(request, plan_slug: str, month: dt.date):
     results = send_reminders(
         reporting_month, user=request.user, base_url=settings.SENDPLAN_BASE_URL
     )
+    who = {outcome: [r.name for r in results if r.outcome == outcome] for outcome in REASONS}
     request.session[REMINDED] = {
         "month": f"{plan.pk}:{month:%Y-%m}",
         "sent": [r.name for r in results if r.outcome == SENT],
-        "skipped": [[r.name, r.reason] for r in results if r.outcome not in (SENT, UP_TO_DATE)],
-        "up_to_date": sum(1 for r in results if r.outcome == UP_TO_DATE),
+        # Why some were not e-mailed (in the order of REASONS), and who.
+        "skipped": [
+            [REASONS[outcome], names]
+            for outcome, names in who.items()
+            if names and outcome != UP_TO_DATE
+        ],
+        "up_to_date": len(who[UP_TO_DATE]),
     }
     return redirect("progress:month_detail", plan_slug=plan.slug, month=month)
 

@@ -137,7 +137,7 @@ def test_send_reminders_now_sends_once_a_day_and_says_who_was_not_emailed(
     assert message.to == [lead_a.email]
     assert "Reminder e-mailed to 1 lead" in html
     assert "E-mailed: Lead A Person." in html
-    assert "Never Signs In: does not sign in" in html
+    assert "Does not sign in (1): Never Signs In" in html
     reminder = ReminderSent.objects.get()
     assert reminder.history.get().history_user == programme_manager_a
 
@@ -145,9 +145,9 @@ def test_send_reminders_now_sends_once_a_day_and_says_who_was_not_emailed(
     assert len(mail.outbox) == 1
     assert ReminderSent.objects.count() == 1
     assert "No reminders were sent" in again
-    assert "Lead A Person: already reminded today" in again
+    assert "Already reminded today (1): Lead A Person" in again
     # The result is shown once: the page read again is the page.
-    assert "already reminded today" not in _page(client, plan_a)
+    assert "Already reminded today" not in _page(client, plan_a)
 
 
 def test_a_reminder_sent_from_the_page_counts_for_the_daily_job(
@@ -169,7 +169,7 @@ def test_a_lead_without_an_email_address_is_named_with_the_reason(
     client.force_login(programme_manager_a)
     html = client.post(_remind_url(plan_a), follow=True).content.decode()
     assert mail.outbox == []
-    assert "Lead A Person: no e-mail address" in html
+    assert "No e-mail address (1): Lead A Person" in html
 
 
 def test_leads_and_viewers_cannot_send_reminders(client, plan_a, may, lead_item, lead_a, viewer_a):
