@@ -61,6 +61,11 @@ urlpatterns = [
         name="close_month",
     ),
     path(
+        "plans/<slug:plan_slug>/months/<yyyy-mm:month>/remind/",
+        month.send_reminders_view,
+        name="send_reminders",
+    ),
+    path(
         "plans/<slug:plan_slug>/months/<yyyy-mm:month>/reopen/",
         month.reopen_month_view,
         name="reopen_month",

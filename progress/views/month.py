@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from progress.carry import open_month_carrying
 from progress.forms import OpenMonthForm, ReopenMonthForm
-from progress.items import counts, month_items, progress_by_lead
+from progress.items import LeadProgress, counts, month_items, progress_by_lead
 from progress.plan_state import plan_state
+from progress.reminders import REASONS, SENT, UP_TO_DATE, send_reminders
+from progress.views.my_updates import deadline_words
 from sendplan.access import Can, get_plan
 from sendplan.models import ReportingMonth
 from sendplan.services import (
@@ -64,9 +69,12 @@ def month_page(request, plan_slug: str, month: dt.date | None = None):
         events = list(
             selected.history.select_related("history_user").order_by("-history_date")[:20]
         )
+        leads = progress_by_lead(state, items)
+        context.update(_deadline(selected))
+        context.update(_arrange(request, leads))
         context.update(
             {
-                "leads": progress_by_lead(state, items),
+                "reminders": _reminders_shown(request, selected),
                 "items": items,
                 "unled": [item for item in items if not item.lead_ids],
                 "progress": counts(items),
@@ -75,6 +83,88 @@ def month_page(request, plan_slug: str, month: dt.date | None = None):
             }
         )
     return render(request, "progress/month.html", context)
+
+
+def _deadline(selected: ReportingMonth) -> dict:
+    """The deadline in words while the month is open, and whether it has passed."""
+    if not (selected.is_open and selected.deadline):
+        return {"deadline": "", "overdue": False}
+    return {
+        "deadline": deadline_words(selected.deadline),
+        "overdue": selected.deadline < timezone.localdate(),
+    }
+
+
+# The leads' table: ?sort= and ?show=, the first of each being the default. Any other
+# value is ignored.
+SORTS = {"missing": "Most missing first", "name": "Name"}
+SHOWS = {"all": "All leads", "missing": "Leads with items to do"}
+
+
+def _arrange(request, leads: list[LeadProgress]) -> dict:
+    """The leads in the order and selection the address asks for, with the links to
+    change them."""
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in SORTS else next(iter(SORTS))
+    show = request.GET.get("show", "")
+    show = show if show in SHOWS else next(iter(SHOWS))
+    shown = [lead for lead in leads if lead.outstanding] if show == "missing" else leads
+    if sort == "missing":  # leads arrive in name order, which a stable sort keeps
+        shown = sorted(shown, key=lambda lead: (-lead.missing, -lead.draft))
+    counts_of = {"all": len(leads), "missing": sum(1 for lead in leads if lead.outstanding)}
+
+    def href(**changed) -> str:
+        return "?" + urlencode({"sort": sort, "show": show, **changed})
+
+    return {
+        "leads": shown,
+        "all_leads": leads,
+        "sort_links": [(label, href(sort=key), key == sort) for key, label in SORTS.items()],
+        "show_links": [
+            (f"{label} ({counts_of[key]})", href(show=key), key == show)
+            for key, label in SHOWS.items()
+        ],
+    }
+
+
+# Where the result of pressing "Send reminders now" waits for the page it returns to.
+REMINDED = "progress:reminded"
+
+
+def _reminders_shown(request, selected: ReportingMonth) -> dict | None:
+    """The result of the last press of "Send reminders now" for this month, once."""
+    shown = request.session.get(REMINDED)
+    if not shown or shown.get("month") != f"{selected.plan_id}:{selected.month:%Y-%m}":
+        return None
+    del request.session[REMINDED]
+    return shown
+
+
+@require_POST
+def send_reminders_view(request, plan_slug: str, month: dt.date):
+    """Send reminders now: the cron job's rule, at the programme manager's press."""
+    access = get_plan(request, plan_slug, need=Can.MANAGE_MONTHS)
+    plan = access.plan
+    reporting_month = _month_or_404(plan, month)
+    if not reporting_month.is_open:
+        messages.error(request, f"{month_words(month)} is closed: there is nothing to remind.")
+        return redirect("progress:month_detail", plan_slug=plan.slug, month=month)
+    results = send_reminders(
+        reporting_month, user=request.user, base_url=settings.SENDPLAN_BASE_URL
+    )
+    who = {outcome: [r.name for r in results if r.outcome == outcome] for outcome in REASONS}
+    request.session[REMINDED] = {
+        "month": f"{plan.pk}:{month:%Y-%m}",
+        "sent": [r.name for r in results if r.outcome == SENT],
+        # Why some were not e-mailed (in the order of REASONS), and who.
+        "skipped": [
+            [REASONS[outcome], names]
+            for outcome, names in who.items()
+            if names and outcome != UP_TO_DATE
+        ],
+        "up_to_date": len(who[UP_TO_DATE]),
+    }
+    return redirect("progress:month_detail", plan_slug=plan.slug, month=month)
 
 
 @require_http_methods(["GET", "POST"])

@@ -57,6 +57,8 @@ NOT_DATES = {
     "submitted": "a flag: only whether it is there",
     "from_last": "which story so far to start from last month's text: an item key, looked up",
     "username": "whose two-factor set-up link to issue: looked up among the users",
+    "sort": "the months page's order of leads: a choice (missing, name), others ignored",
+    "show": "which leads the months page lists: a choice (all, missing), others ignored",
 }
 
 EXTREMES = [
