@@ -19,7 +19,7 @@ from progress.forms import OpenMonthForm, ReopenMonthForm
 from progress.items import LeadProgress, counts, month_items, progress_by_lead
 from progress.plan_state import plan_state
 from progress.reminders import REASONS, SENT, UP_TO_DATE, send_reminders
-from progress.views.my_updates import deadline_words
+from progress.views.pages import deadline_words
 from sendplan.access import Can, get_plan
 from sendplan.models import ReportingMonth
 from sendplan.services import (
