@@ -1,8 +1,9 @@
 """Seed data: the real plans transcribed in ``fixtures/`` and the demo installation."""
 
-from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, PartResult, seed_demo, system_user
+from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo, system_user, where_to_start
 from .fixture_check import FixtureError, read_plan_fixture
 from .plan_fixture import LoadResult, load_plan_fixture, seed_plan_fixture
+from .writer import PartResult
 
 __all__ = [
     "DEMO_ACCOUNTS",
@@ -15,4 +16,5 @@ __all__ = [
     "seed_demo",
     "seed_plan_fixture",
     "system_user",
+    "where_to_start",
 ]
