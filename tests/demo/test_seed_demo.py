@@ -55,11 +55,17 @@ def durham(seeded):
 def test_running_seed_demo_twice_changes_no_table_not_even_history(db):
     first = seed()
     counts = table_counts()
-    second = seed()
+    second = seed("--url", "http://127.0.0.1:8101/")
     assert table_counts() == counts
     assert "Wrote 0 rows" in second
     assert second.count("already loaded") == 13
     assert "Darlington plan" in first and "already loaded" not in first
+    # scripts/run passes its address: the output ends saying where to start.
+    assert second.splitlines()[-1] == (
+        "Open http://127.0.0.1:8101/ and sign in as darlington-lead with password "
+        f"{DEMO_PASSWORD}: Jo Littler, SEND lead (action owner) in Darlington."
+    )
+    assert "Open http" not in first
 
 
 def test_seed_demo_leaves_no_history_row_without_a_user(seeded):
