@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, get_resolver, resolve, reverse
 from django.utils.cache import patch_cache_control
 
 from .access import VerificationRequired
@@ -171,3 +171,46 @@ class SecurityEventMiddleware:
             url = reverse("otp_verify") + "?" + urlencode({"next": request.get_full_path()})
             return redirect(url)
         return None
+
+
+class AppErrorPagesMiddleware:
+    """The app's own 404 page for a wrong address, with DEBUG on too.
+
+    With DEBUG on, Django answers an unknown address or an ``Http404`` with its technical
+    page (``django.views.debug.technical_404_response``: the URL patterns, the settings
+    file), which newcomers to the demo (``scripts/run`` runs with DEBUG) should not meet.
+    This answers both with ``handler404``, as production does; set SENDPLAN_DEBUG_PAGES=1
+    for Django's page. With DEBUG off it does nothing. A ``PermissionDenied`` needs nothing
+    here: Django renders ``handler403`` (403.html) whatever DEBUG says.
+
+    Its place: after CommonMiddleware, so a missing slash still redirects (that looks at
+    the 404 on its way out), and after CSP and authentication, so the page has its nonce
+    and its header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._replaces_debug_pages():
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404 as exc:
+                # Django resolves the address outside every middleware's reach; the same
+                # resolution here finds the wrong address first.
+                return self._not_found(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, Http404) and self._replaces_debug_pages():
+            return self._not_found(request, exception)
+        return None
+
+    @staticmethod
+    def _replaces_debug_pages() -> bool:
+        return settings.DEBUG and not settings.SENDPLAN_DEBUG_PAGES
+
+    @staticmethod
+    def _not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+        handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(404)
+        return handler(request, exception=exception)

@@ -21,6 +21,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Under DEBUG a wrong address still gets the app's 404 page (AppErrorPagesMiddleware);
+# 1 shows Django's technical 404 page instead, for working on the URLs.
+SENDPLAN_DEBUG_PAGES = env.bool("SENDPLAN_DEBUG_PAGES", default=False)
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -83,6 +86,8 @@ MIDDLEWARE = [
     "sendplan.middleware.RequestSizeLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: the app's 404 page under DEBUG too (see its docstring for why here).
+    "sendplan.middleware.AppErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "sendplan.urls"

@@ -2,9 +2,10 @@
 
 from demo.synthetic import system_user
 
-from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, PartResult, seed_demo
+from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo, where_to_start
 from .fixture_check import FixtureError, read_plan_fixture
 from .plan_fixture import LoadResult, load_plan_fixture, seed_plan_fixture
+from .writer import PartResult
 
 __all__ = [
     "DEMO_ACCOUNTS",
@@ -17,4 +18,5 @@ __all__ = [
     "seed_demo",
     "seed_plan_fixture",
     "system_user",
+    "where_to_start",
 ]

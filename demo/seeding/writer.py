@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass, field
 
 from django.db import models
 
@@ -36,3 +37,15 @@ class HistoryWriter:
             obj.__dict__.pop("_history_date", None)
         self.counts[str(type(obj)._meta.verbose_name_plural)] += 1
         return obj
+
+
+@dataclass
+class PartResult:
+    """One part of a seed and the rows it wrote, by model."""
+
+    name: str
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())

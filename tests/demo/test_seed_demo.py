@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from actions.models import Action, ActionStatus, EntryState, StoryEntry, check_bragg_rules
 from demo.seeding import DEMO_PASSWORD
@@ -46,14 +47,25 @@ def darlington(seeded):
     return Plan.objects.get(slug="darlington-wsoa-2023")
 
 
+@pytest.fixture
+def durham(seeded):
+    return Plan.objects.get(slug="durham-lap-2024")
+
+
 def test_running_seed_demo_twice_changes_no_table_not_even_history(db):
     first = seed()
     counts = table_counts()
-    second = seed()
+    second = seed("--url", "http://127.0.0.1:8101/")
     assert table_counts() == counts
     assert "Wrote 0 rows" in second
-    assert second.count("already loaded") == 8
+    assert second.count("already loaded") == 13
     assert "Darlington plan" in first and "already loaded" not in first
+    # scripts/run passes its address: the output ends saying where to start.
+    assert second.splitlines()[-1] == (
+        "Open http://127.0.0.1:8101/ and sign in as darlington-lead with password "
+        f"{DEMO_PASSWORD}: Jo Littler, SEND lead (action owner) in Darlington."
+    )
+    assert "Open http" not in first
 
 
 def test_seed_demo_leaves_no_history_row_without_a_user(seeded):
@@ -208,7 +220,95 @@ def test_demo_leads_are_the_people_named_in_the_plan(seeded):
     jo = User.objects.get(username="darlington-lead")
     led = Action.objects.filter(lead_rows__person__user=jo)
     assert led.count() > 3
-    assert set(ActionStatus.objects.filter(action__in=led).values_list("rated_by", flat=True)) == {
-        jo.pk
-    }
+    statuses = ActionStatus.objects.filter(action__in=led)
+    rated = statuses.filter(carried_forward=False).values_list("rated_by", flat=True)
+    assert set(rated) == {jo.pk}
+    # A completed action carries itself into the open month, as when the programme manager
+    # opens it: that row is the programme manager's, not Jo's.
+    carried = statuses.filter(carried_forward=True).values_list("rated_by__username", flat=True)
+    assert set(carried) <= {"darlington-pm"}
     assert "sendplan-demo-2023" in seeded
+
+
+# --- Durham: example work and months, so its users see a working plan ------------------
+
+
+def test_durham_has_the_same_reporting_months_as_darlington(durham, darlington):
+    for plan in (durham, darlington):
+        months = ReportingMonth.objects.filter(plan=plan).order_by("month")
+        assert [(m.month, m.status) for m in months] == [
+            *((m, MonthStatus.CLOSED) for m in CLOSED_MONTHS),
+            (OPEN_MONTH, MonthStatus.OPEN),
+        ]
+
+
+def test_each_durham_area_for_improvement_gets_example_work_said_to_be_example(durham):
+    for priority in durham.priorities.all():
+        [issue] = priority.issues.all()
+        assert issue.description.startswith("Example data:")
+        actions = list(issue.actions.all())
+        targets = list(issue.outcome_targets.all())
+        assert actions and len(targets) == 1
+        for item in [*actions, *targets]:
+            assert item.text.startswith("Example"), item.text
+        # An action towards each milestone the area serves, due in the milestone's month.
+        for milestone in priority.milestones.all():
+            assert any(
+                a.due_month == milestone.due_month and milestone.text in a.text for a in actions
+            )
+
+
+def test_durham_example_ratings_cover_every_closed_month_and_are_marked(durham):
+    actions = Action.objects.filter(plan=durham)
+    statuses = ActionStatus.objects.filter(plan=durham, month__in=CLOSED_MONTHS)
+    assert statuses.count() == actions.count() * len(CLOSED_MONTHS)
+    targets = OutcomeTarget.objects.filter(plan=durham)
+    ratings = ImpactRating.objects.filter(plan=durham, month__in=CLOSED_MONTHS)
+    assert ratings.count() == targets.count() * len(CLOSED_MONTHS)
+    all_statuses = ActionStatus.objects.filter(plan=durham).select_related("action")
+    for row in [*all_statuses, *ImpactRating.objects.filter(plan=durham)]:
+        assert row.is_example
+        assert row.rated_by.username == "durham-pm"
+        assert row.history.get().history_date == row.rated_at
+    for status in all_statuses:
+        check_bragg_rules(status.status, status.note, status.action.completed_on)
+    used = set(statuses.values_list("status", flat=True))
+    assert {BRAGG.BLUE, BRAGG.GREEN, BRAGG.AMBER} <= used
+
+
+def test_a_completed_durham_action_is_carried_into_the_open_month(durham):
+    blue = ActionStatus.objects.filter(plan=durham, month=CLOSED_MONTHS[-1], status=BRAGG.BLUE)
+    assert blue.exists()
+    for status in blue:
+        may = ActionStatus.objects.get(action=status.action, month=OPEN_MONTH)
+        assert (may.status, may.note, may.state) == (status.status, status.note, "submitted")
+        assert may.carried_forward and may.is_example
+
+
+def test_durham_areas_for_improvement_get_example_story_so_far(durham):
+    entries = StoryEntry.objects.filter(plan=durham)
+    assert set(entries.values_list("is_example", flat=True)) == {True}
+    assert not entries.filter(issue__isnull=False).exists()
+    for priority in durham.priorities.all():
+        months = set(
+            entries.filter(priority=priority, state=EntryState.SUBMITTED).values_list(
+                "month", flat=True
+            )
+        )
+        assert months == {dt.date(2023, 1, 1), dt.date(2023, 2, 1), dt.date(2023, 3, 1)}
+    assert entries.filter(month=OPEN_MONTH, state=EntryState.DRAFT).exists()
+
+
+def test_durham_pages_open_on_its_latest_closed_month_with_ratings_to_show(durham, client):
+    client.force_login(User.objects.get(username="durham-viewer"))
+    page = client.get(reverse("reports:plan_detail", args=[durham.slug])).content.decode()
+    board = client.get(reverse("reports:dashboard", args=[durham.slug])).content.decode()
+    assert "April 2023 at a glance" in page
+    assert "Dashboard for April 2023" in board
+    for html in (page, board):
+        assert "December 2026" not in html
+        assert '<option value="2023-04" selected>April 2023</option>' in html
+    # The milestones linked to an area for improvement take their status from its actions.
+    milestones = board.split('id="milestones"')[1].split("</table>")[0]
+    assert milestones.count("Linked to no priority.") == 2
+    assert milestones.count(" of 3 actions completed") + milestones.count("of 2 actions") == 5

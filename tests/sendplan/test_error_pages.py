@@ -1,7 +1,8 @@
 """GOV.UK-styled error pages."""
 
 from django.template.loader import render_to_string
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
+from django.urls import reverse
 
 from sendplan.months import BadMonthOrDate
 from sendplan.views import bad_request
@@ -64,3 +65,48 @@ def test_any_other_bad_request_gets_the_page_without_its_details_or_the_request(
     assert "There is a problem with the web address" in html
     assert "attacker.example" not in html
     assert "Sign out" not in html
+
+
+@override_settings(DEBUG=True)
+def test_with_debug_on_a_wrong_address_still_gets_the_apps_page_not_found(client, lead_a):
+    client.force_login(lead_a)
+
+    for url in ("/no-such-page/", reverse("reports:plan_detail", args=["no-such-plan"])):
+        response = client.get(url)
+
+        html = response.content.decode()
+        assert response.status_code == 404, url
+        assert '<h1 class="govuk-heading-l">Page not found</h1>' in html
+        # Django's technical page: "Page not found <small>(404)</small>", the URL patterns.
+        assert "(404)" not in html
+        assert "URLconf" not in html
+
+
+@override_settings(DEBUG=True)
+def test_with_debug_on_a_missing_slash_still_redirects(client, lead_a):
+    client.force_login(lead_a)
+
+    assert client.get("/sign-in").status_code == 301
+
+
+@override_settings(DEBUG=True)
+def test_with_debug_on_a_refusal_gets_the_apps_forbidden_page(client, lead_a, plan_a, plan_b):
+    client.force_login(lead_a)
+
+    refused = client.get(reverse("progress:month", args=[plan_a.slug]))
+    other_area = client.get(reverse("reports:plan_detail", args=[plan_b.slug]))
+
+    assert refused.status_code == 403
+    assert "You cannot see this page" in refused.content.decode()
+    assert other_area.status_code == 404
+    assert '<h1 class="govuk-heading-l">Page not found</h1>' in other_area.content.decode()
+
+
+@override_settings(DEBUG=True, SENDPLAN_DEBUG_PAGES=True)
+def test_sendplan_debug_pages_asks_for_djangos_technical_page(client, lead_a):
+    client.force_login(lead_a)
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "Using the URLconf defined in" in response.content.decode()

@@ -10,6 +10,7 @@ from demo.seeding import (
     FixtureError,
     seed_demo,
     system_user,
+    where_to_start,
 )
 from sendplan.models import Role
 
@@ -17,9 +18,11 @@ from sendplan.models import Role
 class Command(BaseCommand):
     help = (
         "Load the Darlington and Durham plans from fixtures/, then add demo logins (one per "
-        "role) and clearly-marked example monthly updates, meetings and story so far for "
-        "Darlington. Run it once on a new demo or development database; running it again "
-        "changes nothing. Not for production: the demo logins share a published password."
+        "role) and clearly-marked example monthly updates and story so far for both plans "
+        "(with example actions and targets for Durham, whose plan lists none) and example "
+        "meetings for Darlington. Run it once on a new demo or development database; "
+        "running it again changes nothing. Not for production: the demo logins share a "
+        "published password."
     )
 
     def add_arguments(self, parser):
@@ -33,8 +36,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Report what would be written, then roll everything back.",
         )
+        parser.add_argument(
+            "--url",
+            help="End by saying to open this address and which demo login to try first "
+            "(scripts/run passes the address it serves on).",
+        )
 
-    def handle(self, *args, user=None, dry_run=False, **options):
+    def handle(self, *args, user=None, dry_run=False, url=None, **options):
         if user:
             acting = get_user_model().objects.filter(username=user).first()
             if acting is None:
@@ -70,3 +78,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"{account.username:<18}  {account.label:<36}  all areas")
             for area, role in account.roles:
                 self.stdout.write(f"{account.username:<18}  {role_labels[role]:<36}  {area}")
+        if url:
+            self.stdout.write("")
+            self.stdout.write(where_to_start(url))
