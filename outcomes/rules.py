@@ -4,11 +4,19 @@ dashboard and the PDF packs.
 A target is **past its date without Green** in a month when its target month is before that
 month, it is not ongoing, and its latest submitted RAG rating up to that month is not Green
 (positive impact, measured and demonstrable).
+
+A quantified target's **movement** compares its latest measured figure with the target and
+the baseline, the way the target's direction says is better (a target without a direction
+is better lower when its target is below its baseline): **met** when the figure has reached
+the target; else **towards**, **away** or **unchanged** against the baseline; nothing when
+there is no figure, or no baseline to compare it with. Movement is not the RAG impact
+rating: the lead's rating says whether the impact is demonstrable, and pages show both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sendplan.ratings import RAG
 
@@ -19,3 +27,29 @@ def is_past_date_without_green(
     if is_ongoing or not target_month or target_month >= month.replace(day=1):
         return False
     return latest_rag != RAG.GREEN
+
+
+MET, TOWARDS, AWAY, UNCHANGED = "met", "towards", "away", "unchanged"
+
+
+def better_is_lower(*, direction: str, baseline, target) -> bool:
+    if direction == "decrease":
+        return True
+    if direction in ("increase", "maintain"):
+        return False
+    return baseline is not None and target is not None and target < baseline
+
+
+def movement(
+    *, measured: Decimal | None, baseline: Decimal | None, target: Decimal | None, direction: str
+) -> str | None:
+    """MET, TOWARDS, AWAY, UNCHANGED or None (no figure, or nothing to compare it with)."""
+    if measured is None:
+        return None
+    sign = -1 if better_is_lower(direction=direction, baseline=baseline, target=target) else 1
+    if target is not None and sign * (measured - target) >= 0:
+        return MET
+    if baseline is None:
+        return None
+    change = sign * (measured - baseline)
+    return TOWARDS if change > 0 else AWAY if change < 0 else UNCHANGED

@@ -116,11 +116,16 @@ class TargetState:
         return self.target_value is not None
 
     @property
+    def latest_measured_rating(self) -> Rating | None:
+        """The newest submitted row with a measured figure, up to the selected month."""
+        return next(
+            (r for r in self.ratings if r.is_submitted and r.measured_value is not None), None
+        )
+
+    @property
     def latest_measured(self) -> Decimal | None:
-        for rating in self.ratings:
-            if rating.is_submitted and rating.measured_value is not None:
-                return rating.measured_value
-        return None
+        rating = self.latest_measured_rating
+        return rating.measured_value if rating else None
 
     def is_past_date_without_green(self, month: dt.date) -> bool:
         """See outcomes.rules."""
@@ -132,19 +137,14 @@ class TargetState:
         )
 
     @property
-    def on_course(self) -> bool | None:
-        """Whether the latest measured figure has moved from the baseline toward the target."""
-        measured = self.latest_measured
-        if measured is None or self.target_value is None:
-            return None
-        if self.direction == "decrease":
-            return measured <= self.target_value or (
-                self.baseline is not None and measured < self.baseline
-            )
-        if self.direction == "maintain":
-            return measured >= self.target_value
-        return measured >= self.target_value or (
-            self.baseline is not None and measured > self.baseline
+    def movement(self) -> str | None:
+        """How the latest measured figure has moved: met, towards, away or unchanged, or
+        None (see outcomes.rules). Not the RAG rating, which the lead gives."""
+        return target_rules.movement(
+            measured=self.latest_measured,
+            baseline=self.baseline,
+            target=self.target_value,
+            direction=self.direction,
         )
 
 

@@ -33,6 +33,11 @@ FONT = {"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"}
 # Each scheme's statuses in their order, and what its charts call them.
 STATUS_ORDER = {"bragg": BRAGG_ORDER, "rag": RAG_ORDER}
 STATUS_WHAT = {"bragg": "BRAGG status", "rag": "RAG impact rating"}
+# A number is written in a bar only when the bar has room for it: a segment shorter than
+# this share of the tallest stack (about 18 px of a 380 px chart) is left blank, its
+# number in the hover text and the table beside the chart. Never rotated to fit.
+MIN_SHARE = 0.08
+READABLE_TEXT = {"textangle": 0, "constraintext": "both"}
 
 
 @dataclass
@@ -70,9 +75,15 @@ class Chart:
         return bool(stacked) and not any(sum(t["y"]) for t in stacked)
 
 
-def status_bar(name, value, scheme, x, y, customdata) -> dict:
+def bar_numbers(values: list[int], top: int) -> list[str]:
+    """The numbers to write in a stacked bar's segments: none where a segment is too
+    thin to hold one (less than ``MIN_SHARE`` of the ``top`` stack) or empty."""
+    return [str(v) if v and v >= top * MIN_SHARE else "" for v in values]
+
+
+def status_bar(name, value, scheme, x, y, customdata, *, top: int) -> dict:
     """One status's trace of a stacked bar chart, as plotly's JSON has it (see
-    ``plotly_figure``)."""
+    ``plotly_figure``); ``top`` is the tallest stack of the chart."""
     hover_noun = "actions" if scheme == "bragg" else "outcome targets"
     return {
         "type": "bar",
@@ -92,9 +103,10 @@ def status_bar(name, value, scheme, x, y, customdata) -> dict:
                 "fillmode": "overlay",
             },
         },
-        "text": [str(v) if v else "" for v in y],
+        "text": bar_numbers(y, top),
         "textposition": "inside",
         "insidetextanchor": "middle",
+        **READABLE_TEXT,
         "textfont": {"color": TEXT_COLOURS[value]},
         "hovertemplate": f"%{{x}}<br>{name}: %{{y}} {hover_noun}<extra></extra>",
     }
@@ -155,9 +167,11 @@ def count_link(count: int, href: str):
 def status_traces(scheme: str, labels: list, counts: dict, urls: dict) -> list[dict]:
     """A trace per status of a stacked bar chart: ``counts[value]`` and ``urls[value]``
     hold each bar's height and items page, in the order of ``labels``."""
+    order = STATUS_ORDER[scheme]
+    top = max((sum(counts[v][i] for v in order) for i in range(len(labels))), default=0)
     return [
-        status_bar(word(scheme, value), value, scheme, labels, counts[value], urls[value])
-        for value in STATUS_ORDER[scheme]
+        status_bar(word(scheme, value), value, scheme, labels, counts[value], urls[value], top=top)
+        for value in order
     ]
 
 

@@ -29,7 +29,7 @@ def _summary(state):
         a.id: (rating(a.month_rating), rating(a.latest), a.overdue, a.status) for a in state.actions
     }
     targets = {
-        t.id: (rating(t.month_rating), rating(t.latest), t.latest_measured, t.on_course, t.rag)
+        t.id: (rating(t.month_rating), rating(t.latest), t.latest_measured, t.movement, t.rag)
         for t in state.targets
     }
     previous = {}
@@ -102,7 +102,7 @@ def test_the_latest_measured_figure_survives_a_month_without_one(plan_a, lead_a)
     (only,) = state.targets
     assert only.latest.month == dt.date(2023, 3, 1)
     assert only.latest_measured == Decimal(55)
-    assert only.on_course is True
+    assert only.movement == "towards"
     assert state.actions[0].latest.value == BRAGG.AMBER
     assert state.actions[0].month_rating is None
 
