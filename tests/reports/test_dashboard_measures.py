@@ -16,7 +16,7 @@ from reports.dashboard.measures import _progress_layout, _progress_trace
 from sendplan.ratings import RAG
 from tests import factories
 from tests.reports.dashboard_data import APRIL, MARCH, build_plan
-from tests.reports.test_dashboard import _figures
+from tests.reports.test_dashboard_bars import _figures
 
 
 def _page(client, plan) -> str:
