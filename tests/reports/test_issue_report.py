@@ -132,7 +132,7 @@ def test_the_next_report_says_what_changed_since_the_issued_one(
             build_report(plan=plan_a, forum=forum, period=parse_period("2023-Q2")).pdf.content
         )
     )
-    changed = text[text.index("What changed") :]
+    changed = text[text.index("What changed Since") :]
     assert "Since the report for January to March 2023 issued to this forum on" in changed
     assert "Due dates that slipped (1)" in changed
     assert "June 2023 September 2023 The supplier needs the summer" in changed
@@ -239,7 +239,7 @@ def test_a_preview_as_at_a_date_is_built_from_the_history_of_that_day(
     cover = pdf_pages(response.content)[0]
     assert f"As at {yesterday:%-d %B %Y}, 23:59" in cover
     # The plan was written today, so as at yesterday it has no actions yet.
-    assert "0 actions and 0 outcome targets" in pdf_pages(response.content)[1]
+    assert "0 actions and 0 outcome targets" in pdf_pages(response.content)[2]
 
 
 def test_a_period_not_in_the_list_is_refused_with_a_message(client, forum, programme_manager_a):
@@ -257,7 +257,9 @@ def test_the_programme_manager_confirms_then_issues_the_report(client, forum, pr
     assert "cannot be changed or withdrawn" in html
     assert not IssuedReport.objects.exists()
 
-    response = client.post(_url("report_issue", forum), {"period": "2023-Q1", "meeting": ""})
+    response = client.post(
+        _url("report_issue", forum), {"period": "2023-Q1", "meeting": "", "summary": SUMMARY}
+    )
     assert response.status_code == 302
     assert response["Location"] == _url("forum_reports", forum)
     report = IssuedReport.objects.get()
@@ -265,6 +267,52 @@ def test_the_programme_manager_confirms_then_issues_the_report(client, forum, pr
     page = client.get(response["Location"]).content.decode()
     assert "was issued" in page
     assert _download_url(report) in page
+
+
+SUMMARY = "A steady quarter.\nOne <b>Red</b> action & one slipped date."
+
+
+def test_the_issue_page_asks_for_a_summary_and_a_commentary_on_each_priority(
+    client, forum, plan_a, programme_manager_a
+):
+    client.force_login(programme_manager_a)
+    html = client.get(_url("report_issue", forum) + "?period=2023-Q1").content.decode()
+    assert '<textarea class="govuk-textarea" id="commentary-summary" name="summary"' in html
+    assert 'maxlength="3000"' in html
+    for priority in plan_a.priorities.all():
+        assert f'name="priority_{priority.id}"' in html
+        assert f"Commentary on priority {priority.number} (optional)" in html
+    assert "the commentary is added when the report is issued" in html
+
+    response = client.post(_url("report_issue", forum), {"period": "2023-Q1", "summary": " "})
+    assert response.status_code == 400
+    assert "Enter a summary commentary for the report" in response.content.decode()
+    too_long = {"period": "2023-Q1", "summary": "x" * 3001}
+    response = client.post(_url("report_issue", forum), too_long)
+    assert "must be 3,000 characters or fewer" in response.content.decode()
+    assert not IssuedReport.objects.exists()
+
+
+def test_the_commentary_is_kept_with_the_issued_report_and_printed_in_it(
+    client, forum, plan_a, programme_manager_a
+):
+    client.force_login(programme_manager_a)
+    first, second = plan_a.priorities.order_by("number")
+    client.post(
+        _url("report_issue", forum),
+        {"period": "2023-Q1", "summary": SUMMARY, f"priority_{first.id}": "On course."},
+    )
+    report = IssuedReport.objects.get()
+    assert report.commentary == SUMMARY
+    assert report.priority_commentary == {str(first.id): "On course."}
+    assert report.history.get().commentary == SUMMARY
+    pages = pdf_pages(bytes(report.content))
+    summary = next(text for text in pages if text.startswith("Summary:"))
+    assert "A steady quarter. One <b>Red</b> action & one slipped date." in summary
+    priority = next(text for text in pages if text.startswith("Priority 1:"))
+    assert "Priority 1: Meeting needs early Commentary by" in priority
+    assert "On course." in priority
+    assert "Commentary" not in next(text for text in pages if text.startswith("Priority 2:"))
 
 
 def test_issuing_needs_a_post_with_a_csrf_token(forum, programme_manager_a):
