@@ -258,7 +258,8 @@ def test_the_programme_manager_confirms_then_issues_the_report(client, forum, pr
     assert not IssuedReport.objects.exists()
 
     response = client.post(
-        _url("report_issue", forum), {"period": "2023-Q1", "meeting": "", "summary": SUMMARY}
+        _url("report_issue", forum),
+        {"period": "2023-Q1", "meeting": "", "summary": "A steady quarter."},
     )
     assert response.status_code == 302
     assert response["Location"] == _url("forum_reports", forum)
@@ -267,52 +268,6 @@ def test_the_programme_manager_confirms_then_issues_the_report(client, forum, pr
     page = client.get(response["Location"]).content.decode()
     assert "was issued" in page
     assert _download_url(report) in page
-
-
-SUMMARY = "A steady quarter.\nOne <b>Red</b> action & one slipped date."
-
-
-def test_the_issue_page_asks_for_a_summary_and_a_commentary_on_each_priority(
-    client, forum, plan_a, programme_manager_a
-):
-    client.force_login(programme_manager_a)
-    html = client.get(_url("report_issue", forum) + "?period=2023-Q1").content.decode()
-    assert '<textarea class="govuk-textarea" id="commentary-summary" name="summary"' in html
-    assert 'maxlength="3000"' in html
-    for priority in plan_a.priorities.all():
-        assert f'name="priority_{priority.id}"' in html
-        assert f"Commentary on priority {priority.number} (optional)" in html
-    assert "the commentary is added when the report is issued" in html
-
-    response = client.post(_url("report_issue", forum), {"period": "2023-Q1", "summary": " "})
-    assert response.status_code == 400
-    assert "Enter a summary commentary for the report" in response.content.decode()
-    too_long = {"period": "2023-Q1", "summary": "x" * 3001}
-    response = client.post(_url("report_issue", forum), too_long)
-    assert "must be 3,000 characters or fewer" in response.content.decode()
-    assert not IssuedReport.objects.exists()
-
-
-def test_the_commentary_is_kept_with_the_issued_report_and_printed_in_it(
-    client, forum, plan_a, programme_manager_a
-):
-    client.force_login(programme_manager_a)
-    first, second = plan_a.priorities.order_by("number")
-    client.post(
-        _url("report_issue", forum),
-        {"period": "2023-Q1", "summary": SUMMARY, f"priority_{first.id}": "On course."},
-    )
-    report = IssuedReport.objects.get()
-    assert report.commentary == SUMMARY
-    assert report.priority_commentary == {str(first.id): "On course."}
-    assert report.history.get().commentary == SUMMARY
-    pages = pdf_pages(bytes(report.content))
-    summary = next(text for text in pages if text.startswith("Summary:"))
-    assert "A steady quarter. One <b>Red</b> action & one slipped date." in summary
-    priority = next(text for text in pages if text.startswith("Priority 1:"))
-    assert "Priority 1: Meeting needs early Commentary by" in priority
-    assert "On course." in priority
-    assert "Commentary" not in next(text for text in pages if text.startswith("Priority 2:"))
 
 
 def test_issuing_needs_a_post_with_a_csrf_token(forum, programme_manager_a):
