@@ -25,7 +25,8 @@ class IssuedReport(models.Model):
 
     The file lives in the database (app servers keep no state), with its SHA-256, who
     issued it and when, and the "as at" moment its content was built from, so the same
-    report can be rebuilt from the audit history and compared. Once saved it never
+    report can be rebuilt from the audit history and compared, and the commentary the
+    programme manager wrote for it (printed in the PDF too). Once saved it never
     changes: ``save()`` refuses updates and ``delete()`` refuses deletion.
     """
 
@@ -54,6 +55,14 @@ class IssuedReport(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="issued_reports"
     )
     issued_at = models.DateTimeField()
+    commentary = models.TextField(
+        blank=True, help_text="The programme manager's summary commentary, as plain text."
+    )
+    priority_commentary = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The commentary on each priority, as plain text, by the priority's id.",
+    )
     # The bytes never change, so the history need not copy them.
     history = HistoricalRecords(excluded_fields=["content"])
 

@@ -16,6 +16,7 @@ from sendplan.models import Plan
 
 from .models import IssuedReport
 from .pdf.build import build_report
+from .pdf.context import Commentary
 
 logger = logging.getLogger("sendplan.reports")
 
@@ -28,19 +29,22 @@ def issue_report(
     meeting: Meeting | None = None,
     as_at: dt.datetime | None = None,
     user,
+    commentary: Commentary | None = None,
 ) -> IssuedReport:
     """Build the forum's report for ``period`` and store it, frozen, with its SHA-256.
 
     The content is read from the plan's history as it stood at ``as_at`` (now, unless
     given), so rebuilding it later "as at" the same moment gives the same report. The PDF
     is made before the transaction opens: layout takes seconds, and a write lock held that
-    long would stall every other editor on SQLite.
+    long would stall every other editor on SQLite. The programme manager's ``commentary``
+    is printed in the PDF and kept with it.
     """
     if forum.area_id != plan.area_id:
         raise ValidationError("The forum and the plan must belong to the same area.")
     if meeting is not None and meeting.forum_id != forum.id:
         raise ValidationError("Select a meeting of this forum.")
     as_at = as_at or timezone.now()
+    commentary = commentary or Commentary()
     built = build_report(
         plan=plan,
         forum=forum,
@@ -49,6 +53,7 @@ def issue_report(
         user=user,
         is_preview=False,
         meeting=meeting,
+        commentary=commentary,
     )
     with transaction.atomic():
         report = IssuedReport(
@@ -66,6 +71,8 @@ def issue_report(
             page_count=built.pdf.page_count,
             issued_by=user,
             issued_at=timezone.now(),
+            commentary=commentary.summary,
+            priority_commentary={str(k): v for k, v in commentary.priorities.items() if v},
         )
         save_with_history(report, user=user)
     logger.info(

@@ -48,6 +48,7 @@ class DemoAccount:
     username: str
     roles: tuple[tuple[str, str], ...]  # (area slug, role)
     person: str = ""  # the Person (in the first area) this login belongs to
+    name: str = ""  # the name of a login that is no Person of the plan
     is_admin: bool = False
     label: str = ""
 
@@ -56,11 +57,11 @@ DEMO_ACCOUNTS = (
     DemoAccount("darlington-lead", (("darlington", Role.SEND_LEAD),), person="Jo Littler"),
     DemoAccount("darlington-lead2", (("darlington", Role.SEND_LEAD),), person="Tony Murphy"),
     DemoAccount("darlington-pm", (("darlington", Role.PROGRAMME_MANAGER),), person="David Watson"),
-    DemoAccount("darlington-sig", (("darlington", Role.IMPLEMENTATION_GROUP),)),
-    DemoAccount("darlington-sae", (("darlington", Role.ASSURANCE_EXECUTIVE),)),
-    DemoAccount("darlington-viewer", (("darlington", Role.VIEWER),)),
-    DemoAccount("durham-pm", (("durham", Role.PROGRAMME_MANAGER),)),
-    DemoAccount("durham-viewer", (("durham", Role.VIEWER),)),
+    DemoAccount("darlington-sig", (("darlington", Role.IMPLEMENTATION_GROUP),), name="Priya Shah"),
+    DemoAccount("darlington-sae", (("darlington", Role.ASSURANCE_EXECUTIVE),), name="Sam Okafor"),
+    DemoAccount("darlington-viewer", (("darlington", Role.VIEWER),), name="Morgan Ellis"),
+    DemoAccount("durham-pm", (("durham", Role.PROGRAMME_MANAGER),), name="Ruth Hardy"),
+    DemoAccount("durham-viewer", (("durham", Role.VIEWER),), name="Owen Price"),
     # Leads actions in one area and only reads the other: roles are per area. Linked to
     # Paul Richardson, who leads six Darlington actions no other login leads.
     DemoAccount(
@@ -68,7 +69,9 @@ DEMO_ACCOUNTS = (
         (("darlington", Role.SEND_LEAD), ("durham", Role.VIEWER)),
         person="Paul Richardson",
     ),
-    DemoAccount("admin", (), is_admin=True, label="Site administrator (all areas)"),
+    DemoAccount(
+        "admin", (), is_admin=True, label="Site administrator (all areas)", name="Robin Clarke"
+    ),
 )
 
 
@@ -143,9 +146,9 @@ def _accounts(user) -> PartResult:
     for account in DEMO_ACCOUNTS:
         login = User.objects.filter(username=account.username).first()
         if login is None:
-            # A login linked to a person carries their name, so ratings and stories say who
-            # wrote them ("Jo Littler", not "darlington-lead").
-            first, _, last = account.person.partition(" ")
+            # Every login carries a name (a linked person's), so ratings, stories and
+            # reports say who wrote them ("Jo Littler", not "darlington-lead").
+            first, _, last = (account.person or account.name).partition(" ")
             login = User(
                 username=account.username,
                 first_name=first,

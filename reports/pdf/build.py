@@ -10,7 +10,7 @@ from governance.periods import Period
 from sendplan.models import Plan
 
 from .charts import report_charts
-from .context import ReportData, build_report_data
+from .context import Commentary, ReportData, build_report_data
 from .render import RenderedPDF, render_pdf, render_pdf_isolated, report_html
 
 
@@ -30,9 +30,14 @@ def report_filename(data: ReportData) -> str:
 
 
 def generated_by_name(user) -> str:
+    """Who built the report, by name: the login's own, else the person it belongs to; the
+    login name only as a last resort."""
     if user is None:
         return ""
-    return user.get_full_name() or user.username
+    if user.get_full_name():
+        return user.get_full_name()
+    person = user.people.order_by("name").values_list("name", flat=True).first()
+    return person or user.username
 
 
 def prepare_report(
@@ -44,6 +49,7 @@ def prepare_report(
     user=None,
     is_preview: bool = True,
     meeting=None,
+    commentary: Commentary | None = None,
 ) -> ReportData:
     data = build_report_data(
         plan=plan,
@@ -53,6 +59,7 @@ def prepare_report(
         generated_by=generated_by_name(user),
         is_preview=is_preview,
         meeting=meeting,
+        commentary=commentary,
     )
     data.charts = report_charts(data)
     return data
@@ -68,6 +75,7 @@ def build_report(
     is_preview: bool = True,
     meeting=None,
     isolated: bool = True,
+    commentary: Commentary | None = None,
 ) -> BuiltReport:
     """The report as a PDF. ``isolated`` renders in a child process with a time limit."""
     data = prepare_report(
@@ -78,6 +86,7 @@ def build_report(
         user=user,
         is_preview=is_preview,
         meeting=meeting,
+        commentary=commentary,
     )
     html = report_html(data)
     pdf = render_pdf_isolated(html) if isolated else render_pdf(html)

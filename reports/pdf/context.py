@@ -48,6 +48,7 @@ from .rows import (
 
 __all__ = [
     "OFF_TRACK_KEYS",
+    "Commentary",
     "REPORT_NAMES",
     "TREND_MONTHS",
     "ActionRow",
@@ -75,6 +76,15 @@ REPORT_NAMES = {
 def moment_text(moment: dt.datetime) -> str:
     local = timezone.localtime(moment)
     return date_format(local, "j F Y, H:i")
+
+
+@dataclass
+class Commentary:
+    """The programme manager's commentary, written when the report is issued: plain text
+    (the templates escape it), for the summary and for any priority, by the priority's id."""
+
+    summary: str = ""
+    priorities: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -111,6 +121,12 @@ class ReportData:
     story_count: int
     status_month: dt.date  # the month whose statuses are shown: see build_report_data
     charts: list = field(default_factory=list)  # filled by charts.report_charts
+    commentary: Commentary = field(default_factory=Commentary)
+
+    @property
+    def empty_issues(self) -> list[IssueSection]:
+        """Issues with nothing to report (the source's gaps), gathered in the appendix."""
+        return [issue for section in self.priorities for issue in section.empty_issues]
 
     @property
     def off_track_total(self) -> dict[str, int]:
@@ -155,6 +171,7 @@ def build_report_data(
     is_preview: bool = True,
     meeting=None,
     state: PlanState | None = None,
+    commentary: Commentary | None = None,
 ) -> ReportData:
     """Everything the report shows, for ``period``, live or as the plan stood at ``as_at``.
 
@@ -167,6 +184,9 @@ def build_report_data(
     found = priority_sections(state, period)
     exceptions = state.exceptions()
     count_off_track(found.priorities, exceptions)
+    commentary = commentary or Commentary()
+    for section in found.priorities:
+        section.commentary = commentary.priorities.get(section.priority.id, "")
     previous = previous_issued_report(plan, forum, period, as_at)
     trend_months, trend = status_trend(state, period)
     report_name = REPORT_NAMES[period.kind]
@@ -200,4 +220,5 @@ def build_report_data(
         rag_key=status_key(RAG),
         story_count=found.story_count,
         status_month=state.month,
+        commentary=commentary,
     )

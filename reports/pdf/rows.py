@@ -124,15 +124,47 @@ class IssueSection:
     targets: list[TargetRow]
     story: list[StoryState]
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to report: no action, no outcome target, no story so far in the period
+        (the source plan's gaps, such as Darlington's 1.5 to 1.7)."""
+        return not (self.actions or self.targets or self.story)
+
+
+def refs_text(refs: list[str]) -> str:
+    """ "1.5", "1.5 and 1.6", "1.5, 1.6 and 1.7"."""
+    if len(refs) < 2:
+        return "".join(refs)
+    return f"{', '.join(refs[:-1])} and {refs[-1]}"
+
+
+def counts_text(counts: list[dict]) -> str:
+    """ "Blue 1, Red 2": the statuses with any items, or "none"; never a stray comma."""
+    return ", ".join(f"{c['word']} {c['count']}" for c in counts if c["count"]) or "none"
+
 
 @dataclass
 class PrioritySection:
     priority: PriorityState
-    issues: list[IssueSection]
+    issues: list[IssueSection]  # those with anything to report
     story: list[StoryState]
     bragg_counts: list[dict]
     rag_counts: list[dict]
     off_track: dict[str, int] = field(default_factory=dict)
+    empty_issues: list[IssueSection] = field(default_factory=list)  # listed in one note
+    commentary: str = ""  # the programme manager's, written when the report is issued
+
+    @property
+    def bragg_text(self) -> str:
+        return counts_text(self.bragg_counts)
+
+    @property
+    def rag_text(self) -> str:
+        return counts_text(self.rag_counts)
+
+    @property
+    def empty_refs_text(self) -> str:
+        return refs_text([s.issue.ref for s in self.empty_issues])
 
 
 OFF_TRACK_KEYS = ("red", "amber", "overdue", "slipped", "targets_at_risk")
@@ -192,10 +224,11 @@ def priority_sections(state: PlanState, period: Period) -> Sections:
         sections.append(
             PrioritySection(
                 priority,
-                issue_sections,
+                [s for s in issue_sections if not s.is_empty],
                 priority_story,
                 status_counts(state.bragg_counts(priority.actions), BRAGG),
                 status_counts(state.rag_counts(priority.targets), RAG),
+                empty_issues=[s for s in issue_sections if s.is_empty],
             )
         )
     return Sections(sections, rows, target_rows, story_count)

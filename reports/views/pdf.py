@@ -27,6 +27,7 @@ from sendplan.access import Can
 from sendplan.forms import IsoDateField
 from sendplan.models import MonthStatus, ReportingMonth
 
+from ..forms import CommentaryForm
 from ..models import IssuedReport
 from ..pdf.build import build_report, report_filename
 from ..pdf.context import REPORT_NAMES
@@ -244,9 +245,27 @@ def report_preview_pdf(request, area_slug: str, forum_slug: str):
     return _pdf_response(built.pdf.content, "preview-" + report_filename(built.data))
 
 
+def _issue_page(request, forum, form, commentary_form, *, status: int = 200):
+    period = form.cleaned_data["period"]
+    return render(
+        request,
+        "reports/report_issue.html",
+        {
+            "forum": forum,
+            "form": form,
+            "commentary_form": commentary_form,
+            "period": period,
+            "meeting": form.cleaned_data["meeting"],
+            "report_name": REPORT_NAMES[period.kind],
+        },
+        status=status,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def report_issue(request, area_slug: str, forum_slug: str):
-    """Confirm, then issue the forum's report for a period and (optionally) a meeting."""
+    """Confirm, write the commentary, then issue the forum's report for a period and
+    (optionally) a meeting."""
     access, forum = get_forum(request, area_slug, forum_slug, Can.ISSUE_REPORTS)
     if not forum.plan_id:
         messages.error(request, "This forum monitors no plan, so it has no report.")
@@ -257,23 +276,20 @@ def report_issue(request, area_slug: str, forum_slug: str):
         if context["can_preview"]:
             context["preview_form"] = ReportForm(forum=forum)
         return render(request, "reports/forum_reports.html", context, status=400)
-    period = form.cleaned_data["period"]
-    meeting = form.cleaned_data["meeting"]
+    priorities = forum.plan.priorities.order_by("number")
     if request.method == "GET":
-        return render(
-            request,
-            "reports/report_issue.html",
-            {
-                "forum": forum,
-                "form": form,
-                "period": period,
-                "meeting": meeting,
-                "report_name": REPORT_NAMES[period.kind],
-            },
-        )
+        return _issue_page(request, forum, form, CommentaryForm(priorities=priorities))
+    commentary_form = CommentaryForm(request.POST, priorities=priorities)
+    if not commentary_form.is_valid():
+        return _issue_page(request, forum, form, commentary_form, status=400)
     try:
         report = issue_report(
-            plan=forum.plan, forum=forum, period=period, meeting=meeting, user=request.user
+            plan=forum.plan,
+            forum=forum,
+            period=form.cleaned_data["period"],
+            meeting=form.cleaned_data["meeting"],
+            user=request.user,
+            commentary=commentary_form.commentary(),
         )
     except ReportRenderError as exc:
         logger.error("Issuing a report failed for forum %s: %s", forum.pk, exc)

@@ -66,6 +66,8 @@ def test_programme_manager_previews_then_issues_and_the_executive_downloads_it(
     )
     axe(page, "report-issue")
     screenshot(page, "report-issue")
+    # The programme manager writes the summary commentary the pack prints.
+    page.get_by_label("Summary commentary").fill("A steady quarter; two actions need help.")
     page.get_by_role("button", name="Issue the report").click()
     expect(
         page.get_by_text("was issued. Members of the forum can now download it.")

@@ -132,7 +132,7 @@ def test_the_next_report_says_what_changed_since_the_issued_one(
             build_report(plan=plan_a, forum=forum, period=parse_period("2023-Q2")).pdf.content
         )
     )
-    changed = text[text.index("What changed") :]
+    changed = text[text.index("What changed Since") :]
     assert "Since the report for January to March 2023 issued to this forum on" in changed
     assert "Due dates that slipped (1)" in changed
     assert "June 2023 September 2023 The supplier needs the summer" in changed
@@ -239,7 +239,7 @@ def test_a_preview_as_at_a_date_is_built_from_the_history_of_that_day(
     cover = pdf_pages(response.content)[0]
     assert f"As at {yesterday:%-d %B %Y}, 23:59" in cover
     # The plan was written today, so as at yesterday it has no actions yet.
-    assert "0 actions and 0 outcome targets" in pdf_pages(response.content)[1]
+    assert "0 actions and 0 outcome targets" in pdf_pages(response.content)[2]
 
 
 def test_a_period_not_in_the_list_is_refused_with_a_message(client, forum, programme_manager_a):
@@ -257,7 +257,10 @@ def test_the_programme_manager_confirms_then_issues_the_report(client, forum, pr
     assert "cannot be changed or withdrawn" in html
     assert not IssuedReport.objects.exists()
 
-    response = client.post(_url("report_issue", forum), {"period": "2023-Q1", "meeting": ""})
+    response = client.post(
+        _url("report_issue", forum),
+        {"period": "2023-Q1", "meeting": "", "summary": "A steady quarter."},
+    )
     assert response.status_code == 302
     assert response["Location"] == _url("forum_reports", forum)
     report = IssuedReport.objects.get()
