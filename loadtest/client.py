@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import requests
-from forms import FormFields
+from forms import FormFields, first_section
 
 LEADS_PER_AREA = 6  # generate_demo_data's area01-lead1 ... area01-lead6
 
@@ -62,6 +62,11 @@ class Browser:
         )
         if done.status_code != 302:
             raise RuntimeError(f"sign-in as {username} answered {done.status_code}")
+
+
+def section_of_tasks(browser: Browser, task_list_path: str) -> str:
+    """The address of the lead's first page of items, from the task list at the path."""
+    return first_section(browser.get(task_list_path).text, task_list_path)
 
 
 def update_form(browser: Browser, path: str, marker: str) -> tuple[list, int]:

@@ -48,7 +48,7 @@ from checks import (  # noqa: E402
     judge_crashed_saves,
     recreate_postgres_database,
 )
-from client import Browser, update_form  # noqa: E402
+from client import Browser, section_of_tasks, update_form  # noqa: E402
 from crash_sqlite import PASSWORD, save_in_background, wait_for_worker  # noqa: E402
 
 DATABASE = "sendplan_crash"
@@ -162,6 +162,7 @@ def kill_mid_write(
     """Stop ``rounds`` saves of a lead's whole month (``browser`` is signed in as the lead)
     mid-write and kill them, the worker and the connection in turn; the saves' outcomes
     and the problems seen. Gunicorn ``master`` has one worker, reaching ``database_url``."""
+    path = section_of_tasks(browser, path)  # the task list names the page of the forms
     problems = []
     marker = f"{prefix}-calibration"
     data, actions = update_form(browser, path, marker)

@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run_load  # noqa: E402
 from checks import Database, judge_crashed_saves  # noqa: E402
-from client import Browser, update_form  # noqa: E402
+from client import Browser, section_of_tasks, update_form  # noqa: E402
 
 PASSWORD = "crash-test-password-2023"  # noqa: S105 - a throwaway copy
 
@@ -111,6 +111,7 @@ def kill_mid_write(
     """Kill the one worker of gunicorn ``master`` during ``rounds`` saves of a lead's whole
     month (``browser`` is signed in as the lead); the saves' outcomes, and problems seen."""
     rng = random.Random(seed)  # noqa: S311 - when to kill, not a secret
+    path = section_of_tasks(browser, path)  # the task list names the page of the forms
     problems = []
     with contextlib.closing(sqlite3.connect(db_path, timeout=0, isolation_level=None)) as probe:
         pid = wait_for_worker(port, master, None)

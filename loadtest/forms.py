@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 
@@ -61,3 +62,13 @@ class FormFields(HTMLParser):
             if any(name.endswith(self.marker) for name, _ in fields):
                 return fields, radios
         return None
+
+
+TASK_LINK = re.compile(r'class="govuk-link govuk-task-list__link" href="([^"#]+)')
+
+
+def first_section(task_list_html: str, task_list_path: str) -> str:
+    """The page of the lead's first part of the month, read from their task list (the page
+    the update forms are on); the task list's own address when it lists nothing."""
+    found = TASK_LINK.search(task_list_html)
+    return found.group(1).replace("&amp;", "&") if found else task_list_path

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import gevent
 from client import simulated_lead
-from forms import FormFields
+from forms import FormFields, first_section
 from locust import HttpUser, between, tag, task
 
 AREAS = int(os.environ.get("LOCUST_AREAS", "1"))
@@ -115,8 +115,9 @@ class Lead(HttpUser):
 
     @task(3)
     def save_draft(self):
-        path = f"/plans/{self.plan}/my-updates/"
-        page = self._get(path, "my updates (before saving)")
+        tasks = f"/plans/{self.plan}/my-updates/"
+        path = first_section(self._get(tasks, "my updates (before saving)").text, tasks)
+        page = self._get(path, "a page of my updates")
         parser = FormFields("-version")
         parser.feed(page.text)
         found = parser.form()

@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run_load  # noqa: E402
 from checks import Database  # noqa: E402
 from client import Browser  # noqa: E402
-from forms import FormFields  # noqa: E402
+from forms import FormFields, first_section  # noqa: E402
 
 BROWSERS = 10
 
@@ -83,6 +83,7 @@ def lost_update_rounds(
     browsers = len(clients)
     # Every text names this run, so rows earlier runs left on the action do not count.
     prefix = f"Lost-update check {secrets.token_hex(4)}, "
+    path = first_section(clients[0].get(path).text, path)  # the page of the forms
     with ThreadPoolExecutor(browsers) as pool:
         fields, radios = _form(clients[0].get(path))
         status_field = next((name for name in radios if name.endswith("-status")), None)

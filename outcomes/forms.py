@@ -73,19 +73,25 @@ class TargetUpdateForm(ItemForm):
     def canonical_initial(self) -> dict:
         return {name: self.initial.get(name) for name in self.value_fields}
 
-    def clean_measured_value(self):
-        value = self.cleaned_data.get("measured_value")
+    def clean(self):
+        cleaned = super().clean()
+        # Checked when changed: an item saved untouched keeps what is stored.
+        if "measured_value" in self.fields and not self.errors and not self.untouched:
+            self._check_figure(cleaned.get("measured_value"))
+        return cleaned
+
+    def _check_figure(self, value) -> None:
         target = self.item.target
         problem = figure_problem(
             value, unit=target.unit, baseline=target.baseline, target=target.target_value
         )
         if problem is None:
-            return value
+            return
         if problem.can_confirm:
             if self.data.get(self.add_prefix("confirm_figure")):
-                return value
+                return
             self.asks_to_confirm = True
-        raise forms.ValidationError(problem.message)
+        self.add_error("measured_value", problem.message)
 
     def check_rules(self, cleaned: dict) -> None:
         if not cleaned.get("rag") and (cleaned.get("note") or cleaned.get("measured_value")):
