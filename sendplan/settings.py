@@ -85,9 +85,10 @@ MIDDLEWARE = [
     # Before any process_view (CSRF reads the body there), after CSP so a 413 page has it.
     "sendplan.middleware.RequestSizeLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "axes.middleware.AxesMiddleware",
-    # Last: the app's 404 page under DEBUG too (see its docstring for why here).
+    # The app's 404 page under DEBUG too (see its docstring for why here).
     "sendplan.middleware.AppErrorPagesMiddleware",
+    # Last, as django-axes asks, so it sees every sign-in after the others have run.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sendplan.urls"

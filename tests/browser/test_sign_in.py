@@ -46,7 +46,7 @@ def test_lead_is_sent_to_sign_in_then_sees_their_area(
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(live_server.url + "/")
     expect(page.locator(".sendplan-header__area")).to_contain_text("Darlington")
-    expect(page.get_by_text("Written Statement of Action 2023")).to_be_visible()
+    expect(page.get_by_role("link", name="Written Statement of Action 2023")).to_be_visible()
     expect(page.get_by_text("Your role: SEND lead (action owner)")).to_be_visible()
     axe(page, "home")
     screenshot(page, "home")

@@ -61,6 +61,7 @@ FORM_KWARGS = {
     "actions.forms.ActionUpdateForm": _item_form("action"),
     "actions.forms.StoryForm": _item_form("story"),
     "outcomes.forms.TargetUpdateForm": _item_form("target"),
+    "reports.forms.CommentaryForm": lambda w: {"priorities": w.plan.priorities.all()},
     "governance.forms.AttendanceForm": lambda w: {
         "members": list(w.forum.members.select_related("person")),
         "current": {},
