@@ -83,6 +83,12 @@ class Item:
         return {SUBMITTED: "Submitted", DRAFT: "Draft", MISSING: "To do"}[self.progress]
 
     @property
+    def task_tag(self) -> str:
+        """The colour of the state's tag, GOV.UK task list style: a tag while something is
+        left to do (To do blue, Draft yellow), plain words once it is done."""
+        return {"To do": "blue", "Draft": "yellow"}.get(self.task_word, "")
+
+    @property
     def can_carry(self) -> bool:
         """Whether "no change since last month" can stand for this item's update: it has
         a submitted entry from an earlier month and none yet this month."""
@@ -285,9 +291,6 @@ class Group:
     def section(self) -> str:
         """The group's part of its page address: the issue's ref, or "priority-2"."""
         return section_of(self.priority, self.issue)
-
-    def count(self, word: str) -> int:
-        return sum(1 for item in self.items if item.task_word == word)
 
     @property
     def done(self) -> int:

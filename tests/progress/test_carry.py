@@ -223,3 +223,18 @@ def test_the_story_can_start_from_last_months_text(
     entry = StoryEntry.objects.get(issue=issue, month=MAY)
     assert entry.narrative == "<p>April's story</p><p>May: the panel met twice.</p>"
     assert not entry.carried_forward
+
+
+def test_the_task_list_and_the_items_page_show_each_state_the_same_way(
+    client, plan_a, april_rated, lead_a, programme_manager_a
+):
+    with _at(dt.date(2023, 5, 2)):
+        open_month_carrying(plan=plan_a, month=MAY, user=programme_manager_a)
+    client.force_login(lead_a)
+    with _at(dt.date(2023, 5, 10)):
+        tasks = client.get(reverse("progress:my_updates", kwargs={"plan_slug": plan_a.slug}))
+        page = client.get(_section(plan_a))
+    for html in (tasks.content.decode(), page.content.decode()):
+        assert '<strong class="govuk-tag govuk-tag--blue">To do</strong>' in html
+        assert re.search(r"[>·]\s*Unchanged\s*<", html)  # done: plain words, no tag
+        assert 'govuk-tag--blue">Unchanged' not in html
