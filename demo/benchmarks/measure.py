@@ -174,8 +174,14 @@ def _first_section(plan: Plan, user) -> str:
     return lead or "none"
 
 
-def page_urls(plan: Plan, user=None) -> list[tuple[str, str | None]]:
-    """(name, url) of each page timed; url is None while the page does not exist yet."""
+# Pages only a programme manager may open are timed signed in as the area's manager
+# (``<area>-pm`` in generated data); every other page as the lead.
+PROGRAMME_MANAGER = "pm"
+
+
+def page_urls(plan: Plan, user=None) -> list[tuple[str, str | None, str | None]]:
+    """(name, url, who) of each page timed; url is None while the page does not exist yet,
+    and who is None for the lead or ``PROGRAMME_MANAGER``."""
     forum = (
         Forum.objects.filter(area=plan.area, cadence=Cadence.MONTHLY).order_by("order").first()
         or Forum.objects.filter(area=plan.area).order_by("order").first()
@@ -197,14 +203,23 @@ def page_urls(plan: Plan, user=None) -> list[tuple[str, str | None]]:
             "governance:forum_detail",
             {"area_slug": plan.area.slug, "forum_slug": forum.slug if forum else "none"},
         ),
+        ("home, programme manager", "home", {}, PROGRAMME_MANAGER),
+        ("months page", "progress:month", {"plan_slug": plan.slug}, PROGRAMME_MANAGER),
     ]
     urls = []
-    for name, url_name, kwargs in wanted:
+    for name, url_name, kwargs, *who in wanted:
         try:
-            urls.append((name, reverse(url_name, kwargs=kwargs)))
+            url = reverse(url_name, kwargs=kwargs)
         except NoReverseMatch:
-            urls.append((name, None))
+            url = None
+        urls.append((name, url, who[0] if who else None))
     return urls
+
+
+def _manager(plan: Plan):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username=f"{plan.area.slug}-pm").first()
 
 
 def _benchmark_settings():
@@ -219,15 +234,23 @@ def measure_pages(*, plan: Plan, user, repeat: int, warmup: int) -> list[Figure]
     with _benchmark_settings():
         client = Client()
         client.force_login(user)  # signing in is not what is timed
-        for name, url in page_urls(plan, user):
+        manager = _manager(plan)
+        manager_client = Client()
+        if manager is not None:
+            manager_client.force_login(manager)
+        for name, url, who in page_urls(plan, user):
             figure = Figure(name)
             figures.append(figure)
             if url is None:
                 figure.note = NOT_AVAILABLE
                 continue
+            if who == PROGRAMME_MANAGER and manager is None:
+                figure.note = f"no user called {plan.area.slug}-pm"
+                continue
+            client_for = manager_client if who == PROGRAMME_MANAGER else client
             try:
                 with QueryCounter() as queries:
-                    response = client.get(url, secure=True)
+                    response = client_for.get(url, secure=True)
             except Exception as exc:  # noqa: BLE001 - a benchmark reports, it does not stop
                 figure.note = f"failed: {type(exc).__name__}: {exc}"[:200]
                 continue
@@ -237,7 +260,9 @@ def measure_pages(*, plan: Plan, user, repeat: int, warmup: int) -> list[Figure]
                 figure.note = f"answered {response.status_code}"
                 continue
             figure.samples_ms, figure.cpu_ms = time_calls(
-                lambda url=url: client.get(url, secure=True), repeat=repeat, warmup=warmup
+                lambda url=url, c=client_for: c.get(url, secure=True),
+                repeat=repeat,
+                warmup=warmup,
             )
     return figures
 
