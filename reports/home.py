@@ -29,5 +29,10 @@ def report_panels(request, access, plans) -> list[Panel]:
             links.insert(
                 0, (f"Download {latest.period_label} pack (PDF)", latest.get_absolute_url())
             )
+        elif latest is None:
+            lines.append(
+                "No pack has been issued yet: the programme manager issues one for a meeting "
+                "from the forum's page."
+            )
         panels.append(Panel(f"{plan.title}: progress", lines, links, order=30))
     return panels
