@@ -167,7 +167,12 @@ class ActionUpdateForm(ItemForm):
                 self.add_error("status", "Select the BRAGG status")
             return
         try:
-            check_bragg_rules(status, cleaned.get("note", ""), cleaned.get("completed_on"))
+            check_bragg_rules(
+                status,
+                cleaned.get("note", ""),
+                cleaned.get("completed_on"),
+                action_id=getattr(self.item, "obj_id", None),
+            )
         except ValidationError as error:
             self.add_errors(error)
 

@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 from sendplan.models import Issue, Person, Plan, PlanRecord, Priority, validate_first_of_month
 from sendplan.ratings import BRAGG, BRAGG_NEEDS_COMPLETION, BRAGG_NEEDS_NOTE
 
+from .hooks import BLUE_NEEDS_EVIDENCE, blue_needs_evidence
+
 
 class EntryState(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -160,13 +162,20 @@ class ActionStatus(MonthlyRating):
         )
 
 
-def check_bragg_rules(status: str, note: str, completed_on: dt.date | None) -> None:
-    """The plan's rules for a BRAGG status, shared by forms, the import and the admin."""
+def check_bragg_rules(
+    status: str, note: str, completed_on: dt.date | None, *, action_id: int | None = None
+) -> None:
+    """The plan's rules for a BRAGG status, shared by forms, the import and the admin.
+
+    With ``action_id`` (the lead's update and its submission), a plan that requires
+    evidence before Blue refuses Blue for an action with none (``actions.hooks``)."""
     errors = {}
     if status in BRAGG_NEEDS_NOTE and not (note or "").strip():
         errors["note"] = f"Enter a note saying why the action is {BRAGG(status).word}."
     if status == BRAGG_NEEDS_COMPLETION and completed_on is None:
         errors["completed_on"] = "Enter the date the action was completed, as it is Blue."
+    if blue_needs_evidence(status, action_id):
+        errors["status"] = BLUE_NEEDS_EVIDENCE
     if errors:
         raise ValidationError(errors)
 

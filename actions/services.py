@@ -94,7 +94,7 @@ def record_action_update(
     if check_rules or submit:
         if not status:
             raise ValidationError({"status": "Select the BRAGG status."})
-        check_bragg_rules(status, note, completed_on)
+        check_bragg_rules(status, note, completed_on, action_id=action.pk)
 
     return save_monthly_rating(
         ActionStatus,

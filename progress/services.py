@@ -171,7 +171,9 @@ def submit_month_updates(*, plan: Plan, month: dt.date, user, scope: SubmitScope
         problems = []
         for row in statuses:
             try:
-                check_bragg_rules(row.status, row.note, row.action.completed_on)
+                check_bragg_rules(
+                    row.status, row.note, row.action.completed_on, action_id=row.action_id
+                )
             except ValidationError as error:
                 problems += [f"“{row.action.text[:60]}”: {m}" for m in error.messages]
         for entry in stories:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import logging
+import re
 import time
 from urllib.parse import urlencode
 
@@ -67,7 +68,9 @@ class RequestSizeLimitMiddleware:
     """Refuses a request body larger than ``SENDPLAN_MAX_REQUEST_BYTES`` with a 413 page,
     before anything reads it: a 20 MB upload is answered at once and nothing is written
     to disk. It must come before CsrfViewMiddleware, which reads the body of every POST.
-    Django's own DATA_UPLOAD_MAX_MEMORY_SIZE leaves file parts out of its count."""
+    Django's own DATA_UPLOAD_MAX_MEMORY_SIZE leaves file parts out of its count. The few
+    addresses of ``SENDPLAN_LARGE_REQUESTS`` (adding an evidence file) take a larger body,
+    and only they."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -78,12 +81,17 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         limit = settings.SENDPLAN_MAX_REQUEST_BYTES
+        named = settings.SENDPLAN_IMPORT_MAX_BYTES
+        for pattern, larger, file_bytes in settings.SENDPLAN_LARGE_REQUESTS:
+            if re.match(pattern, request.path_info):
+                limit, named = larger, file_bytes
+                break
         if length > limit:
             log_event(request, "request_too_large", path=request.path, bytes=length)
             response = render(
                 request,
                 "413.html",
-                {"limit_mb": settings.SENDPLAN_IMPORT_MAX_BYTES // (1024 * 1024)},
+                {"limit_mb": named // (1024 * 1024)},
                 status=413,
             )
             # The body was not read; the server must not try to read the next request

@@ -203,6 +203,11 @@ class Plan(models.Model):
     source = models.CharField(
         max_length=200, blank=True, help_text="The document this plan was transcribed from."
     )
+    evidence_required_for_blue = models.BooleanField(
+        "evidence required before Blue",
+        default=False,
+        help_text="An action may be rated Blue only once it has evidence attached.",
+    )
     history = HistoricalRecords()
 
     objects = PlanQuerySet.as_manager()

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "outcomes",
     "progress",
     "governance",
+    "evidence",
     "reports",
     "spreadsheets",
     "demo",
@@ -215,6 +216,38 @@ STORAGES = {
     },
 }
 
+# --- Evidence files ----------------------------------------------------------------------
+# Files added as evidence are kept in the "evidence" storage, never under STATIC_ROOT or a
+# public media address: only evidence.views.download sends them, to people who may see
+# them. By default a folder on this machine; with SENDPLAN_EVIDENCE_S3_BUCKET, an
+# S3-compatible bucket that every app server shares (README, "Running in production").
+SENDPLAN_EVIDENCE_ROOT = Path(
+    env.str("SENDPLAN_EVIDENCE_ROOT", default=str(BASE_DIR / "var" / "evidence"))
+)
+if env.str("SENDPLAN_EVIDENCE_S3_BUCKET", default=""):
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("SENDPLAN_EVIDENCE_S3_BUCKET"),
+            "endpoint_url": env.str("SENDPLAN_EVIDENCE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("SENDPLAN_EVIDENCE_S3_REGION", default="") or None,
+            "access_key": env.str("SENDPLAN_EVIDENCE_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("SENDPLAN_EVIDENCE_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("SENDPLAN_EVIDENCE_S3_PREFIX", default="evidence"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    STORAGES["evidence"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(SENDPLAN_EVIDENCE_ROOT), "base_url": "/no-public-url/"},
+    }
+SENDPLAN_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+# Each area's space for evidence files, in MB (withdrawn files are kept, so they count).
+SENDPLAN_EVIDENCE_QUOTA_BYTES = env.int("SENDPLAN_EVIDENCE_QUOTA_MB", default=2048) * 1024 * 1024
+
 # --- E-mail ----------------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
@@ -243,6 +276,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 # Any larger request body is refused with a 413 before it is read
 # (sendplan.middleware.RequestSizeLimitMiddleware).
 SENDPLAN_MAX_REQUEST_BYTES = SENDPLAN_IMPORT_MAX_BYTES + 1024 * 1024
+# The few addresses that take a larger body (path regex, bytes, the file size to name in
+# the 413 page): adding a 20 MB evidence file. A 21 MB file still reaches the form, which
+# says what is wrong; anything bigger gets the 413 page.
+SENDPLAN_LARGE_REQUESTS = [
+    (
+        r"^/(plans/[^/]+/evidence/[a-z]+/[0-9]+|areas/[^/]+/decisions/[0-9]+/evidence)/$",
+        SENDPLAN_EVIDENCE_MAX_BYTES + 2 * 1024 * 1024,
+        SENDPLAN_EVIDENCE_MAX_BYTES,
+    )
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # --- Content-Security-Policy -----------------------------------------------------------

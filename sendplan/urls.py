@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("progress.urls")),
     path("", include("governance.urls")),
+    path("", include("evidence.urls")),
 ]
