@@ -50,7 +50,7 @@ def build_pack(request_id: int) -> str:
     """Build and issue the pack of request ``request_id``; returns its status."""
     with transaction.atomic():
         pack_request = (
-            PackRequest.objects.select_for_update()
+            PackRequest.objects.select_for_update(of=("self",))
             .select_related("plan", "forum__area", "meeting", "requested_by")
             .get(pk=request_id)
         )
