@@ -97,3 +97,66 @@ class IssuedReport(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("An issued report is a record of what a forum was sent: keep it.")
+
+
+class PackBuild(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    BUILDING = "building", "Being built"
+    ISSUED = "issued", "Issued"
+    FAILED = "failed", "Failed"
+
+
+class PackRequest(models.Model):
+    """A programme manager's request to issue a forum's pack, built by the background
+    worker (reports/tasks.py) so that the page answers at once whatever the pack's size.
+
+    It keeps everything the pack is built from (the period, the meeting, the "as at"
+    moment of the request, the commentary), so a retry builds the same pack. Once built,
+    ``report`` is the issued pack; a failed build says why and can be tried again. The
+    issued pack and ``report`` are saved in one transaction, so a worker stopped at any
+    moment leaves either no pack or the pack and its request done, never two packs.
+    """
+
+    plan = models.ForeignKey("sendplan.Plan", models.PROTECT, related_name="pack_requests")
+    forum = models.ForeignKey("governance.Forum", models.PROTECT, related_name="pack_requests")
+    meeting = models.ForeignKey(
+        "governance.Meeting", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    period_code = models.CharField(max_length=10)
+    period_label = models.CharField(max_length=60)
+    as_at = models.DateTimeField(help_text="The moment of the plan's history to build from.")
+    commentary = models.TextField(blank=True)
+    priority_commentary = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="pack_requests"
+    )
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=PackBuild.choices, default=PackBuild.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, help_text="Why the last attempt failed, in words.")
+    report = models.OneToOneField(
+        IssuedReport, models.PROTECT, null=True, blank=True, related_name="request"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.period_label} pack for {self.forum} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "reports:pack_request",
+            kwargs={
+                "area_slug": self.forum.area.slug,
+                "forum_slug": self.forum.slug,
+                "request_id": self.pk,
+            },
+        )
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (PackBuild.QUEUED, PackBuild.BUILDING)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +31,7 @@ def issue_report(
     as_at: dt.datetime | None = None,
     user,
     commentary: Commentary | None = None,
+    on_saved: Callable[[IssuedReport], None] | None = None,
 ) -> IssuedReport:
     """Build the forum's report for ``period`` and store it, frozen, with its SHA-256.
 
@@ -37,7 +39,8 @@ def issue_report(
     given), so rebuilding it later "as at" the same moment gives the same report. The PDF
     is made before the transaction opens: layout takes seconds, and a write lock held that
     long would stall every other editor on SQLite. The programme manager's ``commentary``
-    is printed in the PDF and kept with it.
+    is printed in the PDF and kept with it. ``on_saved`` runs in the transaction that
+    saves the report (the background build marks its request done there).
     """
     if forum.area_id != plan.area_id:
         raise ValidationError("The forum and the plan must belong to the same area.")
@@ -75,6 +78,8 @@ def issue_report(
             priority_commentary={str(k): v for k, v in commentary.priorities.items() if v},
         )
         save_with_history(report, user=user)
+        if on_saved is not None:
+            on_saved(report)
     logger.info(
         "Report issued: %s for %s, %s (report %s, user %s, area %s, sha256 %s)",
         forum.slug,

@@ -29,6 +29,16 @@ urlpatterns = [
     path(FORUM_REPORTS + "preview.pdf", pdf.report_preview_pdf, name="report_preview_pdf"),
     path(FORUM_REPORTS + "issue/", pdf.report_issue, name="report_issue"),
     path(
+        FORUM_REPORTS + "requests/<int:request_id>/",
+        pdf.pack_request_detail,
+        name="pack_request",
+    ),
+    path(
+        FORUM_REPORTS + "requests/<int:request_id>/retry/",
+        pdf.pack_request_retry,
+        name="pack_request_retry",
+    ),
+    path(
         FORUM_REPORTS + "<int:report_id>/download/",
         pdf.issued_report_download,
         name="issued_report_download",

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "sendplan",
     "actions",
     "outcomes",
@@ -254,6 +256,14 @@ if env.str("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Where e-mailed links (reminders) point: the address users reach the site at.
+# Background work (packs and bundles): django-tasks with its database backend, so the
+# queue lives in the app's own database and needs no other server. The worker is
+# `manage.py run_worker` (scripts/run starts one beside the server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task still marked running this long after it started is taken to be abandoned by a
+# worker that died on another machine, and is queued again when a worker starts.
+SENDPLAN_TASK_LEASE_SECONDS = env.int("SENDPLAN_TASK_LEASE_SECONDS", default=1800)
+
 SENDPLAN_BASE_URL = env.str("SENDPLAN_BASE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="sendplan <noreply@localhost>")
 

@@ -52,3 +52,7 @@ STORAGES["evidence"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": str(SENDPLAN_EVIDENCE_ROOT), "base_url": "/no-public-url/"},
 }
+
+# Background tasks run at once, inside the request that enqueues them; the worker itself
+# is tested in a process of its own (tests/reports/test_worker_killed.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

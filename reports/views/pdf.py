@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance.access import get_forum
 from governance.models import Forum, Meeting
@@ -28,11 +28,11 @@ from sendplan.forms import IsoDateField
 from sendplan.models import MonthStatus, ReportingMonth
 
 from ..forms import CommentaryForm
-from ..models import IssuedReport
+from ..models import IssuedReport, PackBuild, PackRequest
 from ..pdf.build import build_report, report_filename
 from ..pdf.context import REPORT_NAMES
 from ..pdf.render import ReportRenderError
-from ..services import issue_report
+from ..tasks import request_pack, retry
 
 logger = logging.getLogger("sendplan.reports")
 
@@ -144,7 +144,15 @@ def _forum_page_context(access, forum, **extra) -> dict:
         .order_by("-period_start", "-issued_at")
     )
     kind = period_kind(forum)
+    unfinished = []
+    if access.can(Can.ISSUE_REPORTS):
+        unfinished = list(
+            PackRequest.objects.filter(forum=forum, report__isnull=True)
+            .exclude(status=PackBuild.ISSUED)
+            .select_related("requested_by")[:10]
+        )
     return {
+        "pack_requests": unfinished,
         "access": access,
         "forum": forum,
         "issued_reports": reports,
@@ -282,24 +290,59 @@ def report_issue(request, area_slug: str, forum_slug: str):
     commentary_form = CommentaryForm(request.POST, priorities=priorities)
     if not commentary_form.is_valid():
         return _issue_page(request, forum, form, commentary_form, status=400)
-    try:
-        report = issue_report(
-            plan=forum.plan,
-            forum=forum,
-            period=form.cleaned_data["period"],
-            meeting=form.cleaned_data["meeting"],
-            user=request.user,
-            commentary=commentary_form.commentary(),
-        )
-    except ReportRenderError as exc:
-        logger.error("Issuing a report failed for forum %s: %s", forum.pk, exc)
-        messages.error(request, "The report could not be built, so nothing was issued. Try again.")
-        return redirect("reports:forum_reports", area_slug=area_slug, forum_slug=forum_slug)
-    messages.success(
-        request,
-        f"{report.title} was issued. Members of the forum can now download it.",
+    pack_request = request_pack(
+        plan=forum.plan,
+        forum=forum,
+        period=form.cleaned_data["period"],
+        meeting=form.cleaned_data["meeting"],
+        user=request.user,
+        commentary=commentary_form.commentary(),
     )
-    return redirect("reports:forum_reports", area_slug=area_slug, forum_slug=forum_slug)
+    pack_request.refresh_from_db()
+    if pack_request.status == PackBuild.ISSUED:  # a worker (or the test backend) was quick
+        messages.success(
+            request,
+            f"{pack_request.report.title} was issued. Members of the forum can now download it.",
+        )
+        return redirect("reports:forum_reports", area_slug=area_slug, forum_slug=forum_slug)
+    return redirect(pack_request)
+
+
+def _pack_request(request, area_slug, forum_slug, request_id, need):
+    access, forum = get_forum(request, area_slug, forum_slug, need)
+    pack_request = get_object_or_404(
+        PackRequest.objects.filter(forum=forum).select_related("report", "requested_by"),
+        pk=request_id,
+    )
+    return access, forum, pack_request
+
+
+@require_GET
+def pack_request_detail(request, area_slug: str, forum_slug: str, request_id: int):
+    """A pack being built by the worker: its progress, then the pack or why it failed.
+    While it is queued or being built the page refreshes itself every few seconds."""
+    access, forum, pack_request = _pack_request(
+        request, area_slug, forum_slug, request_id, Can.ISSUE_REPORTS
+    )
+    return render(
+        request,
+        "reports/pack_request.html",
+        {"access": access, "forum": forum, "pack_request": pack_request, "refresh_seconds": 3},
+    )
+
+
+@require_POST
+def pack_request_retry(request, area_slug: str, forum_slug: str, request_id: int):
+    """Queue a failed build again (the same period, meeting, moment and commentary)."""
+    _, _, pack_request = _pack_request(
+        request, area_slug, forum_slug, request_id, Can.ISSUE_REPORTS
+    )
+    if pack_request.status != PackBuild.FAILED:
+        messages.info(request, "This pack is not failed, so there is nothing to try again.")
+    else:
+        retry(pack_request, request.user)
+        logger.info("Pack request %s retried by user %s", pack_request.pk, request.user.pk)
+    return redirect(pack_request)
 
 
 @require_GET

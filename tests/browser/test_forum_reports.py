@@ -3,6 +3,7 @@
 import hashlib
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from reports.models import IssuedReport
@@ -86,3 +87,31 @@ def test_programme_manager_previews_then_issues_and_the_executive_downloads_it(
     path = download_info.value.path()
     with open(path, "rb") as issued_file:
         assert hashlib.sha256(issued_file.read()).hexdigest() == report.sha256
+
+
+def test_a_pack_queued_for_the_worker_shows_its_progress_then_the_pack(
+    signed_in_page, live_server, forum, axe, screenshot, settings
+):
+    # The real queue: the pack waits for a worker instead of being built in the request.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    manager = _member(forum.area, "darlington-pm", Role.PROGRAMME_MANAGER, "David")
+    page = signed_in_page(manager)
+    page.goto(f"{live_server.url}/areas/darlington/forums/{forum.slug}/reports/")
+    page.locator("#issue-period").select_option(label="January to March 2023")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Summary commentary").fill("Built by the worker.")
+    page.get_by_role("button", name="Issue the report").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Queued: waiting for the background worker.")
+    axe(page, "pack-queued")
+    screenshot(page, "pack-queued")
+    assert not IssuedReport.objects.exists()
+
+    call_command("run_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    # The page checks again by itself and shows the issued pack.
+    expect(page.get_by_role("heading", name="Issued")).to_be_visible(timeout=20_000)
+    report = IssuedReport.objects.get()
+    expect(page.get_by_role("link", name=f"Download {report.title} (PDF)")).to_be_visible()
+    axe(page, "pack-issued")
+    screenshot(page, "pack-issued")

@@ -134,6 +134,26 @@ def _issued_report(world, route):
     return report.pk
 
 
+def _pack_request(world, route):
+    """A request to issue area A's forum a pack, made when first asked for."""
+    from reports.models import PackRequest
+
+    pack_request = PackRequest.objects.filter(forum=world.forum).first()
+    if pack_request is None:
+        pack_request = PackRequest.objects.create(
+            plan=world.plan,
+            forum=world.forum,
+            period_code="2023-04",
+            period_label="April 2023",
+            as_at=timezone.now(),
+            requested_by=world.users["admin"],
+            requested_at=timezone.now(),
+            status="failed",
+            error="CANARY-request-9b2c",
+        )
+    return pack_request.pk
+
+
 # How to pick a value for each URL argument name, from the seeded ``world`` (area A).
 SAMPLE_KWARGS = {
     "plan_slug": lambda w, r: w.plan.slug,
@@ -147,6 +167,7 @@ SAMPLE_KWARGS = {
     "meeting_id": lambda w, r: w.meeting.pk,
     "decision_id": lambda w, r: w.decision.pk,
     "report_id": _issued_report,
+    "request_id": _pack_request,
     "token": lambda w, r: "no-such-set-up-link",  # a two-factor set-up link
     # The admin's own arguments.
     "app_label": lambda w, r: _admin_app_label(r),
