@@ -11,6 +11,14 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 
+def bundle_storage():
+    """Bundles live beside the evidence they copy (the ``evidence`` storage alias: a
+    folder under ``var/``, or the shared object store), never under a public address."""
+    from django.core.files.storage import storages
+
+    return storages["evidence"]
+
+
 class IssuedReportQuerySet(models.QuerySet):
     def for_forum(self, forum) -> IssuedReportQuerySet:
         return self.filter(forum=forum)
@@ -160,3 +168,46 @@ class PackRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (PackBuild.QUEUED, PackBuild.BUILDING)
+
+
+class Bundle(models.Model):
+    """A monitoring-visit bundle: the plan's (or a priority's) record and evidence as at a
+    moment, in one ZIP (reports/bundles.py), built by the background worker and then
+    frozen: the stored file, with its SHA-256, is what every later download sends."""
+
+    plan = models.ForeignKey("sendplan.Plan", models.PROTECT, related_name="bundles")
+    priority = models.ForeignKey(
+        "sendplan.Priority", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    as_at = models.DateTimeField(help_text="The moment of the plan's history it shows.")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=PackBuild.choices, default=PackBuild.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    file = models.FileField(storage=bundle_storage, max_length=300, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    file_count = models.PositiveIntegerField(default=0)
+    link_count = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Bundle of {self.plan} as at {self.as_at:%d %B %Y} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:bundle", kwargs={"plan_slug": self.plan.slug, "bundle_id": self.pk})
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (PackBuild.QUEUED, PackBuild.BUILDING)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == PackBuild.ISSUED and bool(self.file)

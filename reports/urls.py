@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, pdf, plan
+from .views import bundles, dashboard, pdf, plan
 
 app_name = "reports"
 
@@ -22,6 +22,19 @@ urlpatterns = [
         "plans/<slug:plan_slug>/dashboard/items/",
         dashboard.dashboard_items,
         name="dashboard_items",
+    ),
+    # --- Monitoring-visit bundles (ZIP of the record and its evidence) ---------------
+    path("plans/<slug:plan_slug>/bundles/", bundles.bundle_list, name="bundles"),
+    path("plans/<slug:plan_slug>/bundles/<int:bundle_id>/", bundles.bundle_detail, name="bundle"),
+    path(
+        "plans/<slug:plan_slug>/bundles/<int:bundle_id>/retry/",
+        bundles.bundle_retry,
+        name="bundle_retry",
+    ),
+    path(
+        "plans/<slug:plan_slug>/bundles/<int:bundle_id>/download/",
+        bundles.bundle_download,
+        name="bundle_download",
     ),
     # --- Forum progress statements (PDF): preview, issue, download ---------------------
     path(FORUM_REPORTS, pdf.forum_reports, name="forum_reports"),
