@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from demo.benchmarks.bundle import format_bundle, measure_bundle
 from demo.benchmarks.measure import (
     Figure,
     installation_size,
@@ -55,6 +56,12 @@ class Command(BaseCommand):
             help="Split the timed requests into this many rounds, alternating with the "
             "baseline's, so a machine that speeds up or slows down during the run weighs on "
             "both installations alike (default 3).",
+        )
+        parser.add_argument(
+            "--bundle-files",
+            type=int,
+            default=200,
+            help="Evidence files of 1 MB in the timed monitoring-visit bundle (0: none).",
         )
         parser.add_argument(
             "--import-repeat", type=int, default=5, help="Timed imports (each is rolled back)."
@@ -156,6 +163,8 @@ class Command(BaseCommand):
 
         if not options["no_pdf"]:
             figures["pdf"] = measure_pdf(plan=plan)
+        if options["bundle_files"] > 0:
+            figures["bundle"] = measure_bundle(plan=plan, files=options["bundle_files"])
         if options["load_seconds"] > 0:
             figures["load"] = self._load_run(options)
         self._emit(figures, options)
@@ -420,6 +429,8 @@ def format_report(figures: dict) -> str:
             )
         else:
             lines.append(f"Quarterly PDF: {pdf.get('note')}")
+    if figures.get("bundle"):
+        lines.append(format_bundle(figures["bundle"]))
 
     load = figures.get("load")
     if load:
