@@ -154,6 +154,23 @@ def _pack_request(world, route):
     return pack_request.pk
 
 
+def _bundle(world, route):
+    """A monitoring-visit bundle of area A's plan (never built), made when first asked for."""
+    from reports.models import Bundle
+
+    bundle = Bundle.objects.filter(plan=world.plan).first()
+    if bundle is None:
+        bundle = Bundle.objects.create(
+            plan=world.plan,
+            as_at=timezone.now(),
+            requested_by=world.users["admin"],
+            requested_at=timezone.now(),
+            status="failed",
+            error="CANARY-bundle-5d1e",
+        )
+    return bundle.pk
+
+
 # How to pick a value for each URL argument name, from the seeded ``world`` (area A).
 SAMPLE_KWARGS = {
     "plan_slug": lambda w, r: w.plan.slug,
@@ -168,6 +185,7 @@ SAMPLE_KWARGS = {
     "decision_id": lambda w, r: w.decision.pk,
     "report_id": _issued_report,
     "request_id": _pack_request,
+    "bundle_id": _bundle,
     "token": lambda w, r: "no-such-set-up-link",  # a two-factor set-up link
     # The admin's own arguments.
     "app_label": lambda w, r: _admin_app_label(r),

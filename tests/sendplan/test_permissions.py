@@ -78,6 +78,7 @@ SAMPLE_KWARGS = {
     "decision_id": lambda w, r: w.decision_id,
     "report_id": lambda w, r: w.report_id,
     "request_id": lambda w, r: 1,
+    "bundle_id": lambda w, r: 1,
     "token": lambda w, r: "no-such-set-up-link",
     # The admin's arguments: non-staff users never get past its login, whatever the object.
     "app_label": lambda w, r: _admin_app_label(r),
