@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from progress.plan_state import end_of_day
 from sendplan.access import Can, get_area, get_plan
-from sendplan.forms import IsoDateField
+from sendplan.months import parse_iso_date
 
 from . import services
 from .forms import EvidenceForm, WithdrawForm
@@ -37,11 +37,10 @@ def _back(request, default: str) -> str:
 
 
 def _as_at(request):
-    field = IsoDateField(required=False)
-    try:
-        return field.clean(request.GET.get("as_at") or None)
-    except ValidationError:
-        raise Http404("Enter the date as YYYY-MM-DD.") from None
+    """``?as_at=YYYY-MM-DD``: the evidence as it stood at the end of that day. A date that
+    cannot be read is the 400 page saying what to enter (``parse_iso_date`` raises it)."""
+    given = request.GET.get("as_at", "").strip()
+    return parse_iso_date(given) if given else None
 
 
 @require_http_methods(["GET", "POST"])

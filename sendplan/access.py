@@ -103,6 +103,14 @@ class AreaAccess:
         if self.needs_verification and capability not in READ_CAPABILITIES:
             raise VerificationRequired("Enter a code from your authenticator app first.")
 
+    def require_write(self, capability: Can) -> None:
+        """``require``, and for a write the authenticator code too, even where the
+        capability alone is one that reading needs (building a bundle needs
+        ``preview_reports`` and makes a record)."""
+        self.require(capability)
+        if self.needs_verification:
+            raise VerificationRequired("Enter a code from your authenticator app first.")
+
     def may_update(self, lead_ids) -> bool:
         """Whether the user may update an item led by the people ``lead_ids``."""
         if self.can(Can.UPDATE_ANY):

@@ -49,8 +49,10 @@ class BundleForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def bundle_list(request, plan_slug: str):
-    access = get_plan(request, plan_slug, Can.PREVIEW_REPORTS)
+    access = get_plan(request, plan_slug, Can.VIEW)
     plan = access.plan
+    if request.method == "POST":
+        access.require_write(Can.PREVIEW_REPORTS)
     form = BundleForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         priority_id = form.cleaned_data["priority"]
@@ -73,13 +75,18 @@ def bundle_list(request, plan_slug: str):
     return render(
         request,
         "reports/bundles.html",
-        {"access": access, "plan": plan, "form": form, "bundles": bundles},
+        {
+            "access": access,
+            "plan": plan,
+            "form": form if access.can(Can.PREVIEW_REPORTS) else None,
+            "bundles": bundles,
+        },
         status=400 if form.errors else 200,
     )
 
 
 def _bundle(request, plan_slug, bundle_id):
-    access = get_plan(request, plan_slug, Can.PREVIEW_REPORTS)
+    access = get_plan(request, plan_slug, Can.VIEW)
     bundle = get_object_or_404(
         Bundle.objects.filter(plan=access.plan).select_related("priority", "requested_by"),
         pk=bundle_id,
@@ -99,7 +106,8 @@ def bundle_detail(request, plan_slug: str, bundle_id: int):
 
 @require_POST
 def bundle_retry(request, plan_slug: str, bundle_id: int):
-    _, bundle = _bundle(request, plan_slug, bundle_id)
+    access, bundle = _bundle(request, plan_slug, bundle_id)
+    access.require_write(Can.PREVIEW_REPORTS)
     if bundle.status != PackBuild.FAILED:
         messages.info(request, "This bundle is not failed, so there is nothing to try again.")
     else:

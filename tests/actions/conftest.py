@@ -141,6 +141,7 @@ def domain_counts() -> dict[str, int]:
             "outcomes",
             "progress",
             "governance",
+            "evidence",
             "reports",
             "spreadsheets",
             "demo",

@@ -45,10 +45,13 @@ QUERY_DATES = {
     "reports:report_preview": ({}, {"as_at": parse_iso_date}),
     "reports:report_preview_pdf": ({}, {"as_at": parse_iso_date}),
     "governance:forum_detail": ({}, {"year": parse_year}),
+    "evidence:item": ({}, {"as_at": parse_iso_date}),
+    "evidence:decision": ({}, {"as_at": parse_iso_date}),
 }
 # Parameters pages read that are neither a month, a date nor a year, and why.
 NOT_DATES = {
     "next": "where to go after signing in: checked as a local address",
+    "back": "where an evidence page's Back link goes: checked as a local address",
     "page": "the page of a list: Paginator.get_page takes anything",
     "chart": "a choice from the dashboard's charts",
     "value": "a choice of BRAGG or RAG value",

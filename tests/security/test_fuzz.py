@@ -24,6 +24,7 @@ OUR_APPS = [
     "outcomes",
     "progress",
     "governance",
+    "evidence",
     "reports",
     "spreadsheets",
     "demo",
@@ -71,6 +72,7 @@ FORM_KWARGS = {
     "spreadsheets.forms.PlanImportForm": lambda w: {"user": w.users["admin"]},
     "reports.views.pdf.ReportForm": lambda w: {"forum": w.forum},
     "reports.views.pdf.IssueForm": lambda w: {"forum": w.forum},
+    "reports.views.bundles.BundleForm": lambda w: {"plan": w.plan},
 }
 # Bases that are never used on their own.
 ABSTRACT = {"actions.forms.ItemForm", "progress.forms._Helped"}

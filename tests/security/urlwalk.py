@@ -171,6 +171,26 @@ def _bundle(world, route):
     return bundle.pk
 
 
+def _evidence(world, route):
+    """A piece of evidence (a link) on area A's action, made when first asked for."""
+    from evidence.models import Evidence
+
+    evidence = Evidence.objects.filter(area=world.area).first()
+    if evidence is None:
+        evidence = Evidence(
+            area=world.area,
+            plan=world.plan,
+            action=world.action,
+            kind="link",
+            url="https://example.org/canary-evidence",
+            title="CANARY-evidence-5b1e",
+            dated=dt.date(2023, 4, 1),
+            added_by=world.users["admin"],
+        )
+        evidence.save()
+    return evidence.pk
+
+
 # How to pick a value for each URL argument name, from the seeded ``world`` (area A).
 SAMPLE_KWARGS = {
     "plan_slug": lambda w, r: w.plan.slug,
@@ -186,6 +206,9 @@ SAMPLE_KWARGS = {
     "report_id": _issued_report,
     "request_id": _pack_request,
     "bundle_id": _bundle,
+    "kind": lambda w, r: "action",  # an evidence page's item: an action...
+    "item_id": lambda w, r: w.action.pk,  # ...area A's
+    "evidence_id": _evidence,
     "token": lambda w, r: "no-such-set-up-link",  # a two-factor set-up link
     # The admin's own arguments.
     "app_label": lambda w, r: _admin_app_label(r),

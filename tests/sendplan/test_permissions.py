@@ -29,6 +29,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from evidence.models import Evidence
 from sendplan.access import ROLE_CAPABILITIES, Can
 from sendplan.models import MonthStatus, Plan, Role
 from sendplan.ratings import BRAGG
@@ -79,6 +80,9 @@ SAMPLE_KWARGS = {
     "report_id": lambda w, r: w.report_id,
     "request_id": lambda w, r: 1,
     "bundle_id": lambda w, r: 1,
+    "kind": lambda w, r: "action",
+    "item_id": lambda w, r: w.action.pk,
+    "evidence_id": lambda w, r: w.evidence.pk,
     "token": lambda w, r: "no-such-set-up-link",
     # The admin's arguments: non-staff users never get past its login, whatever the object.
     "app_label": lambda w, r: _admin_app_label(r),
@@ -217,10 +221,21 @@ def world(db):
     meeting = factories.MeetingFactory(forum=forum)
     decision_factory = getattr(factories, "DecisionFactory", None)
     decision = decision_factory(meeting=meeting) if decision_factory else None
+    evidence = Evidence.objects.create(
+        area=area,
+        plan=plan,
+        action=action,
+        kind="link",
+        url="https://example.org/canary-a-evidence",
+        title="CANARY-A evidence",
+        dated=dt.date(2023, 4, 1),
+        added_by=users["lead"],
+    )
     return SimpleNamespace(
         area=area,
         plan=plan,
         priority=priority,
+        evidence=evidence,
         issue=issue,
         users=users,
         lead_person=lead_person,
@@ -335,6 +350,11 @@ PAGE_NEEDS = {
     "progress:open_month": Can.MANAGE_MONTHS,
     "progress:close_month": Can.MANAGE_MONTHS,
     "progress:reopen_month": Can.MANAGE_MONTHS,
+    "evidence:item": Can.VIEW,
+    "evidence:decision": Can.VIEW,
+    "evidence:area_evidence": Can.VIEW,
+    # The sample action's lead may withdraw its evidence; so may the programme manager.
+    "evidence:withdraw": Can.UPDATE_OWN,
 }
 
 
