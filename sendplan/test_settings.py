@@ -47,5 +47,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 
 # Background tasks run at once, inside the request that enqueues them; the worker itself
-# is tested in a process of its own (tests/sendplan/test_worker.py).
+# is tested in a process of its own (tests/reports/test_worker_killed.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
