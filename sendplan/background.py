@@ -17,6 +17,7 @@ import os
 import socket
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks.base import TaskResultStatus
@@ -53,16 +54,18 @@ def is_abandoned(task: DBTaskResult, *, now: dt.datetime, here: str) -> bool:
 
 
 def requeue_abandoned() -> int:
-    """Put abandoned RUNNING tasks back in the queue; returns how many."""
+    """Put abandoned RUNNING tasks back in the queue; returns how many. (The task table is
+    django-tasks' own bookkeeping, not the plan's record: it keeps no history.)"""
     now, here = timezone.now(), socket.gethostname()[:40]
-    abandoned = [
-        task.pk
-        for task in DBTaskResult.objects.running().only("id", "started_at", "worker_ids")
-        if is_abandoned(task, now=now, here=here)
-    ]
-    if abandoned:
-        DBTaskResult.objects.filter(pk__in=abandoned, status=TaskResultStatus.RUNNING).update(
-            status=TaskResultStatus.READY, started_at=None
-        )
-        logger.warning("Queued again %s task(s) a stopped worker left running", len(abandoned))
-    return len(abandoned)
+    count = 0
+    with transaction.atomic():
+        running = DBTaskResult.objects.running().select_for_update(skip_locked=True)
+        for task in running.only("id", "status", "started_at", "worker_ids"):
+            if is_abandoned(task, now=now, here=here):
+                task.status = TaskResultStatus.READY
+                task.started_at = None
+                task.save(update_fields=["status", "started_at"])
+                count += 1
+    if count:
+        logger.warning("Queued again %s task(s) a stopped worker left running", count)
+    return count
