@@ -21,9 +21,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from actions.models import Action
+from sendplan.history import save_with_history
 from sendplan.models import Plan
 
 PDF_HEAD = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
@@ -65,7 +65,8 @@ def measure_bundle(*, plan: Plan, files: int = 200, size: int = 1024 * 1024) -> 
             )
         with transaction.atomic():
             # With their history rows: the bundle reads evidence as it stood at a moment.
-            bulk_create_with_history(rows, Evidence, default_user=author.user)
+            for row in rows:
+                save_with_history(row, user=author.user, reason="Benchmark evidence")
         with tempfile.TemporaryDirectory() as folder:
             out = Path(folder) / "bundle.zip"
             before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

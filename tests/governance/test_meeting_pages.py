@@ -122,8 +122,9 @@ def _grow(meeting, n):
 #  10 decisions with owners, 11 their links with items
 #  12 carried decisions with owner and meeting, 13 their links
 #  14 issued reports of the meeting (when the reports app has them)
+#  15 the decisions' current evidence (when the evidence app has them)
 #  (no session save: renewed at sign-in, less than a minute before)
-MEETING_QUERIES = 14
+MEETING_QUERIES = 15
 # Queries of the forum page: 1-6 as above, 7 members, 8 the newest meeting's date (the
 # calendar's year), 9 the meetings of that year, 10 how many meetings in all, 11 one page
 # of them, 12 the newest issued reports.
