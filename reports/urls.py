@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, pdf, plan
+from .views import dashboard, pdf, plan, readiness
 
 app_name = "reports"
 
@@ -23,6 +23,8 @@ urlpatterns = [
         dashboard.dashboard_items,
         name="dashboard_items",
     ),
+    # --- Inspection readiness (what an inspector would find weak; "as at" too) ----------
+    path("plans/<slug:plan_slug>/readiness/", readiness.readiness, name="readiness"),
     # --- Forum progress statements (PDF): preview, issue, download ---------------------
     path(FORUM_REPORTS, pdf.forum_reports, name="forum_reports"),
     path(FORUM_REPORTS + "preview/", pdf.report_preview, name="report_preview"),
