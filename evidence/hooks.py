@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from sendplan.access import Can
 from sendplan.hooks import Panel
+from sendplan.ratings import BRAGG
 
-from .models import Evidence
+from .models import Evidence, evidence_as_at
 from .services import usage
 
 
@@ -42,3 +43,31 @@ def quota_panels(request, access, plans) -> list[Panel]:
         )
     ]
     return [Panel("Evidence", lines, links, order=60)]
+
+
+def blue_without_evidence(state, month) -> set[int]:
+    """Readiness: the Blue actions (latest rating up to ``month``) with no current
+    evidence, where the plan requires evidence for Blue; as the plan stood at its "as at"
+    moment when the state is read as at one."""
+    if not state.plan.evidence_required_for_blue:
+        return set()
+    blue = set()
+    for action in state.actions:
+        latest = next((r for r in action.ratings if r.is_submitted and r.month <= month), None)
+        if latest is not None and latest.value == BRAGG.BLUE:
+            blue.add(action.id)
+    if not blue:
+        return set()
+    if state.as_at is None:
+        with_evidence = set(
+            Evidence.objects.current()
+            .filter(action_id__in=blue)
+            .values_list("action_id", flat=True)
+        )
+    else:
+        with_evidence = {
+            e.action_id
+            for e in evidence_as_at(state.as_at, plan=state.plan, action_id__in=blue)
+            if not e.is_withdrawn
+        }
+    return blue - with_evidence

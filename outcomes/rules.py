@@ -11,6 +11,11 @@ is better lower when its target is below its baseline): **met** when the figure 
 the target; else **towards**, **away** or **unchanged** against the baseline; nothing when
 there is no figure, or no baseline to compare it with. Movement is not the RAG impact
 rating: the lead's rating says whether the impact is demonstrable, and pages show both.
+
+For inspection readiness: a priority needs at least one outcome target; a target needs a
+**baseline**, a **unit** and a **recent figure** (a measured figure submitted, not carried
+forward, in the month or the two before it); and a **Green** rating needs a measured
+figure of its own.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from sendplan.months import add_months
 from sendplan.ratings import RAG
 
 
@@ -53,3 +59,30 @@ def movement(
         return None
     change = sign * (measured - baseline)
     return TOWARDS if change > 0 else AWAY if change < 0 else UNCHANGED
+
+
+def priority_lacks_target(*, target_count: int) -> bool:
+    return target_count == 0
+
+
+def lacks_baseline(*, baseline: Decimal | None) -> bool:
+    return baseline is None
+
+
+def lacks_unit(*, unit: str) -> bool:
+    return not (unit or "").strip()
+
+
+# A figure measured within this many months (the month and the ones before it) is recent.
+RECENT_FIGURE_MONTHS = 3
+
+
+def has_recent_figure(*, measured_months, month: dt.date) -> bool:
+    """``measured_months``: the months with a measured figure submitted (not carried)."""
+    month = month.replace(day=1)
+    since = add_months(month, -(RECENT_FIGURE_MONTHS - 1))
+    return any(since <= m <= month for m in measured_months)
+
+
+def is_green_without_figure(*, rag: str | None, measured: Decimal | None) -> bool:
+    return rag == RAG.GREEN and measured is None

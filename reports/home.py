@@ -1,11 +1,13 @@
 """What the home page says about the plan's reports: the latest issued pack, one click to
-download, and the dashboard. Registered in ReportsConfig.ready()."""
+download, and the dashboard; for the programme manager, the inspection readiness check.
+Registered in ReportsConfig.ready()."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
 from reports.models import IssuedReport
+from sendplan.access import Can
 from sendplan.hooks import Panel
 
 
@@ -33,6 +35,10 @@ def report_panels(request, access, plans) -> list[Panel]:
             lines.append(
                 "No pack has been issued yet: the programme manager issues one for a meeting "
                 "from the forum's page."
+            )
+        if access.can(Can.MANAGE_MONTHS):
+            links.append(
+                ("Check inspection readiness", reverse("reports:readiness", args=[plan.slug]))
             )
         panels.append(Panel(f"{plan.title}: progress", lines, links, order=30))
     return panels

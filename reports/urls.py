@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bundles, dashboard, pdf, plan
+from .views import bundles, dashboard, pdf, plan, readiness
 
 app_name = "reports"
 
@@ -23,6 +23,8 @@ urlpatterns = [
         dashboard.dashboard_items,
         name="dashboard_items",
     ),
+    # --- Inspection readiness (what an inspector would find weak; "as at" too) ----------
+    path("plans/<slug:plan_slug>/readiness/", readiness.readiness, name="readiness"),
     # --- Monitoring-visit bundles (ZIP of the record and its evidence) ---------------
     path("plans/<slug:plan_slug>/bundles/", bundles.bundle_list, name="bundles"),
     path("plans/<slug:plan_slug>/bundles/<int:bundle_id>/", bundles.bundle_detail, name="bundle"),

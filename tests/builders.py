@@ -11,6 +11,9 @@ are spelt out here for the tests that state figures from them:
 - ``build_quarter_plan``: rated January to March 2023; per copy, priority 1 gets issue
   "1.<n>" with four actions and two outcome targets and priority 2 issue "2.<n>" with one
   action, so the March summary is, per copy, Blue 1, Red 1, Amber 1, Green 1, not rated 1.
+- ``build_readiness_plan``: January to April 2023 closed, May open; priority 1 passes
+  every inspection readiness check, priority 2 fails each check of an action, a target, a
+  story so far and a milestone once, priority 3 has no outcome target (see its spec).
 """
 
 from __future__ import annotations
@@ -94,6 +97,8 @@ class PlanSpec:
     people: tuple[tuple[str, str | None], ...] = ()
     links: tuple[str, ...] = ()
     writer: tuple[str, str] | None = None
+    # (period, month due, the numbers of the priorities it serves), made with the priorities
+    milestones: tuple[tuple[str, dt.date, tuple[int, ...]], ...] = ()
 
 
 def build_rated_plan(plan, spec: PlanSpec, copies: int = 1, first_copy: int = 0) -> list:
@@ -130,10 +135,17 @@ def _priorities(plan, spec: PlanSpec) -> dict:
         return {number: found[number] for number in spec.priorities}
     for month, status in spec.months.items():
         factories.ReportingMonthFactory(plan=plan, month=month, status=status)
-    return {
+    priorities = {
         number: factories.PriorityFactory(plan=plan, number=number, title=title)
         for number, title in spec.priorities.items()
     }
+    for period, due, numbers in spec.milestones:
+        milestone = factories.MilestoneFactory(
+            plan=plan, period=period, due_month=due, text=f"{period} milestone"
+        )
+        for number in numbers:
+            factories.MilestonePriorityFactory(milestone=milestone, priority=priorities[number])
+    return priorities
 
 
 def _add_issue(plan, priority, spec: IssueSpec, people, links, writer) -> None:
@@ -349,3 +361,89 @@ def build_quarter_plan(plan, copies: int = 1, first_copy: int = 0):
     plan."""
     build_rated_plan(plan, QUARTER_PLAN, copies, first_copy)
     return plan
+
+
+# --- The inspection readiness plan: January to April 2023 closed, May open --------------------
+
+
+def _readiness_issues(n: int) -> list[IssueSpec]:
+    """Priority 1 passes every check in April (12 of 12); priority 2 fails once each check
+    (4 of 14 in April, 6 of 11 in March); priority 3 has no outcome target (2 of 3)."""
+    return [
+        IssueSpec(
+            priority=1,
+            ref=f"1.{n}",
+            actions=(
+                ActionSpec(
+                    f"Done on time ({n})",
+                    FEBRUARY,
+                    {FEBRUARY: BRAGG.BLUE, MARCH: BRAGG.BLUE, APRIL: BRAGG.BLUE},
+                    completed=dt.date(2023, 2, 20),
+                    lead=0,
+                ),
+                ActionSpec(
+                    f"Done early ({n})",
+                    SEPTEMBER,
+                    {APRIL: BRAGG.BLUE},
+                    completed=dt.date(2023, 4, 5),
+                    lead=1,
+                ),
+            ),
+            targets=(
+                TargetSpec(
+                    f"Measured well ({n})",
+                    {APRIL: RAG.GREEN},
+                    measured=Decimal("30"),
+                    baseline=Decimal("10"),
+                    target_value=Decimal("50"),
+                    unit="%",
+                ),
+            ),
+            stories=((APRIL, "<p>Going well.</p>", False),),
+        ),
+        IssueSpec(
+            priority=2,
+            ref=f"2.{n}",
+            actions=(
+                ActionSpec(f"Late action ({n})", FEBRUARY, {APRIL: BRAGG.AMBER}, note="Why"),
+                ActionSpec(f"Blue without a date ({n})", SEPTEMBER, {APRIL: BRAGG.BLUE}, lead=0),
+            ),
+            targets=(
+                TargetSpec(f"Nothing to measure by ({n})", {APRIL: RAG.GREEN}),
+                TargetSpec(
+                    f"Measured long ago ({n})",
+                    {JANUARY: RAG.AMBER},
+                    measured=Decimal("7"),
+                    baseline=Decimal("5"),
+                    unit="cases",
+                ),
+            ),
+            stories=((FEBRUARY, "<p>Started in February.</p>", False),),
+        ),
+        IssueSpec(
+            priority=3,
+            ref=f"3.{n}",
+            actions=(ActionSpec(f"Plan the work ({n})", SEPTEMBER, {APRIL: BRAGG.GREEN}, lead=1),),
+            stories=((APRIL, "<p>Planning.</p>", False),),
+        ),
+    ]
+
+
+READINESS_PLAN = PlanSpec(
+    months={
+        JANUARY: MonthStatus.CLOSED,
+        FEBRUARY: MonthStatus.CLOSED,
+        MARCH: MonthStatus.CLOSED,
+        APRIL: MonthStatus.CLOSED,
+        MAY: MonthStatus.OPEN,
+    },
+    priorities={1: "Meeting needs early", 2: "Preparing for adulthood", 3: "Listening"},
+    issues=_readiness_issues,
+    people=(("Jo Littler", None), ("Tony Murphy", None)),
+    milestones=(("Winter 2023", FEBRUARY, (1,)), ("Spring 2023", MARCH, (2,))),
+)
+
+
+def build_readiness_plan(plan, copies: int = 1):
+    """The readiness plan; returns its three priorities."""
+    return build_rated_plan(plan, READINESS_PLAN, copies)

@@ -1,10 +1,5 @@
-"""The plan's milestones and their status, as a timeline and a table.
-
-A milestone's status comes from the actions of the priorities it serves, at the end of
-the selected month: **Achieved** when every one is completed (Blue, or a completion
-date); else **Missed** when the milestone's month has passed; else **At risk** when any
-is Red; else **On track**. A milestone linked to no actions is **Not assessed**.
-"""
+"""The plan's milestones and their status (the rule is sendplan.milestones), as a
+timeline and a table."""
 
 from __future__ import annotations
 
@@ -12,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from progress.plan_state import ActionState, PlanState, rows_as_at
+from sendplan import milestones as rules
 from sendplan.models import Milestone, MilestonePriority
 from sendplan.months import add_months, month_words
 from sendplan.ratings import BRAGG
@@ -48,18 +44,15 @@ class MilestoneRow:
 
 
 def milestone_status(milestone, actions: list[ActionState], month: dt.date) -> tuple[str, str]:
-    """A milestone's status at the end of ``month`` from its priorities' actions."""
-    if not actions:
-        return "Not assessed", "No actions under its priorities."
-    finished = sum(1 for a in actions if a.is_done(month))
-    if finished == len(actions):
-        return "Achieved", f"All {len(actions)} actions completed."
-    if milestone.due_month and milestone.due_month < month:
-        return "Missed", f"{finished} of {len(actions)} actions completed by its date."
-    red = sum(1 for a in actions if a.status == BRAGG.RED)
-    if red:
-        return "At risk", f"{red} of {len(actions)} actions Red."
-    return "On track", f"{finished} of {len(actions)} actions completed, none Red."
+    """A milestone's status at the end of ``month`` from its priorities' actions (see
+    sendplan.milestones)."""
+    return rules.milestone_status(
+        due_month=milestone.due_month,
+        month=month,
+        total=len(actions),
+        done=sum(1 for a in actions if a.is_done(month)),
+        red=sum(1 for a in actions if a.status == BRAGG.RED),
+    )
 
 
 def milestone_rows(plan, state: PlanState, month, as_at) -> list[MilestoneRow]:

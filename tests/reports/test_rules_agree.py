@@ -76,7 +76,7 @@ PAST_DATE = sorted(t[0] for t in TARGETS if t[3])
 
 
 def _overdue_on_the_plan_page(html: str) -> list[str]:
-    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, re.S)
+    rows = re.findall(r'<tr class="govuk-table__row"[^>]*>(.*?)</tr>', html, re.S)
     names = [a[0] for a in ACTIONS]
     return sorted(name for row in rows if ">Overdue<" in row for name in names if name in row)
 

@@ -37,6 +37,7 @@ QUERY_DATES = {
     "reports:priority_detail": ({}, PLAN_VIEW),
     "reports:issue_detail": ({}, PLAN_VIEW),
     "reports:dashboard": ({}, PLAN_VIEW),
+    "reports:readiness": ({}, PLAN_VIEW),
     "reports:dashboard_items": (
         BAR,
         {**PLAN_VIEW, "bar": partial(parse_iso_month, name="the month of the bar")},

@@ -338,6 +338,7 @@ PAGE_NEEDS = {
     "reports:plan_detail": Can.VIEW,
     "reports:priority_detail": Can.VIEW,
     "reports:issue_detail": Can.VIEW,
+    "reports:readiness": Can.VIEW,
     "progress:my_updates": Can.UPDATE_OWN,
     "progress:lead_updates": Can.UPDATE_OWN,  # the sample person is the lead themself
     # progress:my_section is a part of the user's own items: not found for someone who

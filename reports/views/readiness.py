@@ -1,0 +1,82 @@
+"""The plan's inspection readiness page: what an inspector would find weak, by priority,
+with a score per priority and its trend (the checks are progress.readiness's)."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from progress.plan_state import end_of_day
+from progress.readiness import Readiness, Score, checks_in_use, plan_readiness
+from sendplan.access import Can, get_plan
+from sendplan.models import MonthStatus
+from sendplan.months import month_words
+
+from ..dashboard import default_month, reporting_months
+from .plan import PlanViewForm
+
+
+@require_safe
+def readiness(request, plan_slug: str):
+    """``?month=YYYY-MM&as_at=YYYY-MM-DD``, as the dashboard takes them."""
+    access = get_plan(request, plan_slug, need=Can.VIEW)
+    plan = access.plan
+    view_form = PlanViewForm(request.GET or None)
+    month = as_at_date = None
+    if view_form.is_bound and view_form.is_valid():
+        month = view_form.cleaned_data["month"]
+        as_at_date = view_form.cleaned_data["as_at"]
+    as_at = end_of_day(as_at_date) if as_at_date else None
+    months = reporting_months(plan, as_at)
+    if month is None:
+        month = default_month(months, as_at_date, timezone.localdate())
+    found = plan_readiness(plan, as_at=as_at, month=month)
+    keep = [f"month={month:%Y-%m}"]
+    if as_at_date:
+        keep.append(f"as_at={as_at_date:%Y-%m-%d}")
+    open_month = next((m.month for m in months if m.status == MonthStatus.OPEN), None)
+    return render(
+        request,
+        "reports/readiness.html",
+        {
+            "plan": plan,
+            "access": access,
+            "readiness": found,
+            "checks": checks_in_use(),
+            **_tables(found),
+            "view_form": view_form,
+            "month": month,
+            "as_at_date": as_at_date,
+            "months": [m.month for m in months],
+            "open_month": open_month,
+            "query": "?" + "&".join(keep),
+            "heading": f"Inspection readiness for {month:%B %Y}",
+            "caption": f"{plan.title} · {plan.area.name}",
+        },
+    )
+
+
+def _tables(found: Readiness) -> dict:
+    """The score by priority, and by month, as the tables' headers and rows."""
+    numbers = [f"Priority {p.priority.number}" for p in found.priorities]
+    score_rows = [
+        [f"Priority {p.priority.number}", p.score.words, len(p.findings)] for p in found.priorities
+    ]
+    score_rows.append(["Whole plan", found.score.words, len(found.findings)])
+    trend_rows = [
+        [month_words(month), *[_cell(p.trend[i]) for p in found.priorities], _cell(total)]
+        for i, (month, total) in enumerate(zip(found.trend_months, found.trend, strict=True))
+    ]
+    return {
+        "score_headers": ["Priority", "Score", {"text": "Weaknesses", "numeric": True}],
+        "score_rows": [[a, b, {"text": c, "numeric": True}] for a, b, c in score_rows],
+        "trend_headers": ["Month", *numbers, "Whole plan"],
+        "trend_rows": trend_rows,
+    }
+
+
+def _cell(score: Score) -> str:
+    if not score.applicable:
+        return "None apply"
+    return f"{score.passed} of {score.applicable} ({score.percent}%)"
