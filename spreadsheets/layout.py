@@ -50,6 +50,9 @@ class MappedTables:
         self.places: list[list] = []
         self.skipped: list[str] = []
         self.first_headers: list[str] = []
+        # The heading above the rows (and the reference it starts with), carried into
+        # the next table: a document's table often continues after a page break.
+        self.heading, self.heading_ref = "", ""
 
     def add_table(self, rows, *, table: int | None = None) -> bool:
         """Read one table (a sheet, or a table of a document); False if it has no header
@@ -80,7 +83,6 @@ class MappedTables:
             # Rows above the header row and the header row stand in the dataset as blank
             # rows, so a data row keeps its number in the sheet.
             self._blank_rows(at)
-        heading, heading_refd = "", ""
         pending_blank = 0
         for row in _chain(head[at + 1 :], rows):
             sheet_row += 1
@@ -89,7 +91,7 @@ class MappedTables:
             if text is not None and not (
                 table is None and any(not _blank(v) for v in values[width:])
             ):
-                heading, heading_refd = text, heading_ref(text)
+                self.heading, self.heading_ref = text, heading_ref(text)
                 pending_blank += 1
                 continue
             picked = [
@@ -102,12 +104,12 @@ class MappedTables:
                 if pending_blank > self.limits.max_rows:
                     break
                 continue
-            if heading:
+            if self.heading:
                 where = PLAN_HEADERS.index(self.heading_field)
                 if _blank(picked[where]):
-                    picked[where] = heading
-                if "ref" not in positions and heading_refd:
-                    picked[0] = heading_refd
+                    picked[where] = self.heading
+                if "ref" not in positions and self.heading_ref:
+                    picked[0] = self.heading_ref
             picked.append(_letter(beyond) if beyond is not None else None)
             if table is None:
                 self.data.extend([None] * len(picked) for _ in range(pending_blank))

@@ -18,7 +18,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MACRO_EXTENSIONS = {".xlsm": ".xlsx", ".docm": ".docx", ".xltm": ".xlsx", ".dotm": ".docx"}
 OFFICE_ZIPS = {".xlsx", ".docx"}
 _LOOKS_LIKE = (
-    (b"%PDF", "a PDF"),
+    (b"%pdf", "a PDF"),
     (b"{\\rtf", "a Rich Text (.rtf) file"),
     (b"<html", "a web page"),
     (b"<!doctype", "a web page"),
