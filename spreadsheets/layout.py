@@ -140,6 +140,9 @@ class MappedTables:
         if fields & set(CONTENT_FIELDS):
             return
         found = ", ".join(self.first_headers) or "(none)"
+        if not self.columns and self.first_headers:
+            # No row looked like a header row: the first row's columns, to be chosen.
+            self.columns = map_header_row(self.first_headers)
         raise SpreadsheetError(
             [
                 Problem(
@@ -149,7 +152,8 @@ class MappedTables:
                     '{"ref": "No.", "action": "What we will do"}, or choose them on the '
                     f"preview page."
                 )
-            ]
+            ],
+            columns=self.columns_json() if self.columns else None,
         )
 
     def dataset(self) -> tablib.Dataset:

@@ -129,7 +129,9 @@ def read_sheets_in_child(
     if "too_big" in answer:
         raise _too_much(upload, answer["too_big"])
     if "problems" in answer:
-        raise SpreadsheetError([Problem(**p) for p in answer["problems"]])
+        raise SpreadsheetError(
+            [Problem(**p) for p in answer["problems"]], columns=answer.get("columns")
+        )
     return Sheets.from_json(answer["sheets"])
 
 
@@ -197,7 +199,7 @@ def main() -> None:
             )
             answer: dict = {"sheets": sheets.as_json()}
         except SpreadsheetError as exc:
-            answer = {"problems": [asdict(p) for p in exc.problems]}
+            answer = {"problems": [asdict(p) for p in exc.problems], "columns": exc.columns}
         answer["peak_kb"] = _peak_kb()
         output = json.dumps(answer).encode()
         if len(output) > limits.max_part:

@@ -168,6 +168,7 @@ def read_plan_files(*, source, updates=None, choices: dict | None = None) -> Par
         sheets.notes.extend(read.notes)
     except SpreadsheetError as exc:
         parsed.problems.extend(exc.problems)
+        sheets.columns = exc.columns
     if updates is not None:
         try:
             upload = load_upload(updates, default_name="updates")

@@ -28,8 +28,11 @@ DEFAULT_MAX_PART = 20 * 1024 * 1024
 class SpreadsheetError(Exception):
     """The file cannot be read at all: its problems say why."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], columns: dict | None = None):
         self.problems = problems
+        # The columns found, when a header row was found but no column is known: the
+        # preview offers them to be chosen.
+        self.columns = columns
         super().__init__("; ".join(str(p) for p in problems))
 
 

@@ -357,3 +357,71 @@ def test_a_word_document_without_a_table_is_refused(tmp_path):
         "row of headers (such as Ref, Action, Lead officer, By when); put the plan in a "
         "table, or save it as a spreadsheet."
     )
+
+
+# --- The preview page's columns --------------------------------------------------------
+
+
+def test_the_preview_shows_each_columns_field_and_reads_again_with_the_ones_chosen(
+    admin_user, client, tmp_path
+):
+    from django.urls import reverse
+
+    from spreadsheets.models import PlanImport
+
+    client.force_login(admin_user)
+    source = _write(tmp_path, "own.csv", OWN_WORDS_CSV)
+    with open(source, "rb") as plan_file:
+        uploaded = client.post(
+            reverse("admin:spreadsheets_planimport_add"),
+            {"area_name": "Borough", "plan_title": "Borough plan", "file": plan_file},
+        )
+    preview = client.get(uploaded["Location"])
+    page = preview.content.decode()
+    # "Task" and "Month due" are not words the table knows: listed, not dropped.
+    assert 'D "Task" (its header is not one the import knows)' in page
+    assert "nothing can be imported" in page
+
+    again = client.post(
+        uploaded["Location"],
+        {
+            "remap": "1",
+            "column_A": "ref",
+            "column_B": "priority",
+            "column_C": "issue",
+            "column_D": "action",
+            "column_E": "actioned_by",
+            "column_F": "by_when",
+            "heading": "priority",
+        },
+    )
+    assert again.status_code == 302
+    page = client.get(uploaded["Location"]).content.decode()
+    assert "What the import will do" in page
+    stored = PlanImport.objects.get()
+
+    client.post(uploaded["Location"], {"sha256": stored.sha256})
+
+    assert Action.objects.get(plan__slug="borough-plan").text == "Open a helpline"
+    assert ColumnMapping.objects.get(area__name="Borough").choices["month due"] == "by_when"
+
+
+def test_the_preview_refuses_one_field_for_two_columns(admin_user, client, tmp_path):
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    source = _write(tmp_path, "county.csv", COUNTY_CSV)
+    with open(source, "rb") as plan_file:
+        uploaded = client.post(
+            reverse("admin:spreadsheets_planimport_add"),
+            {"area_name": "Shire", "plan_title": "Shire WSoA", "file": plan_file},
+        )
+
+    response = client.post(
+        uploaded["Location"], {"remap": "1", "column_A": "ref", "column_D": "ref"}
+    )
+
+    assert response.status_code == 200
+    assert "Select another field or not imported: column A already fills ref." in (
+        response.content.decode()
+    )
