@@ -27,9 +27,10 @@ from sendplan.admin_scope import ScopedAdmin
 from sendplan.history import save_with_history
 from sendplan.models import Plan
 
-from .forms import PlanImportForm
+from .forms import ColumnMappingForm, PlanImportForm
 from .models import PlanImport, PlanImportStatus
 from .reading import Upload
+from .remembered import remembered_choices
 from .services import (
     ParsedUpload,
     PlanImportError,
@@ -96,6 +97,7 @@ class PlanImportAdmin(ScopedAdmin):
             parsed = read_plan_files(
                 source=Upload(plan_file.name, content),
                 updates=Upload(updates_file.name, updates_content) if updates_file else None,
+                choices=remembered_choices(data["area_name"]),
             )
             stored = PlanImport(
                 created_by=request.user,
@@ -153,7 +155,30 @@ class PlanImportAdmin(ScopedAdmin):
             "user": request.user,
             "month": stored.month,
         }
-        if request.method == "POST" and request.POST.get("sha256") == stored.sha256:
+        mapping_form = None
+        if request.method == "POST" and "remap" in request.POST:
+            old = ParsedUpload.from_json(stored.parsed)
+            mapping_form = ColumnMappingForm(request.POST, columns=old.sheets.columns)
+            if mapping_form.is_valid():
+                # The file is read again with the columns chosen; the import then uses
+                # those rows, and remembers the columns for the area once confirmed.
+                parsed = read_plan_files(
+                    source=Upload(stored.file_name, bytes(stored.content)),
+                    updates=(
+                        Upload(stored.updates_name, bytes(stored.updates_content))
+                        if stored.updates_sha256
+                        else None
+                    ),
+                    choices=mapping_form.choices(),
+                )
+                stored.parsed = parsed.to_json()
+                save_with_history(stored, user=request.user)
+                messages.info(request, "The file was read again with the columns chosen.")
+                return HttpResponseRedirect(
+                    reverse("admin:spreadsheets_planimport_preview", args=[stored.pk])
+                )
+            preview = preview_plan_import(**arguments)
+        elif request.method == "POST" and request.POST.get("sha256") == stored.sha256:
             try:
                 plan, preview = confirm_plan_import(
                     **arguments,
@@ -185,6 +210,7 @@ class PlanImportAdmin(ScopedAdmin):
             "title": f"Preview the import of {stored.file_name}",
             "stored": stored,
             "preview": preview,
+            "mapping_form": mapping_form or ColumnMappingForm(columns=preview.columns),
             "has_view_permission": self.has_view_permission(request),
         }
         return TemplateResponse(request, "admin/spreadsheets/planimport/preview.html", context)

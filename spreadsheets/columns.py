@@ -60,10 +60,14 @@ class Problem:
     row: int | None = None
     column: str | None = None
     sheet: str = "plan"
+    # A Word document's table (from 1): ``row`` is then the table's row.
+    table: int | None = None
 
     def __str__(self) -> str:
         where = []
-        if self.row is not None:
+        if self.table is not None:
+            where.append(f"Table {self.table}, row {self.row}")
+        elif self.row is not None:
             where.append(f"{'Updates row' if self.sheet == 'updates' else 'Row'} {self.row}")
         elif self.sheet == "updates" and self.column:
             where.append("Updates")

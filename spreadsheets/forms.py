@@ -11,6 +11,8 @@ from django.utils.text import slugify
 
 from sendplan.models import Area, Role
 
+from .columns import PLAN_HEADERS
+from .mapping import HEADING, normalise
 from .services import current_month
 
 
@@ -96,3 +98,57 @@ class PlanImportForm(forms.Form):
         if title and not (cleaned.get("slug") or slugify(title)):
             self.add_error("slug", "Enter a short name for addresses.")
         return cleaned
+
+
+class ColumnMappingForm(forms.Form):
+    """The field each column of an uploaded file fills, or "not imported", and what a
+    heading row starts: on the preview page, through ``spreadsheets/_mapping.html``.
+    Built from ``ImportPreview.columns``; ``choices()`` gives what ``read_plan_files``
+    takes."""
+
+    heading = forms.ChoiceField(
+        label="A row holding only a heading starts",
+        choices=[("priority", "a priority"), ("issue", "an issue to be addressed")],
+        required=False,
+    )
+
+    def __init__(self, *args, columns: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.file_columns = list((columns or {}).get("columns", []))
+        options = [("", "Not imported"), *((f, f) for f in PLAN_HEADERS)]
+        for column in self.file_columns:
+            self.fields[f"column_{column['letter']}"] = forms.ChoiceField(
+                label=f"{column['letter']}: {column['header']}",
+                choices=options,
+                required=False,
+                initial=column["field"] or "",
+            )
+        self.fields["heading"].initial = (columns or {}).get("heading") or "priority"
+
+    def rows(self):
+        """(column, its bound field) in the file's order, for the template."""
+        return [(c, self[f"column_{c['letter']}"]) for c in self.file_columns]
+
+    def clean(self):
+        cleaned = super().clean()
+        seen: dict[str, str] = {}
+        for column in self.file_columns:
+            field = cleaned.get(f"column_{column['letter']}")
+            if not field:
+                continue
+            if field in seen:
+                self.add_error(
+                    f"column_{column['letter']}",
+                    f"Select another field or not imported: column {seen[field]} already "
+                    f"fills {field}.",
+                )
+            seen.setdefault(field, column["letter"])
+        return cleaned
+
+    def choices(self) -> dict[str, str]:
+        chosen = {
+            normalise(c["header"]): self.cleaned_data.get(f"column_{c['letter']}") or ""
+            for c in self.file_columns
+        }
+        chosen[HEADING] = self.cleaned_data.get("heading") or "priority"
+        return chosen

@@ -65,3 +65,25 @@ class PlanImport(models.Model):
             updates = bytes(self.updates_content or b"")
             return hashlib.sha256(updates).hexdigest() == self.updates_sha256
         return True
+
+
+class ColumnMapping(models.Model):
+    """The columns an area's plan was last imported with: which of its headers fill which
+    field, used by default on the area's next import (``mapping``)."""
+
+    area = models.OneToOneField(
+        "sendplan.Area", models.CASCADE, related_name="+", verbose_name="local area"
+    )
+    # Header as ``mapping.normalise`` gives it → field name, or "" for not imported;
+    # "_heading" → what a heading row starts ("priority" or "issue").
+    choices = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "remembered column mapping"
+
+    def __str__(self) -> str:
+        return f"Columns of {self.area}'s plan"

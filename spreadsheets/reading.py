@@ -29,7 +29,10 @@ import zipfile
 
 import tablib
 
-from .columns import FormulaCell, Problem
+from .columns import PLAN_HEADERS, FormulaCell, Problem
+from .layout import BEYOND, MappedTables
+from .mapping import is_own_header_row, map_header_row, normalise
+from .refusals import refuse_what_cannot_be_read
 from .upload import Limits, Sheets, SpreadsheetError, Upload, load_upload
 
 __all__ = [
@@ -44,27 +47,45 @@ __all__ = [
 
 XLSX_CONTENT_TYPES = "[Content_Types].xml"
 MAX_ZIP_MEMBERS = 1000
-# The dataset's column for the first cell beyond the last header (its column letter).
-BEYOND = "_beyond_last_header"
 
 
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):,.0f} MB"
 
 
-def read_sheets(upload: Upload, *, headers: tuple[str, ...], role: str, limits: Limits) -> Sheets:
+def read_sheets(
+    upload: Upload,
+    *,
+    headers: tuple[str, ...],
+    role: str,
+    limits: Limits,
+    choices: dict[str, str] | None = None,
+) -> Sheets:
     """Read ``upload`` as the plan file (role "plan", which may hold an ``updates`` sheet)
-    or as the updates file (role "updates"). Servers call it through
-    ``sandbox.read_sheets_in_child``, never directly."""
+    or as the updates file (role "updates"); ``choices`` (``mapping``) say which column of
+    the plan is which field. Servers call it through ``sandbox.read_sheets_in_child``,
+    never directly."""
+    refuse_what_cannot_be_read(upload)
     kind = _kind(upload)
+    if kind == "docx":
+        from .word import read_docx
+
+        if role != "plan":
+            raise SpreadsheetError(
+                [Problem(f"Give the story so far as a spreadsheet, not as {upload.name}.")]
+            )
+        _check_zip(upload, limits, what="a Word document")
+        return read_docx(upload, limits=limits, choices=choices or {})
     if kind == "xlsx":
-        return _read_xlsx(upload, headers=headers, role=role, limits=limits)
-    return _read_csv(upload, headers=headers, role=role, limits=limits)
+        return _read_xlsx(upload, headers=headers, role=role, limits=limits, choices=choices)
+    return _read_csv(upload, headers=headers, role=role, limits=limits, choices=choices)
 
 
 def _kind(upload: Upload) -> str:
     looks_zip = upload.data[:4] == b"PK\x03\x04"
-    if upload.extension in {".xlsx", ".xlsm"}:
+    if upload.extension == ".docx":
+        return "docx"
+    if upload.extension == ".xlsx":
         return "xlsx"
     if upload.extension in {".csv", ".txt"}:
         return "csv"
@@ -94,14 +115,20 @@ def _not_a_workbook(upload: Upload, why: str) -> SpreadsheetError:
     )
 
 
-def _check_zip(upload: Upload, limits: Limits) -> None:
+def _check_zip(upload: Upload, limits: Limits, what: str = "") -> None:
+    """The zip's parts against the limits, before any parser sees it (workbooks and Word
+    documents alike)."""
     buffer = io.BytesIO(upload.data)
     if not zipfile.is_zipfile(buffer):
+        if what:
+            raise _not_a_document(upload, "it is not a zip file, as every .docx is")
         raise _not_a_workbook(upload, "it is not a zip file, as every .xlsx is")
     try:
         with zipfile.ZipFile(buffer) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        if what:
+            raise _not_a_document(upload, f"the zip file is damaged: {exc}") from None
         raise _not_a_workbook(upload, f"the zip file is damaged: {exc}") from None
     if len(members) > MAX_ZIP_MEMBERS:
         raise _not_a_workbook(upload, f"it holds {len(members)} parts")
@@ -126,8 +153,21 @@ def _check_zip(upload: Upload, limits: Limits) -> None:
                 )
             ]
         )
+    if what:
+        return
     if not any(m.filename == XLSX_CONTENT_TYPES for m in members):
         raise _not_a_workbook(upload, "it is a zip file without a workbook in it")
+
+
+def _not_a_document(upload: Upload, why: str) -> SpreadsheetError:
+    return SpreadsheetError(
+        [
+            Problem(
+                f"The file {upload.name} is not a Word document that can be read ({why}). "
+                f"Save it from Word as a Word Document (.docx)."
+            )
+        ]
+    )
 
 
 def _open_workbook(upload: Upload, limits: Limits):
@@ -159,7 +199,9 @@ def _workbook_error(upload: Upload, exc: BaseException) -> SpreadsheetError:
     return _not_a_workbook(upload, type(exc).__name__)
 
 
-def _read_xlsx(upload: Upload, *, headers: tuple[str, ...], role: str, limits: Limits) -> Sheets:
+def _read_xlsx(
+    upload: Upload, *, headers: tuple[str, ...], role: str, limits: Limits, choices=None
+) -> Sheets:
     workbook = _open_workbook(upload, limits)
     try:
         names = list(workbook.sheetnames)
@@ -172,7 +214,15 @@ def _read_xlsx(upload: Upload, *, headers: tuple[str, ...], role: str, limits: L
         plan_name = by_lower.get("plan") or next(
             (n for n in names if n.strip().lower() != "updates"), None
         )
-        sheets.plan = _sheet_dataset(upload, workbook, plan_name, headers, "plan", limits)
+        if plan_name is None:
+            raise SpreadsheetError([Problem(f"The workbook {upload.name} has no sheets.")])
+        rows = (
+            [_cell_value(c) for c in row]
+            for row in workbook[plan_name].iter_rows(values_only=False)
+        )
+        sheets.plan, sheets.columns = _plan_dataset(
+            rows, source=f"sheet {plan_name!r}", limits=limits, choices=choices
+        )
         if "updates" in by_lower:
             from .columns import UPDATES_HEADERS
 
@@ -232,7 +282,9 @@ def _decode(upload: Upload) -> tuple[str, str | None]:
     )
 
 
-def _read_csv(upload: Upload, *, headers: tuple[str, ...], role: str, limits: Limits) -> Sheets:
+def _read_csv(
+    upload: Upload, *, headers: tuple[str, ...], role: str, limits: Limits, choices=None
+) -> Sheets:
     if upload.data[:4] == b"PK\x03\x04" or b"\x00" in upload.data[:1024]:
         raise SpreadsheetError(
             [
@@ -246,7 +298,14 @@ def _read_csv(upload: Upload, *, headers: tuple[str, ...], role: str, limits: Li
     reader = csv.reader(io.StringIO(text, newline=""))
     sheets = Sheets(notes=[note] if note else [])
     try:
-        dataset = _dataset(reader, headers=headers, sheet=role, source=upload.name, limits=limits)
+        if role == "plan":
+            dataset, sheets.columns = _plan_dataset(
+                reader, source=upload.name, limits=limits, choices=choices
+            )
+        else:
+            dataset = _dataset(
+                reader, headers=headers, sheet=role, source=upload.name, limits=limits
+            )
     except csv.Error as exc:
         raise SpreadsheetError(
             [Problem(f"The file {upload.name} is not a CSV file that can be read: {exc}.")]
@@ -296,6 +355,37 @@ def _picked(row, positions: list[int], width: int) -> list:
     picked = [values[p] if p < len(values) else None for p in positions]
     picked.append(_column_letter(beyond) if beyond is not None else None)
     return picked
+
+
+def _plan_dataset(rows, *, source: str, limits: Limits, choices=None):
+    """The plan sheet's dataset and its columns: our own headers are read as always;
+    any other layout through the column mapping (``layout``)."""
+    choices = choices or {}
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is not None and is_own_header_row(first) and _choices_keep_own(first, choices):
+        columns = {"columns": [c.as_json() for c in map_header_row(first)], "heading": ""}
+        whole = _chain_first(first, rows)
+        return _dataset(
+            whole, headers=PLAN_HEADERS, sheet="plan", source=source, limits=limits
+        ), columns
+    tables = MappedTables(choices=choices, limits=limits, source=source, sheet="plan sheet")
+    tables.add_table(_chain_first(first, rows) if first is not None else iter(()))
+    tables.check()
+    return tables.dataset(), tables.columns_json()
+
+
+def _choices_keep_own(header_row, choices: dict[str, str]) -> bool:
+    for header in header_row:
+        key = normalise(header)
+        if key and key in choices and choices[key] != str(header).strip().lower():
+            return False
+    return True
+
+
+def _chain_first(first, rows):
+    yield first
+    yield from rows
 
 
 def _dataset(

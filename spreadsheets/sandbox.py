@@ -67,7 +67,9 @@ def _too_much(upload: Upload, why: str) -> SpreadsheetError:
     )
 
 
-def read_sheets_in_child(upload: Upload, *, headers: tuple[str, ...], role: str) -> Sheets:
+def read_sheets_in_child(
+    upload: Upload, *, headers: tuple[str, ...], role: str, choices: dict | None = None
+) -> Sheets:
     """``reading.read_sheets`` in a child process; raises ``SpreadsheetError`` with what
     the reader found wrong, or with "too large or too complex to read" when the child
     reached its memory or time limit."""
@@ -76,6 +78,7 @@ def read_sheets_in_child(upload: Upload, *, headers: tuple[str, ...], role: str)
         "name": upload.name,
         "headers": list(headers),
         "role": role,
+        "choices": choices or {},
         "limits": asdict(Limits.from_settings()),
         "memory": memory,
         "seconds": seconds,
@@ -126,7 +129,9 @@ def read_sheets_in_child(upload: Upload, *, headers: tuple[str, ...], role: str)
     if "too_big" in answer:
         raise _too_much(upload, answer["too_big"])
     if "problems" in answer:
-        raise SpreadsheetError([Problem(**p) for p in answer["problems"]])
+        raise SpreadsheetError(
+            [Problem(**p) for p in answer["problems"]], columns=answer.get("columns")
+        )
     return Sheets.from_json(answer["sheets"])
 
 
@@ -186,11 +191,15 @@ def main() -> None:
     try:
         try:
             sheets = read_sheets(
-                upload, headers=tuple(request["headers"]), role=request["role"], limits=limits
+                upload,
+                headers=tuple(request["headers"]),
+                role=request["role"],
+                limits=limits,
+                choices=request.get("choices") or {},
             )
             answer: dict = {"sheets": sheets.as_json()}
         except SpreadsheetError as exc:
-            answer = {"problems": [asdict(p) for p in exc.problems]}
+            answer = {"problems": [asdict(p) for p in exc.problems], "columns": exc.columns}
         answer["peak_kb"] = _peak_kb()
         output = json.dumps(answer).encode()
         if len(output) > limits.max_part:

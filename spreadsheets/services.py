@@ -34,6 +34,7 @@ from sendplan.models import Issue, MonthStatus, Plan, Priority, ReportingMonth
 from .columns import PLAN_HEADERS, UPDATES_HEADERS, Problem
 from .export import plan_to_csv, plan_to_xlsx, updates_to_csv
 from .reading import Sheets, SpreadsheetError, Upload, load_upload
+from .remembered import remember_choices
 from .resources import PlanRowResource, PlanWriter, UpdatesFailed
 from .sandbox import read_sheets_in_child
 
@@ -60,6 +61,13 @@ class ImportPreview:
     update_rows: int = 0
     sha256: str = ""
     updates_sha256: str = ""
+    # The plan's columns as read: {"columns": [mapping.Column as JSON], "heading": field}.
+    columns: dict | None = None
+
+    @property
+    def not_imported(self) -> list[dict]:
+        """The file's columns that fill no field, with why."""
+        return [c for c in (self.columns or {}).get("columns", []) if not c["field"]]
 
     @property
     def ok(self) -> bool:
@@ -143,20 +151,24 @@ def plan_content_count(plan: Plan) -> dict[str, int]:
     return {k: v for k, v in counts.items() if v}
 
 
-def read_plan_files(*, source, updates=None) -> ParsedUpload:
+def read_plan_files(*, source, updates=None, choices: dict | None = None) -> ParsedUpload:
     """Read the plan file ``source`` and the updates file ``updates`` (if any: a path, an
     uploaded file, bytes or an ``Upload``), each in a child process that may take no more
-    than ``SENDPLAN_IMPORT_READ_MEMORY_BYTES`` and ``SENDPLAN_IMPORT_READ_SECONDS``."""
+    than ``SENDPLAN_IMPORT_READ_MEMORY_BYTES`` and ``SENDPLAN_IMPORT_READ_SECONDS``.
+    ``choices`` say which column is which field (``mapping``); without them the table of
+    council words decides, and our own headers are read as always."""
     parsed = ParsedUpload()
     sheets = parsed.sheets
     try:
         upload = load_upload(source)
         parsed.sha256 = upload.sha256
-        read = read_sheets_in_child(upload, headers=PLAN_HEADERS, role="plan")
+        read = read_sheets_in_child(upload, headers=PLAN_HEADERS, role="plan", choices=choices)
         sheets.plan, sheets.updates = read.plan, read.updates
+        sheets.columns, sheets.places = read.columns, read.places
         sheets.notes.extend(read.notes)
     except SpreadsheetError as exc:
         parsed.problems.extend(exc.problems)
+        sheets.columns = exc.columns
     if updates is not None:
         try:
             upload = load_upload(updates, default_name="updates")
@@ -293,6 +305,7 @@ def _run(
     preview.sha256, preview.updates_sha256 = parsed.sha256, parsed.updates_sha256
     preview.problems.extend(parsed.problems)
     preview.notes.extend(parsed.sheets.notes)
+    preview.columns = parsed.sheets.columns
     plan_ds, updates_ds = parsed.sheets.plan, parsed.sheets.updates
     if expected_sha256 and preview.sha256 and expected_sha256 != preview.sha256:
         preview.problems.append(
@@ -312,8 +325,10 @@ def _run(
     preview.plan_rows = len(plan_ds)
     preview.update_rows = len(updates_ds) if updates_ds is not None else 0
 
+    places = parsed.sheets.places
     if dry_run:
         _plan_the_import(preview, plan_ds, updates_ds, user=user)
+        preview.problems = _in_tables(preview.problems, places)
         return preview, None
     try:
         # One transaction around reading the plan as it is and writing it as the sheet
@@ -322,6 +337,8 @@ def _run(
             writer = _plan_the_import(preview, plan_ds, updates_ds, user=user)
             if not preview.problems:
                 writer.write()
+                remember_choices(area=writer.plan.area, columns=preview.columns, user=user)
+        preview.problems = _in_tables(preview.problems, places)
     except (IntegrityError, DataError) as exc:
         # The checks should leave nothing for the database to refuse; if it does (another
         # import of the same area at the same moment), nothing is written.
@@ -353,6 +370,21 @@ def _plan_the_import(preview: ImportPreview, plan_ds, updates_ds, *, user) -> Pl
         preview.problems.extend(_result_problems(writer.updates_result, "updates", UPDATES_HEADERS))
     preview.counts = writer.counts()
     return writer
+
+
+def _in_tables(problems: list[Problem], places: list | None) -> list[Problem]:
+    """A Word document's problems by its table and row, not by the dataset's row."""
+    if not places:
+        return problems
+    placed = []
+    for problem in problems:
+        index = (problem.row or 0) - 2
+        if problem.sheet == "plan" and problem.row is not None and 0 <= index < len(places):
+            table, row = places[index]
+            if table is not None:
+                problem = Problem(problem.message, row, problem.column, problem.sheet, table)
+        placed.append(problem)
+    return placed
 
 
 def preview_plan_import(

@@ -28,8 +28,11 @@ DEFAULT_MAX_PART = 20 * 1024 * 1024
 class SpreadsheetError(Exception):
     """The file cannot be read at all: its problems say why."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], columns: dict | None = None):
         self.problems = problems
+        # The columns found, when a header row was found but no column is known: the
+        # preview offers them to be chosen.
+        self.columns = columns
         super().__init__("; ".join(str(p) for p in problems))
 
 
@@ -56,12 +59,19 @@ class Sheets:
     plan: tablib.Dataset | None = None
     updates: tablib.Dataset | None = None
     notes: list[str] = field(default_factory=list)
+    # The plan's columns as read: {"columns": [mapping.Column as JSON], "heading": field}.
+    columns: dict | None = None
+    # A Word document's rows: [table, row] of each dataset row (None: a sheet's rows
+    # keep their numbers).
+    places: list | None = None
 
     def as_json(self) -> dict:
         return {
             "plan": _dataset_json(self.plan),
             "updates": _dataset_json(self.updates),
             "notes": list(self.notes),
+            "columns": self.columns,
+            "places": self.places,
         }
 
     @classmethod
@@ -70,6 +80,8 @@ class Sheets:
             plan=_dataset_from_json(data["plan"]),
             updates=_dataset_from_json(data["updates"]),
             notes=list(data["notes"]),
+            columns=data.get("columns"),
+            places=data.get("places"),
         )
 
 

@@ -97,16 +97,29 @@ def test_the_command_names_a_missing_file(db):
     assert error.value.returncode == 1
 
 
-def test_the_command_names_the_headers_a_sheet_must_have(db, tmp_path):
+def test_the_command_says_how_to_name_the_columns_of_a_sheet_it_cannot_recognise(db, tmp_path):
+    source = write_file(tmp_path, "plan.csv", "Colour,Size,Shape\nRed,Big,Round\n")
+
+    with pytest.raises(CommandError) as error:
+        _command(source, area="Southend", plan="Southend WSoA")
+
+    assert str(error.value) == (
+        "No header row of a plan table was found in plan.csv: no column is headed as "
+        "actions, outcome targets or issues to be addressed (the first row has: Colour, "
+        'Size, Shape). Give the columns with --columns, such as {"ref": "No.", "action": '
+        '"What we will do"}, or choose them on the preview page.'
+    )
+
+
+def test_the_command_reads_a_councils_own_headers_and_names_what_is_missing(db, tmp_path):
     source = write_file(tmp_path, "plan.csv", "Ref,Action,Lead\n1.1,Do it,Jo\n")
 
     with pytest.raises(CommandError) as error:
         _command(source, area="Southend", plan="Southend WSoA")
 
     assert str(error.value) == (
-        "The sheet's headers must be exactly: ref,priority,issue,strategy_links,action,"
-        "actioned_by,by_when,completed,bragg,outcome_target,target_date,impact_rag; found: "
-        "Ref,Action,Lead."
+        "Row 2, column priority: Enter the title of priority 1: this is the first row that "
+        "names it."
     )
 
 

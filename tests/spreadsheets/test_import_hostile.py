@@ -172,11 +172,12 @@ CASES = {
         "Row 3, column bragg: Enter a BRAGG status: Blue, Red, Amber, Green or Grey (or B, R, "
         'A, G); "Purple" is not one.',
     ),
-    "wrong headers": (
-        lambda tmp: Upload("plan.csv", _csv(GOOD_ROW, header="Ref,Issue,Action,Lead")),
-        "The sheet's headers must be exactly: ref,priority,issue,strategy_links,action,"
-        "actioned_by,by_when,completed,bragg,outcome_target,target_date,impact_rag; found: "
-        "Ref,Issue,Action,Lead.",
+    "headers of no plan table": (
+        lambda tmp: Upload("plan.csv", _csv(GOOD_ROW, header="Colour,Size,Shape,Weight")),
+        "No header row of a plan table was found in plan.csv: no column is headed as "
+        "actions, outcome targets or issues to be addressed (the first row has: Colour, Size, "
+        'Shape, Weight). Give the columns with --columns, such as {"ref": "No.", "action": '
+        '"What we will do"}, or choose them on the preview page.',
     ),
     "duplicate refs": (
         lambda tmp: _duplicate_refs(),

@@ -1,0 +1,35 @@
+"""The columns an area's plan was imported with, remembered for its next import."""
+
+from __future__ import annotations
+
+from sendplan.models import Area
+
+from .mapping import HEADING, normalise
+from .models import ColumnMapping
+
+
+def choices_of(columns: dict | None) -> dict[str, str]:
+    """The choices that read the file as ``columns`` (``Sheets.columns``) says it was read:
+    header → field or "" (not imported), and what a heading row starts."""
+    if not columns:
+        return {}
+    choices = {normalise(c["header"]): c["field"] or "" for c in columns.get("columns", [])}
+    if columns.get("heading"):
+        choices[HEADING] = columns["heading"]
+    return choices
+
+
+def remembered_choices(area_name: str) -> dict[str, str]:
+    """The choices of the area's last import of a plan in its own layout, or none."""
+    mapping = ColumnMapping.objects.filter(area__name__iexact=" ".join(area_name.split())).first()
+    return dict(mapping.choices) if mapping else {}
+
+
+def remember_choices(*, area: Area, columns: dict | None, user) -> None:
+    """Keep the columns a plan in the area's own layout was imported with (a plan in our
+    own headers needs none, and leaves what was remembered as it was)."""
+    if not columns or not columns.get("heading"):
+        return
+    ColumnMapping.objects.update_or_create(
+        area=area, defaults={"choices": choices_of(columns), "updated_by": user}
+    )
