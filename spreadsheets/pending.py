@@ -24,7 +24,7 @@ from sendplan.history import save_with_history
 from sendplan.models import Plan
 
 from .models import PlanImport, PlanImportStatus
-from .reading import Upload
+from .reading import BEYOND, Upload
 from .services import (
     ImportPreview,
     ParsedUpload,
@@ -123,7 +123,8 @@ def cannot_preview(stored: PlanImport) -> str | None:
 def columns_of(stored: PlanImport) -> list[str]:
     """The headers of the uploaded plan sheet, as read."""
     sheet = json.loads(stored.parsed or "{}").get("sheets", {}).get("plan")
-    return list(sheet["headers"]) if sheet else []
+    # The reader's own column (where a cell beyond the last header is) is not the file's.
+    return [h for h in sheet["headers"] if h != BEYOND] if sheet else []
 
 
 def _arguments(stored: PlanImport, user) -> dict:

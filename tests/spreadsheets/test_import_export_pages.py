@@ -158,6 +158,7 @@ def test_the_preview_shows_the_columns_of_the_file(manager, plan_a):
 
     assert "Columns imported" in page
     assert '<td class="govuk-table__cell">outcome_target</td>' in page
+    assert "_beyond" not in page  # the reader's own column is not the file's
 
 
 def test_cancelling_an_upload_forgets_it_and_writes_nothing_to_the_plan(manager, plan_a):
