@@ -282,6 +282,9 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 SENDPLAN_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 SENDPLAN_IMPORT_MAX_ROWS = 5000
+# Uploads nobody confirmed are removed after this many days (clear_stale_imports, daily,
+# and on each new upload).
+SENDPLAN_IMPORT_KEEP_DAYS = env.int("SENDPLAN_IMPORT_KEEP_DAYS", default=14)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 # Any larger request body is refused with a 413 before it is read
 # (sendplan.middleware.RequestSizeLimitMiddleware).

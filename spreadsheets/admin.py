@@ -1,4 +1,5 @@
-"""The browser import and export of a whole plan, in the admin for now.
+"""The browser import and export of a whole plan in the admin (a programme manager has
+the same on the plan's own pages: ``spreadsheets.views``).
 
 Import: "Plan spreadsheet imports" → Add: upload the file(s) with the area and title,
 which are read once (in a child process with memory and time limits) and kept with the
@@ -6,7 +7,8 @@ rows read → a preview page lists what will be created, changed and deleted and
 problem with its row and column → "Import" writes those rows, once the upload's SHA-256
 is checked, without reading the file again.
 Export: actions on the Plan list ("Export as XLSX", "Export as CSV", "Export story so
-far as CSV"). The logic is in ``spreadsheets.services``.
+far as CSV"). The logic is in ``spreadsheets.services`` and
+``spreadsheets.pending``.
 """
 
 from __future__ import annotations
@@ -19,27 +21,21 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.text import slugify
 
 from sendplan.admin import PlanAdmin as CorePlanAdmin
 from sendplan.admin_scope import ScopedAdmin
-from sendplan.history import save_with_history
 from sendplan.models import Plan
 
 from .forms import ColumnMappingForm, PlanImportForm
 from .models import PlanImport, PlanImportStatus
-from .reading import Upload
-from .remembered import remembered_choices
-from .services import (
-    ParsedUpload,
-    PlanImportError,
-    confirm_plan_import,
-    export_plan,
-    export_plan_updates,
-    preview_plan_import,
-    read_plan_files,
+from .pending import (
+    cannot_preview,
+    confirm_stored,
+    preview_stored,
+    remap_stored,
+    store_upload,
 )
+from .services import ParsedUpload, PlanImportError, export_plan, export_plan_updates
 
 logger = logging.getLogger("sendplan.spreadsheets")
 
@@ -90,33 +86,16 @@ class PlanImportAdmin(ScopedAdmin):
         form = PlanImportForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            plan_file = data["file"]
-            updates_file = data.get("updates")
-            content = plan_file.read()
-            updates_content = updates_file.read() if updates_file else None
-            parsed = read_plan_files(
-                source=Upload(plan_file.name, content),
-                updates=Upload(updates_file.name, updates_content) if updates_file else None,
-                choices=remembered_choices(data["area_name"]),
-            )
-            stored = PlanImport(
-                created_by=request.user,
+            stored = store_upload(
+                user=request.user,
+                plan_file=data["file"],
+                updates_file=data.get("updates"),
                 area_name=data["area_name"],
-                plan_title=" ".join(data["plan_title"].split()),
-                slug=data["slug"] or slugify(data["plan_title"]),
+                plan_title=data["plan_title"],
+                slug=data["slug"],
                 month=data["month"],
                 replace=data["replace"],
-                file_name=plan_file.name[:255],
-                content=content,
-                sha256=Upload(plan_file.name, content).sha256,
-                updates_name=updates_file.name[:255] if updates_file else "",
-                updates_content=updates_content,
-                updates_sha256=(
-                    Upload(updates_file.name, updates_content).sha256 if updates_file else ""
-                ),
-                parsed=parsed.to_json(),
             )
-            save_with_history(stored, user=request.user)
             return HttpResponseRedirect(
                 reverse("admin:spreadsheets_planimport_preview", args=[stored.pk])
             )
@@ -138,64 +117,27 @@ class PlanImportAdmin(ScopedAdmin):
         if stored.status != PlanImportStatus.PREVIEWED:
             messages.info(request, "This spreadsheet has already been imported.")
             return HttpResponseRedirect(reverse("admin:spreadsheets_planimport_changelist"))
-        if not stored.content_matches():
-            messages.error(request, "The stored file has changed since it was uploaded.")
+        if problem := cannot_preview(stored):
+            messages.error(request, problem)
             return HttpResponseRedirect(reverse("admin:spreadsheets_planimport_add"))
-        if not stored.parsed:
-            messages.error(
-                request, "Upload the file again: it was uploaded before this version of the import."
-            )
-            return HttpResponseRedirect(reverse("admin:spreadsheets_planimport_add"))
-        arguments = {
-            "parsed": ParsedUpload.from_json(stored.parsed),
-            "area_name": stored.area_name,
-            "plan_title": stored.plan_title,
-            "slug": stored.slug,
-            "replace": stored.replace,
-            "user": request.user,
-            "month": stored.month,
-        }
         mapping_form = None
         if request.method == "POST" and "remap" in request.POST:
             old = ParsedUpload.from_json(stored.parsed)
             mapping_form = ColumnMappingForm(request.POST, columns=old.sheets.columns)
             if mapping_form.is_valid():
-                # The file is read again with the columns chosen; the import then uses
-                # those rows, and remembers the columns for the area once confirmed.
-                parsed = read_plan_files(
-                    source=Upload(stored.file_name, bytes(stored.content)),
-                    updates=(
-                        Upload(stored.updates_name, bytes(stored.updates_content))
-                        if stored.updates_sha256
-                        else None
-                    ),
-                    choices=mapping_form.choices(),
-                )
-                stored.parsed = parsed.to_json()
-                save_with_history(stored, user=request.user)
+                remap_stored(stored=stored, choices=mapping_form.choices(), user=request.user)
                 messages.info(request, "The file was read again with the columns chosen.")
                 return HttpResponseRedirect(
                     reverse("admin:spreadsheets_planimport_preview", args=[stored.pk])
                 )
-            preview = preview_plan_import(**arguments)
+            preview = preview_stored(stored=stored, user=request.user)
         elif request.method == "POST" and request.POST.get("sha256") == stored.sha256:
             try:
-                plan, preview = confirm_plan_import(
-                    **arguments,
-                    expected_sha256=stored.sha256,
-                    expected_updates_sha256=stored.updates_sha256,
-                )
+                plan, preview = confirm_stored(stored=stored, user=request.user)
             except PlanImportError as exc:
                 preview = exc.preview
                 messages.error(request, "Nothing was imported: the problems are listed below.")
             else:
-                stored.status = PlanImportStatus.IMPORTED
-                stored.plan = plan
-                stored.imported_at = timezone.now()
-                stored.content = b""
-                stored.updates_content = None
-                stored.parsed = ""
-                save_with_history(stored, user=request.user)
                 messages.success(
                     request,
                     f"Imported {plan.title}: {preview.changes} records created, changed or "
@@ -203,7 +145,7 @@ class PlanImportAdmin(ScopedAdmin):
                 )
                 return HttpResponseRedirect(reverse("admin:sendplan_plan_change", args=[plan.pk]))
         else:
-            preview = preview_plan_import(**arguments)
+            preview = preview_stored(stored=stored, user=request.user)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

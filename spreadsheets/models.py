@@ -81,6 +81,7 @@ class ColumnMapping(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "remembered column mapping"

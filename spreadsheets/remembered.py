@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sendplan.history import save_with_history
 from sendplan.models import Area
 
 from .mapping import HEADING, normalise
@@ -30,6 +31,7 @@ def remember_choices(*, area: Area, columns: dict | None, user) -> None:
     own headers needs none, and leaves what was remembered as it was)."""
     if not columns or not columns.get("heading"):
         return
-    ColumnMapping.objects.update_or_create(
-        area=area, defaults={"choices": choices_of(columns), "updated_by": user}
-    )
+    mapping = ColumnMapping.objects.filter(area=area).first() or ColumnMapping(area=area)
+    mapping.choices = choices_of(columns)
+    mapping.updated_by = user
+    save_with_history(mapping, user=user, reason="Columns of an import remembered")

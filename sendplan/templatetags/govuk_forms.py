@@ -159,12 +159,15 @@ def govuk_textarea(field: BoundField, label_class: str = "") -> dict:
 @register.inclusion_tag("components/text_input.html")
 def govuk_text_input(field: BoundField, label_class: str = "", suffix: str = "") -> dict:
     """A GOV.UK text input; the widget's attrs give its classes (a width), autocomplete
-    and inputmode, and its type (text, password...). A password is never shown again."""
+    and inputmode, and its type (text, password, file...). A password is never shown
+    again."""
     context = _field_context(field)
     widget = field.field.widget.get_context(field.html_name, field.value(), {})["widget"]
     css = widget["attrs"].get("class") or "govuk-input"
     if context["errors"]:
-        css += " govuk-input--error"
+        # A file input (class govuk-file-upload) has its own error class.
+        file_upload = "govuk-file-upload" in css.split()
+        css += " govuk-file-upload--error" if file_upload else " govuk-input--error"
     context.update(
         type=_escaped(widget["type"]),
         value=_escaped(widget["value"] or ""),

@@ -139,7 +139,8 @@ class PlanWriter(
         plan, seen = self.plan, self.seen
 
         def gone(records, model):
-            return [r for r in records if r.pk not in seen[model]]
+            # Records the sheet creates (no pk yet) are new, never gone.
+            return [r for r in records if r.pk is not None and r.pk not in seen[model]]
 
         targets = gone([t for ts in self.old_targets.values() for t in ts], OutcomeTarget)
         actions = gone([a for acts in self.old_actions.values() for a in acts], Action)

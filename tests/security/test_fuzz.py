@@ -73,6 +73,7 @@ FORM_KWARGS = {
     "reports.views.pdf.ReportForm": lambda w: {"forum": w.forum},
     "reports.views.pdf.IssueForm": lambda w: {"forum": w.forum},
     "reports.views.bundles.BundleForm": lambda w: {"plan": w.plan},
+    "spreadsheets.forms.PlanPageImportForm": lambda w: {"plan": w.plan},
 }
 # Bases that are never used on their own.
 ABSTRACT = {"actions.forms.ItemForm", "progress.forms._Helped"}

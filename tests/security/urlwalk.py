@@ -191,6 +191,18 @@ def _evidence(world, route):
     return evidence.pk
 
 
+def _plan_import(world, route):
+    """An upload into area A's plan by its programme manager, waiting to be confirmed,
+    made when first asked for."""
+    from spreadsheets.models import PlanImport
+    from tests.spreadsheets.import_helpers import pending_upload
+
+    upload = PlanImport.objects.filter(slug=world.plan.slug).first()
+    if upload is None:
+        upload = pending_upload(user=world.users["programme_manager"], plan=world.plan)
+    return upload.pk
+
+
 # How to pick a value for each URL argument name, from the seeded ``world`` (area A).
 SAMPLE_KWARGS = {
     "plan_slug": lambda w, r: w.plan.slug,
@@ -209,6 +221,7 @@ SAMPLE_KWARGS = {
     "kind": lambda w, r: "action",  # an evidence page's item: an action...
     "item_id": lambda w, r: w.action.pk,  # ...area A's
     "evidence_id": _evidence,
+    "import_id": _plan_import,
     "token": lambda w, r: "no-such-set-up-link",  # a two-factor set-up link
     # The admin's own arguments.
     "app_label": lambda w, r: _admin_app_label(r),

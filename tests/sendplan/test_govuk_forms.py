@@ -263,3 +263,14 @@ def test_labels_hints_and_values_are_escaped():
     assert "<script>" not in html and "<b>" not in html and "<i>" not in html
     assert "Measured (&lt;b&gt;%&lt;/b&gt;)" in html
     assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+
+
+def test_a_file_input_with_an_error_has_the_file_uploads_error_class():
+    class UploadForm(forms.Form):
+        file = forms.FileField(widget=forms.FileInput(attrs={"class": "govuk-file-upload"}))
+
+    html = render("{% govuk_text_input form.file %}", form=UploadForm(data={}, files={}))
+
+    field = elements(html)["id_file"]
+    assert field["class"] == "govuk-file-upload govuk-file-upload--error"
+    assert field["type"] == "file"

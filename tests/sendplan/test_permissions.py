@@ -9,8 +9,8 @@ then the walk fails and asks for it. For every pattern:
   row or history row changes;
 - a read-only viewer makes no successful write anywhere;
 
-and for the monthly update and the plan pages, each role gets exactly what
-``sendplan.access.ROLE_CAPABILITIES`` (the README's permission matrix) gives it.
+and for the monthly update, the plan pages and the import and export pages, each role gets
+exactly what ``sendplan.access.ROLE_CAPABILITIES`` (the README's permission matrix) gives it.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from sendplan.models import MonthStatus, Plan, Role
 from sendplan.ratings import BRAGG
 from tests import factories
 from tests.actions.conftest import domain_counts
+from tests.spreadsheets.import_helpers import pending_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,7 @@ SAMPLE_KWARGS = {
     "kind": lambda w, r: "action",
     "item_id": lambda w, r: w.action.pk,
     "evidence_id": lambda w, r: w.evidence.pk,
+    "import_id": lambda w, r: w.import_id,
     "token": lambda w, r: "no-such-set-up-link",
     # The admin's arguments: non-staff users never get past its login, whatever the object.
     "app_label": lambda w, r: _admin_app_label(r),
@@ -231,7 +233,9 @@ def world(db):
         dated=dt.date(2023, 4, 1),
         added_by=users["lead"],
     )
+    upload = pending_upload(user=users["programme_manager"], plan=plan)
     return SimpleNamespace(
+        import_id=upload.pk,
         area=area,
         plan=plan,
         priority=priority,
@@ -356,6 +360,11 @@ PAGE_NEEDS = {
     "evidence:area_evidence": Can.VIEW,
     # The sample action's lead may withdraw its evidence; so may the programme manager.
     "evidence:withdraw": Can.UPDATE_OWN,
+    "spreadsheets:import_export": Can.IMPORT_EXPORT,
+    "spreadsheets:export_csv": Can.IMPORT_EXPORT,
+    "spreadsheets:export_xlsx": Can.IMPORT_EXPORT,
+    # The sample upload is the programme manager's; site administrators see every upload.
+    "spreadsheets:preview": Can.IMPORT_EXPORT,
 }
 
 

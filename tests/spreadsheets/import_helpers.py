@@ -220,3 +220,21 @@ def canonical(plan) -> dict:
         "issues": issues,
         "story": story,
     }
+
+
+def pending_upload(*, user, plan, path: str = GOOD):
+    """An upload of ``path`` into ``plan`` by ``user``, read and waiting to be confirmed,
+    as the import and export page leaves it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from spreadsheets.pending import store_upload
+
+    return store_upload(
+        user=user,
+        plan_file=SimpleUploadedFile(Path(path).name, Path(path).read_bytes()),
+        area_name=plan.area.name,
+        plan_title=plan.title,
+        slug=plan.slug,
+        month=MONTH,
+        replace=True,
+    )
