@@ -190,6 +190,7 @@ def page_urls(plan: Plan, user=None) -> list[tuple[str, str | None, str | None]]
         ("hello-world view", "benchmark_hello", {}),
         ("plan page", "reports:plan_detail", {"plan_slug": plan.slug}),
         ("dashboard", "reports:dashboard", {"plan_slug": plan.slug}),
+        ("readiness page", "reports:readiness", {"plan_slug": plan.slug}),
         ("home", "home", {}),
         ("my updates", "progress:my_updates", {"plan_slug": plan.slug}),
         (

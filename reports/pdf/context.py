@@ -18,6 +18,7 @@ from django.utils.dateformat import format as date_format
 from governance.models import Forum
 from governance.periods import MONTH, QUARTER, YEAR, Period
 from progress.plan_state import PlanState, plan_state
+from progress.readiness import Readiness, plan_milestones, readiness_of
 from sendplan.models import Plan
 from sendplan.ratings import BRAGG, RAG
 
@@ -122,6 +123,7 @@ class ReportData:
     status_month: dt.date  # the month whose statuses are shown: see build_report_data
     charts: list = field(default_factory=list)  # filled by charts.report_charts
     commentary: Commentary = field(default_factory=Commentary)
+    readiness: Readiness | None = None  # the quarterly statement's appendix
 
     @property
     def empty_issues(self) -> list[IssueSection]:
@@ -221,4 +223,13 @@ def build_report_data(
         story_count=found.story_count,
         status_month=state.month,
         commentary=commentary,
+        readiness=_quarter_readiness(plan, period, state, as_at),
     )
+
+
+def _quarter_readiness(plan, period: Period, state: PlanState, as_at) -> Readiness | None:
+    """Inspection readiness at the statement's month, its trend over the quarter: an
+    appendix of the quarterly statement, for the assurance executive."""
+    if period.kind != QUARTER:
+        return None
+    return readiness_of(state, milestones=plan_milestones(plan, as_at), trend_months=3)

@@ -42,6 +42,8 @@ def test_the_benchmark_times_every_page_against_the_hello_world_view(installatio
     assert pages["plan page"]["status"] == 200
     assert len(pages["plan page"]["samples_ms"]) == 2
     assert pages["plan page"]["median"] > 0
+    assert pages["readiness page"]["status"] == 200, pages["readiness page"]
+    assert pages["readiness page"]["median"] > 0
     assert pages["import of a 12-row sheet"]["status"] == 200, pages["import of a 12-row sheet"]
 
 

@@ -32,6 +32,7 @@ PAGES = {
     ),
     "dashboard": ("reports:dashboard", lambda n: {"plan_slug": f"area{n:02d}-wsoa"}),
     "dashboard items": ("reports:dashboard_items", lambda n: {"plan_slug": f"area{n:02d}-wsoa"}),
+    "readiness page": ("reports:readiness", lambda n: {"plan_slug": f"area{n:02d}-wsoa"}),
     "my updates": ("progress:my_updates", lambda n: {"plan_slug": f"area{n:02d}-wsoa"}),
     "forum page": (
         "governance:forum_detail",

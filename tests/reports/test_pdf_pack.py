@@ -100,7 +100,10 @@ def test_the_parts_come_in_the_order_an_inspector_reads_them(pack):
         _first_page(pages, "Exceptions"),
     ]
     assert order == sorted(order) and len(set(order)) == len(order)
-    assert "Appendix: issues with nothing to report" in pages[-1]
+    # Then the appendices: the source's gaps, and inspection readiness last.
+    text = " ".join(pages[2:])
+    gaps = text.rindex("Appendix: issues with nothing to report")
+    assert gaps < text.rindex("Appendix: inspection readiness")
 
 
 def test_the_commentary_is_printed_as_plain_text_where_it_belongs(pack):
@@ -142,7 +145,7 @@ def test_the_sources_gaps_are_gathered_in_one_note(pack):
     assert "No actions." not in text
     assert text.count("The source plan is illegible or missing here") == 0
     assert "1.9 has nothing to report: see the appendix." in text
-    assert "1.9 Priority 1 Illegible or missing in the source plan" in pages[-1]
+    assert "1.9 Priority 1 Illegible or missing in the source plan" in text
 
 
 def test_the_trend_tables_header_reads_as_separate_words(pack):
