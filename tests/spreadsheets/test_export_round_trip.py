@@ -17,7 +17,12 @@ from openpyxl import load_workbook
 from demo.seeding import load_plan_fixture, system_user
 from sendplan.models import Priority
 from spreadsheets.reading import Upload
-from spreadsheets.services import confirm_plan_import, export_plan, export_plan_updates
+from spreadsheets.services import (
+    confirm_plan_import,
+    export_plan,
+    export_plan_updates,
+    preview_plan_import,
+)
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 MONTH = dt.date(2024, 3, 1)
@@ -92,3 +97,21 @@ def test_xlsx_refs_are_text_so_1_10_stays_1_10(db):
     refs = [row[0] for row in sheet.iter_rows(min_row=2)]
     assert all(cell.number_format == "@" and isinstance(cell.value, str) for cell in refs)
     assert "1.10" in {cell.value for cell in refs}
+
+
+def test_a_priority_row_with_an_action_is_refused_and_nothing_is_written(importer):
+    sheet = (
+        b"ref,priority,issue,strategy_links,action,actioned_by,by_when,completed,bragg,"
+        b"outcome_target,target_date,impact_rag\r\n"
+        b"1,Area for improvement 1,,,Audit EHC plans,,,,,,,\r\n"
+    )
+
+    preview = preview_plan_import(
+        source=Upload("plan.csv", sheet), area_name="Durham", plan_title="LAP", user=importer
+    )
+
+    assert [str(p) for p in preview.problems] == [
+        "Row 2, column action: The ref 1 is a priority's, so this row gives the priority "
+        "alone: give the issue's ref (such as 1.1) or leave action blank."
+    ]
+    assert not Priority.objects.exists()
