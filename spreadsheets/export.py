@@ -46,6 +46,11 @@ def _latest(rows, key: str) -> dict[int, object]:
     return latest
 
 
+def priority_ref(priority: Priority) -> str:
+    """A priority's reference in the ref column (the one place that says what it is)."""
+    return str(priority.number)
+
+
 def plan_rows(plan: Plan) -> list[list]:
     issues = list(
         Issue.objects.filter(plan=plan)
@@ -105,8 +110,7 @@ def plan_rows(plan: Plan) -> list[list]:
             RAG(rating.rag).word if rating else "",
         ]
 
-    rows = []
-    for issue in issues:
+    def issue_rows(issue: Issue) -> list[list]:
         issue_actions = actions[issue.pk]
         action_ids = {a.pk for a in issue_actions}
         by_action = defaultdict(list)
@@ -119,9 +123,29 @@ def plan_rows(plan: Plan) -> list[list]:
             lines.extend(action_cells(None) + target_cells(t) for t in linked[1:])
         if not lines:
             lines.append(action_cells(None) + target_cells(None))
-        for index, line in enumerate(lines):
-            strategy = "; ".join(links[issue.pk]) if index == 0 else ""
-            rows.append([issue.ref, issue.priority.title, issue.description, strategy, *line])
+        return [
+            [
+                issue.ref,
+                issue.priority.title,
+                issue.description,
+                "; ".join(links[issue.pk]) if index == 0 else "",
+                *line,
+            ]
+            for index, line in enumerate(lines)
+        ]
+
+    by_priority = defaultdict(list)
+    for issue in issues:
+        by_priority[issue.priority_id].append(issue)
+    rows = []
+    for priority in Priority.objects.filter(plan=plan).order_by("number"):
+        if not by_priority[priority.pk]:
+            # A priority with no issues (Durham's areas for improvement) is a row of its
+            # own: its reference in the ref column, its title, nothing else.
+            empty = action_cells(None) + target_cells(None)
+            rows.append([priority_ref(priority), priority.title, "", "", *empty])
+        for issue in by_priority[priority.pk]:
+            rows.extend(issue_rows(issue))
     return rows
 
 
@@ -141,7 +165,7 @@ def update_rows(plan: Plan) -> list[list]:
 
     rows = []
     for priority in priorities:
-        rows.extend(line(priority.number, e) for e in entries[("priority", priority.pk)])
+        rows.extend(line(priority_ref(priority), e) for e in entries[("priority", priority.pk)])
         for issue in issues[priority.pk]:
             rows.extend(line(issue.ref, e) for e in entries[("issue", issue.pk)])
     return rows
@@ -186,6 +210,9 @@ def to_xlsx(sheets: dict[str, tuple[tuple, list[list]]]) -> bytes:
             for cell in row:
                 if isinstance(cell.value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
+                elif headers[cell.column - 1] == "ref":
+                    # Text, so that a spreadsheet keeps 1.10 as 1.10 rather than 1.1.
+                    cell.number_format = "@"
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -114,7 +114,8 @@ class _RowResource(resources.Resource):
 
 
 class PlanRowResource(_RowResource):
-    ref = fields.Field(attribute="ref", column_name="ref", widget=RefWidget())
+    # A priority's own reference ("1") makes a row that holds only the priority.
+    ref = fields.Field(attribute="ref", column_name="ref", widget=RefWidget(allow_priority=True))
     priority = fields.Field(
         attribute="priority", column_name="priority", widget=TextWidget(what="priority's title")
     )

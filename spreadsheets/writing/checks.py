@@ -49,6 +49,21 @@ def _check_bragg(row: PlanRow, errors: dict) -> None:
                 add_error(errors, "completed" if key == "completed_on" else "bragg", message)
 
 
+_PRIORITY_ROW_BLANKS = ("issue", "strategy_links", "action", "outcome_target")
+
+
+def _check_priority_only(row: PlanRow, errors: dict, skip: set[str]) -> None:
+    """A row whose ref is a priority's holds the priority alone."""
+    for column in _PRIORITY_ROW_BLANKS:
+        if column not in skip and getattr(row, column):
+            add_error(
+                errors,
+                column,
+                f"The ref {row.ref} is a priority's, so this row gives the priority alone: "
+                f"give the issue's ref (such as {row.ref}.1) or leave {column} blank.",
+            )
+
+
 class RowChecks:
     """``check_row``: the problems of one plan row, added to ``errors`` by column; the
     columns in ``skip`` already have a problem and are not checked again."""
@@ -63,7 +78,10 @@ class RowChecks:
             )
         if row.ref and "ref" not in skip:
             self._check_priority(row, errors, skip)
-            self._check_issue(row, errors, skip)
+            if row.is_priority_only:
+                _check_priority_only(row, errors, skip)
+            else:
+                self._check_issue(row, errors, skip)
         for owner, what, columns in _DEPENDENT_COLUMNS:
             if owner in skip:
                 continue

@@ -96,6 +96,8 @@ class PlanWriter(
     def write_row(self, row: PlanRow) -> None:
         number = int(row.ref.split(".")[0])
         priority = self._priority(number, row.priority_title)
+        if row.is_priority_only:
+            return
         issue = self._issue(row, priority)
         action = None
         if row.action:

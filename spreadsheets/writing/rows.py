@@ -25,6 +25,11 @@ class PlanRow:
         self.impact_rag = ""
         self.priority_title = ""
 
+    @property
+    def is_priority_only(self) -> bool:
+        """A row whose ref is a priority's ("1"): it gives the priority and nothing else."""
+        return bool(self.ref) and "." not in self.ref
+
 
 class StoryRow:
     """One row of the updates sheet."""

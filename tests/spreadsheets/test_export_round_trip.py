@@ -1,0 +1,117 @@
+"""The seeded plans exported, imported into an empty area and exported again: the same file.
+
+Durham's plan has priorities (its areas for improvement) with no issues under them; they
+are rows of their own with the priority's number as the ref.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from demo.seeding import load_plan_fixture, system_user
+from sendplan.models import Priority
+from spreadsheets.reading import Upload
+from spreadsheets.services import (
+    confirm_plan_import,
+    export_plan,
+    export_plan_updates,
+    preview_plan_import,
+)
+
+FIXTURES = settings.BASE_DIR / "fixtures"
+MONTH = dt.date(2024, 3, 1)
+
+
+def _cells(data: bytes) -> dict[str, list[tuple]]:
+    workbook = load_workbook(io.BytesIO(data))
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook}
+
+
+@pytest.fixture(params=["darlington-wsoa-2023", "durham-lap-2024"])
+def seeded(request, db):
+    return load_plan_fixture(FIXTURES / f"{request.param}.json", user=system_user())
+
+
+def test_xlsx_export_import_export_gives_the_same_cells(seeded, importer):
+    first = export_plan(plan=seeded, fmt="xlsx")
+
+    copy, _ = confirm_plan_import(
+        source=Upload("plan.xlsx", first),
+        area_name="Empty area",
+        plan_title="Copy",
+        user=importer,
+        month=MONTH,
+    )
+
+    assert copy.area != seeded.area
+    assert _cells(export_plan(plan=copy, fmt="xlsx")) == _cells(first)
+    assert (
+        Priority.objects.filter(plan=copy).count() == Priority.objects.filter(plan=seeded).count()
+    )
+
+
+def test_csv_export_import_export_gives_the_same_bytes(seeded, importer):
+    plan_csv = export_plan(plan=seeded, fmt="csv")
+    updates_csv = export_plan_updates(plan=seeded)
+
+    copy, _ = confirm_plan_import(
+        source=Upload("plan.csv", plan_csv),
+        updates=Upload("updates.csv", updates_csv) if len(updates_csv.splitlines()) > 1 else None,
+        area_name="Empty area",
+        plan_title="Copy",
+        user=importer,
+        month=MONTH,
+    )
+
+    assert export_plan(plan=copy, fmt="csv") == plan_csv
+    assert export_plan_updates(plan=copy) == updates_csv
+
+
+def test_export_plan_lists_durhams_four_areas_for_improvement(db, tmp_path):
+    durham = load_plan_fixture(FIXTURES / "durham-lap-2024.json", user=system_user())
+    output = tmp_path / "durham.xlsx"
+
+    call_command("export_plan", "--plan", "durham-lap-2024", "-o", str(output))
+
+    rows = _cells(output.read_bytes())["plan"][1:]
+    titles = list(
+        Priority.objects.filter(plan=durham).order_by("number").values_list("title", flat=True)
+    )
+    assert len(titles) == 4
+    assert [(row[0], row[1]) for row in rows] == [
+        (str(number), title) for number, title in enumerate(titles, start=1)
+    ]
+
+
+def test_xlsx_refs_are_text_so_1_10_stays_1_10(db):
+    darlington = load_plan_fixture(FIXTURES / "darlington-wsoa-2023.json", user=system_user())
+
+    sheet = load_workbook(io.BytesIO(export_plan(plan=darlington, fmt="xlsx")))["plan"]
+
+    refs = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert all(cell.number_format == "@" and isinstance(cell.value, str) for cell in refs)
+    assert "1.10" in {cell.value for cell in refs}
+
+
+def test_a_priority_row_with_an_action_is_refused_and_nothing_is_written(importer):
+    sheet = (
+        b"ref,priority,issue,strategy_links,action,actioned_by,by_when,completed,bragg,"
+        b"outcome_target,target_date,impact_rag\r\n"
+        b"1,Area for improvement 1,,,Audit EHC plans,,,,,,,\r\n"
+    )
+
+    preview = preview_plan_import(
+        source=Upload("plan.csv", sheet), area_name="Durham", plan_title="LAP", user=importer
+    )
+
+    assert [str(p) for p in preview.problems] == [
+        "Row 2, column action: The ref 1 is a priority's, so this row gives the priority "
+        "alone: give the issue's ref (such as 1.1) or leave action blank."
+    ]
+    assert not Priority.objects.exists()
