@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("progress.urls")),
     path("", include("governance.urls")),
     path("", include("evidence.urls")),
+    path("", include("public.urls")),
 ]
