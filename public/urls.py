@@ -6,6 +6,7 @@ app_name = "public"
 
 urlpatterns = [
     path("public/<slug:area_slug>/<slug:plan_slug>/", views.summary, name="summary"),
+    path("public/<slug:area_slug>/<slug:plan_slug>/pdf/", views.summary_pdf, name="pdf"),
     path(
         "public/<slug:area_slug>/<slug:plan_slug>/versions/<int:version_id>/",
         views.version,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from sendplan.access import Can, get_plan
 
-from . import services
+from . import pdf, services
 from .forms import AccountForm
 from .models import SummaryVersion, VersionState
 
@@ -85,6 +85,31 @@ def _render_public(request, area_slug, plan_slug, version_id=None) -> HttpRespon
 @csp_replace(STRICT_CSP)
 def summary(request, area_slug: str, plan_slug: str):
     return _render_public(request, area_slug, plan_slug)
+
+
+@login_not_required
+@require_GET
+@csp_replace(STRICT_CSP)
+def summary_pdf(request, area_slug: str, plan_slug: str):
+    key = services.cache_key(area_slug, plan_slug, "pdf")
+    hit = cache.get(key)
+    if hit is None:
+        versions = _published(area_slug, plan_slug)
+        version = versions[0]
+        context = {
+            "plan": version.summary.plan,
+            "summary": version.summary,
+            "version": version,
+            "accounts": version.accounts.select_related("priority"),
+            "for_pdf": True,
+        }
+        content = pdf.summary_pdf(render_to_string("public/summary.html", context))
+        hit = (content, version.summary.noindex)
+        cache.set(key, hit, PUBLIC_MAX_AGE)
+    response = _public_response(hit[0], hit[1])
+    response["Content-Type"] = "application/pdf"
+    response["Content-Disposition"] = f'inline; filename="{plan_slug}-summary.pdf"'
+    return response
 
 
 @login_not_required

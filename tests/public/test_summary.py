@@ -164,3 +164,21 @@ def test_the_readability_figure_aims_at_a_reading_age_of_about_9(
         },
     )
     assert "try shorter sentences" in hard.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_summary_is_a_tagged_pdf_with_no_cookie(plan_a, priorities):
+    import io
+
+    from pypdf import PdfReader
+
+    _write(plan_a, "We checked every plan.")
+    services.publish_summary(plan=plan_a)
+    response = Client().get(reverse("public:pdf", args=[plan_a.area.slug, plan_a.slug]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "Set-Cookie" not in response.headers
+    reader = PdfReader(io.BytesIO(response.content))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert "We checked every plan." in reader.pages[0].extract_text()

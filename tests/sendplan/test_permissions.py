@@ -42,7 +42,7 @@ pytestmark = pytest.mark.django_db
 # (The admin's own login page sends visitors on to the site's sign-in page, and static
 # files are served by WhiteNoise's middleware, not by a URL pattern.)
 # The public progress summaries need no sign-in (and answer 404 until published).
-PUBLIC = {"login", "health", "public:summary", "public:version"}
+PUBLIC = {"login", "health", "public:summary", "public:version", "public:pdf"}
 
 # Pages that are not about one area: they show only the user's own account or areas.
 NOT_AREA_SCOPED = {
