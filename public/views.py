@@ -15,6 +15,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from sendplan.access import Can, get_plan
+from sendplan.history import save_with_history
 
 from . import pdf, services
 from .forms import AccountForm
@@ -122,7 +123,7 @@ def version(request, area_slug: str, plan_slug: str, version_id: int):
 def write(request, plan_slug: str):
     access = get_plan(request, plan_slug, Can.ISSUE_REPORTS)
     plan = access.plan
-    draft = services.get_draft(plan=plan)
+    draft = services.get_draft(plan=plan, user=request.user)
     accounts = list(draft.accounts.select_related("priority"))
     forms = [
         AccountForm(request.POST or None, instance=a, prefix=f"p{a.priority.number}")
@@ -131,10 +132,10 @@ def write(request, plan_slug: str):
     # Every form is checked (a list, not a generator), so each shows its own errors.
     if request.method == "POST" and all([f.is_valid() for f in forms]):
         for form in forms:
-            form.save()
+            save_with_history(form.instance, user=request.user)
         if "publish" in request.POST:
             try:
-                services.publish_summary(plan=plan)
+                services.publish_summary(plan=plan, user=request.user)
             except ValueError as error:
                 messages.error(request, str(error))
                 return redirect("public:write", plan_slug=plan.slug)
@@ -154,7 +155,7 @@ def write(request, plan_slug: str):
 
 def preview(request, plan_slug: str):
     access = get_plan(request, plan_slug, Can.ISSUE_REPORTS)
-    draft = services.get_draft(plan=access.plan)
+    draft = services.get_draft(plan=access.plan, user=request.user)
     context = {
         "plan": access.plan,
         "summary": draft.summary,
@@ -172,7 +173,7 @@ def withdraw(request, plan_slug: str, version_id: int):
         SummaryVersion, id=version_id, summary__plan=access.plan, state=VersionState.PUBLISHED
     )
     if request.method == "POST":
-        services.withdraw_version(version=version)
+        services.withdraw_version(version=version, user=request.user)
         messages.success(request, "That version is withdrawn: it is no longer public.")
     return redirect("public:write", plan_slug=access.plan.slug)
 
