@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "evidence",
     "reports",
     "spreadsheets",
+    "public",
     "demo",
 ]
 

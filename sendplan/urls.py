@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("evidence.urls")),
     path("", include("spreadsheets.urls")),
+    path("", include("public.urls")),
 ]

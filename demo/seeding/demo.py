@@ -33,6 +33,7 @@ from .durham import DURHAM_MANAGER, DURHAM_PLAN, durham_stories, example_work
 from .examples import Raters, example_action_statuses, example_impact_ratings, example_stories
 from .months import CLOSED_MONTHS, OPEN_MONTH, at_nine, reporting_months
 from .plan_fixture import seed_plan_fixture
+from .public_summary import seed_public_summary
 from .writer import HistoryWriter, PartResult
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -100,6 +101,7 @@ def seed_demo(*, user) -> list[PartResult]:
     ]
     results += example_months(user, plan, "Darlington", "darlington-pm", 2023, stories)
     results.append(_example_meetings(user, plan))
+    results.append(seed_public_summary(plan, user=user))
 
     plan = Plan.objects.get(slug=DURHAM_PLAN)
     work = HistoryWriter(user, at=at_nine(CLOSED_MONTHS[0]))

@@ -58,7 +58,7 @@ def test_running_seed_demo_twice_changes_no_table_not_even_history(db):
     second = seed("--url", "http://127.0.0.1:8101/")
     assert table_counts() == counts
     assert "Wrote 0 rows" in second
-    assert second.count("already loaded") == 13
+    assert second.count("already loaded") == 14
     assert "Darlington plan" in first and "already loaded" not in first
     # scripts/run passes its address: the output ends saying where to start.
     assert second.splitlines()[-1] == (
@@ -312,3 +312,12 @@ def test_durham_pages_open_on_its_latest_closed_month_with_ratings_to_show(durha
     milestones = board.split('id="milestones"')[1].split("</table>")[0]
     assert milestones.count("Linked to no priority.") == 2
     assert milestones.count(" of 3 actions completed") + milestones.count("of 2 actions") == 5
+
+
+def test_seed_demo_publishes_darlingtons_example_public_summary(seeded):
+    from django.test import Client
+
+    response = Client().get("/public/darlington/darlington-wsoa-2023/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Example" in body and "you now get a reply from us within two weeks" in body

@@ -42,7 +42,8 @@ pytestmark = pytest.mark.django_db
 # Pages anyone may open without signing in. Adding a public page means adding it here.
 # (The admin's own login page sends visitors on to the site's sign-in page, and static
 # files are served by WhiteNoise's middleware, not by a URL pattern.)
-PUBLIC = {"login", "health"}
+# The public progress summaries need no sign-in (and answer 404 until published).
+PUBLIC = {"login", "health", "public:summary", "public:version", "public:pdf"}
 
 # Pages that are not about one area: they show only the user's own account or areas.
 NOT_AREA_SCOPED = {
@@ -85,6 +86,7 @@ SAMPLE_KWARGS = {
     "item_id": lambda w, r: w.action.pk,
     "evidence_id": lambda w, r: w.evidence.pk,
     "import_id": lambda w, r: w.import_id,
+    "version_id": lambda w, r: 1,
     "token": lambda w, r: "no-such-set-up-link",
     # The admin's arguments: non-staff users never get past its login, whatever the object.
     "app_label": lambda w, r: _admin_app_label(r),
