@@ -203,6 +203,21 @@ def _plan_import(world, route):
     return upload.pk
 
 
+def _summary_version(world, route):
+    """A published public summary of area A's plan, made when first asked for."""
+    from public.models import PriorityAccount, SummaryVersion, VersionState
+    from public.services import get_draft, publish_summary
+
+    published = SummaryVersion.objects.filter(
+        summary__plan=world.plan, state=VersionState.PUBLISHED
+    ).first()
+    if published is None:
+        draft = get_draft(plan=world.plan, user=world.users["admin"])
+        PriorityAccount.objects.filter(version=draft).update(account="CANARY-summary-3c7a")
+        published = publish_summary(plan=world.plan, user=world.users["admin"])
+    return published.pk
+
+
 # How to pick a value for each URL argument name, from the seeded ``world`` (area A).
 SAMPLE_KWARGS = {
     "plan_slug": lambda w, r: w.plan.slug,
@@ -218,6 +233,7 @@ SAMPLE_KWARGS = {
     "report_id": _issued_report,
     "request_id": _pack_request,
     "bundle_id": _bundle,
+    "version_id": _summary_version,
     "kind": lambda w, r: "action",  # an evidence page's item: an action...
     "item_id": lambda w, r: w.action.pk,  # ...area A's
     "evidence_id": _evidence,
