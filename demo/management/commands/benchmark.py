@@ -26,6 +26,7 @@ from demo.benchmarks.measure import (
     pick_plan,
     static_files_stale,
 )
+from demo.benchmarks.upload import format_upload, measure_upload
 from sendplan.models import Plan
 
 ROOT = Path(settings.BASE_DIR)
@@ -168,6 +169,7 @@ class Command(BaseCommand):
 
         if not options["no_pdf"]:
             figures["pdf"] = measure_pdf(plan=plan)
+        figures["upload"] = measure_upload(plan=plan, user=user)
         if options["bundle_files"] > 0:
             figures["bundle"] = measure_bundle(plan=plan, files=options["bundle_files"])
         if options["load_seconds"] > 0:
@@ -434,6 +436,8 @@ def format_report(figures: dict) -> str:
             )
         else:
             lines.append(f"Quarterly PDF: {pdf.get('note')}")
+    if figures.get("upload"):
+        lines.append(format_upload(figures["upload"]))
     if figures.get("bundle"):
         lines.append(format_bundle(figures["bundle"]))
 
