@@ -209,6 +209,7 @@ def add_file(
     dated: dt.date,
     description: str = "",
     is_example: bool = False,
+    added_at: dt.datetime | None = None,
 ) -> Evidence:
     """Check ``upload`` (type from its content, size, the area's quota), store it and
     record it. ValidationError, with nothing stored, when it cannot be added."""
@@ -244,7 +245,7 @@ def add_file(
                 **{ITEM_FIELDS[item.kind]: item.obj},
             )
             evidence.file.name = stored_name
-            save_with_history(evidence, user=user, reason="Evidence added")
+            _record(evidence, user=user, added_at=added_at)
     except BaseException:
         storage.delete(stored_name)
         raise
@@ -260,6 +261,7 @@ def add_link(
     dated: dt.date,
     description: str = "",
     is_example: bool = False,
+    added_at: dt.datetime | None = None,
 ) -> Evidence:
     evidence = Evidence(
         area=item.area,
@@ -273,8 +275,20 @@ def add_link(
         is_example=is_example,
         **{ITEM_FIELDS[item.kind]: item.obj},
     )
-    save_with_history(evidence, user=user, reason="Evidence added")
+    _record(evidence, user=user, added_at=added_at)
     return evidence
+
+
+def _record(evidence: Evidence, *, user, added_at: dt.datetime | None) -> None:
+    """Save new evidence with its history row. ``added_at`` (seed data describing a plan's
+    past) dates both, so the evidence shows in the "as at" views from that moment."""
+    if added_at is not None:
+        evidence.added_at = added_at
+        evidence._history_date = added_at
+    try:
+        save_with_history(evidence, user=user, reason="Evidence added")
+    finally:
+        evidence.__dict__.pop("_history_date", None)
 
 
 def _check_quota(area: Area, size: int) -> None:

@@ -46,8 +46,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 
-# Evidence files go to a folder of the suite's own (tests override it with a temporary one).
-SENDPLAN_EVIDENCE_ROOT = BASE_DIR / "var" / "test-evidence"  # noqa: F405
+# Evidence files go to a folder of this test process's own, removed when its session ends
+# (root conftest.py); tests of evidence itself override it with a temporary one.
+SENDPLAN_EVIDENCE_ROOT = BASE_DIR / "var" / "test-evidence" / str(os.getpid())  # noqa: F405
 STORAGES["evidence"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": str(SENDPLAN_EVIDENCE_ROOT), "base_url": "/no-public-url/"},

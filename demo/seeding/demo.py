@@ -30,6 +30,7 @@ from sendplan.models import Area, Membership, Person, Plan, Role
 from sendplan.months import add_months
 
 from .durham import DURHAM_MANAGER, DURHAM_PLAN, durham_stories, example_work
+from .evidence import seed_example_evidence
 from .examples import Raters, example_action_statuses, example_impact_ratings, example_stories
 from .months import CLOSED_MONTHS, OPEN_MONTH, at_nine, reporting_months
 from .plan_fixture import seed_plan_fixture
@@ -102,6 +103,7 @@ def seed_demo(*, user) -> list[PartResult]:
     results += example_months(user, plan, "Darlington", "darlington-pm", 2023, stories)
     results.append(_example_meetings(user, plan))
     results.append(seed_public_summary(plan, user=user))
+    results.append(seed_example_evidence(plan, manager="darlington-pm"))
 
     plan = Plan.objects.get(slug=DURHAM_PLAN)
     work = HistoryWriter(user, at=at_nine(CLOSED_MONTHS[0]))

@@ -58,7 +58,7 @@ def test_running_seed_demo_twice_changes_no_table_not_even_history(db):
     second = seed("--url", "http://127.0.0.1:8101/")
     assert table_counts() == counts
     assert "Wrote 0 rows" in second
-    assert second.count("already loaded") == 14
+    assert second.count("already loaded") == 15
     assert "Darlington plan" in first and "already loaded" not in first
     # scripts/run passes its address: the output ends saying where to start.
     assert second.splitlines()[-1] == (
@@ -321,3 +321,56 @@ def test_seed_demo_publishes_darlingtons_example_public_summary(seeded):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Example" in body and "you now get a reply from us within two weeks" in body
+
+
+def test_seed_demo_attaches_example_evidence_that_a_bundle_carries_byte_for_byte(
+    darlington, client
+):
+    import hashlib
+    import zipfile
+
+    from demo.seeding.evidence import EVIDENCE_DIR
+    from evidence.models import Evidence
+    from reports.bundles import collect, end_of, write_bundle
+
+    evidence = list(Evidence.objects.filter(plan=darlington).order_by("added_at"))
+    assert [e.kind for e in evidence].count("file") == 3
+    assert [e.kind for e in evidence].count("link") == 1
+    assert {e.content_type for e in evidence if e.kind == "file"} == {
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    assert all(e.is_example and e.title.startswith("Example") for e in evidence)
+    # Added in the demo's past, by the lead of the action where the lead has a login.
+    assert all(e.added_at.year in (2022, 2023) for e in evidence)
+    minutes = next(e for e in evidence if e.file_name == "example-sig-minutes-2023-03.pdf")
+    assert minutes.action is not None
+    assert minutes.added_by.username == "darlington-lead2"  # Tony Murphy leads 1.3's action
+    # The item's page marks it as example data.
+    client.force_login(User.objects.get(username="darlington-viewer"))
+    page = client.get(
+        reverse(
+            "evidence:item",
+            kwargs={
+                "plan_slug": darlington.slug,
+                "kind": "action",
+                "item_id": minutes.action_id,
+            },
+        )
+    ).content.decode()
+    assert "Example: SEND Implementation Group minutes, March 2023" in page
+    assert "Example data" in page
+
+    content = collect(darlington, as_at=end_of(dt.date(2023, 5, 10)))
+    out = io.BytesIO()
+    write_bundle(out, content)
+    with zipfile.ZipFile(out) as bundle:
+        files = [n for n in bundle.namelist() if n.startswith("evidence/")]
+        assert len(files) == 3
+        fixture = (EVIDENCE_DIR / "example-ehcp-timeliness-2022-23.xlsx").read_bytes()
+        stored = [bundle.read(n) for n in files if n.endswith(".xlsx")]
+        assert stored == [fixture]
+        assert hashlib.sha256(fixture).hexdigest() in {e.sha256 for e in evidence}
+    # As at a date before any was added, the bundle holds none.
+    before = collect(darlington, as_at=end_of(dt.date(2022, 11, 1)))
+    assert before.files == [] and before.links == []
