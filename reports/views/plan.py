@@ -6,12 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from actions.models import Action
+from evidence.models import evidence_as_at
 from outcomes.models import OutcomeTarget
 from progress.plan_state import PlanState, end_of_day, plan_state, rows_as_at
 from sendplan.access import Can, get_plan
@@ -234,9 +236,60 @@ def issue_timeline(state: PlanState, issue, *, as_at) -> list[TimelineEvent]:
                 is_example=entry.is_example,
             )
         )
+    events += _evidence_events(state, issue, as_at)
     events += _history_events(Action, [a.id for a in issue.actions], as_at, "Action")
     events += _history_events(OutcomeTarget, [t.id for t in issue.targets], as_at, "Outcome target")
     events.sort(key=lambda e: e.at, reverse=True)
+    return events
+
+
+def _evidence_events(state: PlanState, issue, as_at) -> list[TimelineEvent]:
+    """Evidence added to the issue's actions, targets and story so far, and withdrawn,
+    with who and when, as the evidence stood at ``as_at`` (one query for the plan's
+    evidence, one for the names of who added and withdrew it)."""
+    subjects = {("action", a.id): a.text for a in issue.actions}
+    subjects |= {("target", t.id): t.text for t in issue.targets}
+    subjects |= {("story", e.id): f"Story so far, issue {issue.ref}" for e in issue.story}
+    found = []
+    for evidence in evidence_as_at(as_at, plan_id=state.plan.id):
+        for kind, item_id in (
+            ("action", evidence.action_id),
+            ("target", evidence.target_id),
+            ("story", evidence.story_entry_id),
+        ):
+            if item_id and (kind, item_id) in subjects:
+                found.append((evidence, subjects[(kind, item_id)]))
+    if not found:
+        return []
+    user_ids = {e.added_by_id for e, _ in found} | {e.withdrawn_by_id for e, _ in found}
+    names = {
+        user.pk: user.get_full_name() or user.username
+        for user in get_user_model().objects.filter(pk__in=user_ids - {None})
+    }
+    events = []
+    for evidence, subject in found:
+        what = "Evidence added: a file" if evidence.is_file else "Evidence added: a link"
+        events.append(
+            TimelineEvent(
+                at=evidence.added_at,
+                who=names.get(evidence.added_by_id, "Unknown"),
+                what=what,
+                subject=subject,
+                detail=evidence.title,
+                is_example=evidence.is_example,
+            )
+        )
+        if evidence.is_withdrawn:
+            events.append(
+                TimelineEvent(
+                    at=evidence.withdrawn_at,
+                    who=names.get(evidence.withdrawn_by_id, "Unknown"),
+                    what="Evidence withdrawn",
+                    subject=subject,
+                    detail=f"{evidence.title}: {evidence.withdrawn_reason}",
+                    is_example=evidence.is_example,
+                )
+            )
     return events
 
 
