@@ -54,6 +54,11 @@ class SummaryVersion(models.Model):
     summary = models.ForeignKey(PublicSummary, models.CASCADE, related_name="versions")
     state = models.CharField(max_length=16, choices=VersionState.choices)
     is_example = models.BooleanField(default=False)
+    names_agreed = models.BooleanField(
+        "everyone named agreed to be named",
+        default=False,
+        help_text="Confirmed by whoever published it (the history names them).",
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from sendplan.history import save_with_history
-from sendplan.models import Plan, Priority
+from sendplan.models import Membership, Person, Plan, Priority
 
 from .models import PriorityAccount, PublicSummary, SummaryVersion, VersionState
 
@@ -48,14 +50,48 @@ def get_draft(*, plan: Plan, user=None) -> SummaryVersion:
     return draft
 
 
+def names_in(plan: Plan, accounts) -> list[tuple[PriorityAccount, str]]:
+    """Each (account, name) where an account names someone of the plan's area: a person
+    the plan names, or a member who signs in. Names of one word are not looked for (too
+    many ordinary words are someone's first name)."""
+    people = set(Person.objects.filter(area=plan.area).values_list("name", flat=True))
+    for first, last in Membership.objects.filter(area=plan.area).values_list(
+        "user__first_name", "user__last_name"
+    ):
+        people.add(f"{first} {last}")
+    patterns = [
+        (name, re.compile(r"\b" + r"\s+".join(map(re.escape, name.split())) + r"\b", re.I))
+        for name in sorted(n.strip() for n in people)
+        if len(name.split()) > 1
+    ]
+    found = []
+    for account in accounts:
+        text = f"{account.account}\n{account.changed_for_families}"
+        found += [(account, name) for name, pattern in patterns if pattern.search(text)]
+    return found
+
+
 @transaction.atomic
-def publish_summary(*, plan: Plan, user=None, is_example: bool = False) -> SummaryVersion:
+def publish_summary(
+    *, plan: Plan, user=None, is_example: bool = False, names_agreed: bool = False
+) -> SummaryVersion:
     """Freezes the draft as a published version, dated now; the next edit starts a new
-    draft. A draft with nothing written for any priority is refused."""
+    draft. A draft with nothing written for any priority is refused, and so is one naming
+    someone of the area unless the publisher confirms that everyone named agreed to be."""
     draft = get_draft(plan=plan, user=user)
-    if not any(a.account.strip() for a in draft.accounts.all()):
+    accounts = list(draft.accounts.select_related("priority"))
+    if not any(a.account.strip() for a in accounts):
         raise ValueError("Write an account of at least one priority before publishing")
+    named = names_in(plan, accounts)
+    if named and not names_agreed:
+        account, name = named[0]
+        raise ValueError(
+            f"The account of “{account.priority.title}” names {name}. Officers are named "
+            "only if they chose to be: take the name out, or confirm that everyone named "
+            "agreed to be named"
+        )
     draft.state = VersionState.PUBLISHED
+    draft.names_agreed = bool(named) and names_agreed
     draft.is_example = is_example
     draft.published_at = timezone.now()
     save_with_history(draft, user=user, reason="Published")

@@ -18,7 +18,7 @@ from sendplan.access import Can, get_plan
 from sendplan.history import save_with_history
 
 from . import pdf, services
-from .forms import AccountForm
+from .forms import AccountForm, PublishForm
 from .models import SummaryVersion, VersionState
 
 PUBLIC_MAX_AGE = 300
@@ -129,13 +129,18 @@ def write(request, plan_slug: str):
         AccountForm(request.POST or None, instance=a, prefix=f"p{a.priority.number}")
         for a in accounts
     ]
+    publish_form = PublishForm(request.POST or None)
     # Every form is checked (a list, not a generator), so each shows its own errors.
-    if request.method == "POST" and all([f.is_valid() for f in forms]):
+    if request.method == "POST" and all([f.is_valid() for f in [*forms, publish_form]]):
         for form in forms:
             save_with_history(form.instance, user=request.user)
         if "publish" in request.POST:
             try:
-                services.publish_summary(plan=plan, user=request.user)
+                services.publish_summary(
+                    plan=plan,
+                    user=request.user,
+                    names_agreed=publish_form.cleaned_data["names_agreed"],
+                )
             except ValueError as error:
                 messages.error(request, str(error))
                 return redirect("public:write", plan_slug=plan.slug)
@@ -149,7 +154,13 @@ def write(request, plan_slug: str):
     return render(
         request,
         "public/write.html",
-        {"access": access, "plan": plan, "forms": forms, "published": published},
+        {
+            "access": access,
+            "plan": plan,
+            "forms": forms,
+            "publish_form": publish_form,
+            "published": published,
+        },
     )
 
 

@@ -135,6 +135,14 @@ def govuk_checkboxes(field: BoundField, legend_class: str = "", small: bool = Fa
     return _choices(field, "checkboxes", "checkbox", legend_class=legend_class, small=small)
 
 
+@register.inclusion_tag("components/checkbox.html")
+def govuk_checkbox(field: BoundField) -> dict:
+    """One GOV.UK checkbox for a boolean field, its label beside the box."""
+    context = _field_context(field)
+    context["checked"] = bool(field.value())
+    return context
+
+
 @register.inclusion_tag("components/select.html")
 def govuk_select(field: BoundField, label_class: str = "") -> dict:
     """A GOV.UK select, its options the field's choices (an empty one first if the field

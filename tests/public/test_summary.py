@@ -182,3 +182,55 @@ def test_the_summary_is_a_tagged_pdf_with_no_cookie(plan_a, priorities):
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
     assert "We checked every plan." in reader.pages[0].extract_text()
+
+
+@pytest.mark.django_db
+def test_a_summary_naming_an_officer_is_published_only_once_they_agreed(
+    client, plan_a, priorities, programme_manager_a
+):
+    from tests import factories
+
+    factories.PersonFactory(area=plan_a.area, name="Jo Littler")
+    client.force_login(programme_manager_a)
+    data = {
+        "p1-status": "green",
+        "p1-account": "Thanks to jo  littler, plans are on time.",
+        "p1-changed_for_families": "",
+        "p2-status": "grey",
+        "p2-account": "",
+        "p2-changed_for_families": "",
+        "publish": "",
+    }
+    refused = client.post(_write_url(plan_a), data, follow=True).content.decode()
+    assert "names Jo Littler" in refused
+    assert "Officers are named only if they chose to be" in refused
+    assert Client().get(_public_url(plan_a)).status_code == 404
+    # The words were kept as the draft: nothing the manager wrote is lost.
+    assert "Thanks to jo  littler" in refused
+
+    client.post(_write_url(plan_a), {**data, "names_agreed": "1"})
+    published = SummaryVersion.objects.published().get()
+    assert published.names_agreed
+    assert "Thanks to jo  littler" in Client().get(_public_url(plan_a)).content.decode()
+    assert published.history.latest().history_user == programme_manager_a
+
+
+@pytest.mark.django_db
+def test_a_summary_naming_nobody_needs_no_agreement(plan_a, priorities):
+    from tests import factories
+
+    factories.PersonFactory(area=plan_a.area, name="Jo Littler")
+    _write(plan_a, "Jo and the team now answer within a week.")
+    version = services.publish_summary(plan=plan_a)
+    assert version.state == VersionState.PUBLISHED and not version.names_agreed
+
+
+@pytest.mark.django_db
+def test_the_plan_pages_link_the_programme_manager_to_the_summary_and_nobody_else(
+    client, plan_a, priorities, programme_manager_a, viewer_a
+):
+    plan_url = reverse("reports:plan_detail", args=[plan_a.slug])
+    client.force_login(programme_manager_a)
+    assert _write_url(plan_a) in client.get(plan_url).content.decode()
+    client.force_login(viewer_a)
+    assert _write_url(plan_a) not in client.get(plan_url).content.decode()
