@@ -177,6 +177,8 @@ def _first_section(plan: Plan, user) -> str:
 # Pages only a programme manager may open are timed signed in as the area's manager
 # (``<area>-pm`` in generated data); every other page as the lead.
 PROGRAMME_MANAGER = "pm"
+# Public pages are timed as a visitor who is not signed in.
+VISITOR = "visitor"
 
 
 def page_urls(plan: Plan, user=None) -> list[tuple[str, str | None, str | None]]:
@@ -206,6 +208,12 @@ def page_urls(plan: Plan, user=None) -> list[tuple[str, str | None, str | None]]
         ),
         ("home, programme manager", "home", {}, PROGRAMME_MANAGER),
         ("months page", "progress:month", {"plan_slug": plan.slug}, PROGRAMME_MANAGER),
+        (
+            "public summary (cached)",
+            "public:summary",
+            {"area_slug": plan.area.slug, "plan_slug": plan.slug},
+            VISITOR,
+        ),
     ]
     urls = []
     for name, url_name, kwargs, *who in wanted:
@@ -248,7 +256,7 @@ def measure_pages(*, plan: Plan, user, repeat: int, warmup: int) -> list[Figure]
             if who == PROGRAMME_MANAGER and manager is None:
                 figure.note = f"no user called {plan.area.slug}-pm"
                 continue
-            client_for = manager_client if who == PROGRAMME_MANAGER else client
+            client_for = {PROGRAMME_MANAGER: manager_client, VISITOR: Client()}.get(who, client)
             try:
                 with QueryCounter() as queries:
                     response = client_for.get(url, secure=True)

@@ -11,7 +11,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from public import services as public_services
+from sendplan.history import save_with_history
 from sendplan.models import Area
+from sendplan.ratings import BRAGG
 
 from .bulk import area_slug
 from .monthly import MonthlyWriter
@@ -100,4 +103,20 @@ class AreaWriter(PeopleWriter, StructureWriter, MonthlyWriter):
         self._impact_ratings(targets)
         self._story(issues)
         self._forums(people)
+        self._public_summary()
         return self.counts
+
+    def _public_summary(self) -> None:
+        """A published summary for families, as an area that publishes one has: a short
+        account of each priority (its status drawn like the plan's), so the public page is
+        timed on every installation."""
+        draft = public_services.get_draft(plan=self.plan, user=self.system)
+        for account in draft.accounts.select_related("priority"):
+            account.account = (
+                f"We are working on {account.priority.title.lower()}. "
+                "We meet families each month and check our work with them."
+            )
+            account.status = self.rng.choice([BRAGG.GREEN, BRAGG.AMBER, BRAGG.AMBER, BRAGG.RED])
+            save_with_history(account, user=self.system)
+        public_services.publish_summary(plan=self.plan, user=self.system)
+        self.counts["published public summaries"] += 1

@@ -208,3 +208,14 @@ def test_an_areas_people_actions_and_leads_do_not_depend_on_the_months():
         transaction.set_rollback(True)
     generate("--areas", "1", "--months", "7", "--start-month", "2023-01")
     assert shape() == short
+
+
+def test_each_generated_plan_publishes_a_summary_for_families(client):
+    from public.models import SummaryVersion
+
+    call_command("generate_demo_data", "--areas", "2", "--months", "3", stdout=StringIO())
+    assert SummaryVersion.objects.published().count() == 2
+    plan = Plan.objects.filter(source="generate_demo_data").order_by("slug").first()
+    page = client.get(f"/public/{plan.area.slug}/{plan.slug}/")
+    assert page.status_code == 200
+    assert "We meet families each month" in page.content.decode()
