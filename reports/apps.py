@@ -15,8 +15,9 @@ class ReportsConfig(AppConfig):
         from sendplan.access import Can
         from sendplan.hooks import NavLink, add_home_panel, add_nav_link
 
-        from .home import report_panels
+        from .home import report_panels, review_panels
 
         add_home_panel(report_panels)
+        add_home_panel(review_panels)
         add_nav_link(NavLink("Plan", "reports:plan_detail", Can.VIEW, 10))
         add_nav_link(NavLink("Dashboard", "reports:dashboard", Can.VIEW, 20))

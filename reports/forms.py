@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+from sendplan.forms import GovukDateField, GovukRadios
+
+from .models import ReviewDecision
 from .pdf.context import Commentary
 
 SUMMARY_MAX = 3000
@@ -28,9 +31,24 @@ class CommentaryForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, priorities, **kwargs):
+    without_signoff_reason = forms.CharField(
+        label="Why issue it without a partner's sign-off?",
+        help_text="Printed in the pack where the partners' sign-off would be. Plain text, up "
+        f"to {PRIORITY_MAX:,} characters.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=PRIORITY_MAX,
+        required=False,
+        error_messages={
+            "max_length": f"The reason must be {PRIORITY_MAX:,} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, priorities, needs_signoff_reason: bool = False, **kwargs):
         kwargs.setdefault("auto_id", "commentary-%s")
         super().__init__(*args, **kwargs)
+        self.needs_signoff_reason = needs_signoff_reason
+        if not needs_signoff_reason:
+            del self.fields["without_signoff_reason"]
         self.priorities = list(priorities)
         for priority in self.priorities:
             self.fields[self.priority_field(priority)] = forms.CharField(
@@ -46,6 +64,15 @@ class CommentaryForm(forms.Form):
                 },
             )
 
+    def clean_without_signoff_reason(self):
+        reason = self.cleaned_data["without_signoff_reason"].strip()
+        if not reason:
+            raise forms.ValidationError(
+                "Enter why the pack is issued without a partner's sign-off: no partner has "
+                "signed off this statement"
+            )
+        return reason
+
     @staticmethod
     def priority_field(priority) -> str:
         return f"priority_{priority.id}"
@@ -53,9 +80,10 @@ class CommentaryForm(forms.Form):
     def priority_fields(self) -> list[forms.BoundField]:
         return [self[self.priority_field(p)] for p in self.priorities]
 
-    def commentary(self) -> Commentary:
+    def commentary(self, partner: dict | None = None) -> Commentary:
         data = self.cleaned_data
         return Commentary(
+            partner=partner or {},
             summary=data["summary"],
             priorities={
                 p.id: data[self.priority_field(p)]
@@ -63,3 +91,68 @@ class CommentaryForm(forms.Form):
                 if data[self.priority_field(p)]
             },
         )
+
+
+class SendForReviewForm(forms.Form):
+    """Send the draft statement of a period to the area's partner reviewers."""
+
+    period = forms.ChoiceField(
+        label="Period",
+        error_messages={
+            "required": "Select the period the statement covers",
+            "invalid_choice": "Select a period from the list",
+        },
+    )
+    closes_on = GovukDateField(
+        what="the closing date",
+        label="Closing date",
+        help_text="Reviewers can answer until the end of this day. For example, 27 3 2024",
+    )
+    message = forms.CharField(
+        label="Message to the reviewers (optional)",
+        required=False,
+        max_length=PRIORITY_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"Enter a message of {PRIORITY_MAX:,} characters or fewer"},
+    )
+
+    def __init__(self, *args, periods, initial_period=None, **kwargs):
+        kwargs.setdefault("auto_id", "review-%s")
+        super().__init__(*args, **kwargs)
+        self.periods = {p.code: p for p in periods}
+        self.fields["period"].choices = [(code, p.label) for code, p in self.periods.items()]
+        if initial_period:
+            self.fields["period"].initial = initial_period.code
+
+    def clean_period(self):
+        return self.periods[self.cleaned_data["period"]]
+
+
+class ReviewResponseForm(forms.Form):
+    """A reviewer's sign-off or dissent on one priority."""
+
+    decision = forms.ChoiceField(
+        label="Does this reflect families' experience?",
+        choices=ReviewDecision.choices,
+        widget=GovukRadios(),
+        error_messages={"required": "Select whether you sign off this priority or dissent"},
+    )
+    words = forms.CharField(
+        label="Your words (printed in the pack as you write them)",
+        help_text="Required for a dissent: what does not match families' experience.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "Enter 2,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, priority, **kwargs):
+        kwargs.setdefault("prefix", f"p{priority.pk}")
+        super().__init__(*args, **kwargs)
+        self.priority = priority
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == ReviewDecision.DISSENT and not data.get("words", "").strip():
+            self.add_error("words", "Enter what does not reflect families' experience")
+        return data

@@ -71,6 +71,12 @@ class IssuedReport(models.Model):
         blank=True,
         help_text="The commentary on each priority, as plain text, by the priority's id.",
     )
+    partner_review = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The partners' sign-off and dissent printed in it, or the reason it was "
+        "issued without a sign-off.",
+    )
     # The bytes never change, so the history need not copy them.
     history = HistoricalRecords(excluded_fields=["content"])
 
@@ -135,6 +141,12 @@ class PackRequest(models.Model):
     as_at = models.DateTimeField(help_text="The moment of the plan's history to build from.")
     commentary = models.TextField(blank=True)
     priority_commentary = models.JSONField(default=dict, blank=True)
+    partner_review = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The partners' sign-off and dissent as they stood when the pack was asked "
+        "for (reports.reviews.snapshot), or the reason it is issued without a sign-off.",
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="pack_requests"
     )
@@ -211,3 +223,97 @@ class Bundle(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == PackBuild.ISSUED and bool(self.file)
+
+
+class PartnerReview(models.Model):
+    """A draft statement sent to the area's partner reviewers (the parent carer forum, and
+    any school, ICB or other partner given the role) before it is issued: each reviewer
+    reads the draft as it stood at ``as_at`` (the same preview the executive sees) and,
+    priority by priority, signs it off or records dissent in their own words, until the
+    end of ``closes_on``. The pack issued for the same forum and period prints what they
+    said, verbatim, with their names, organisations and dates."""
+
+    plan = models.ForeignKey("sendplan.Plan", models.PROTECT, related_name="partner_reviews")
+    forum = models.ForeignKey("governance.Forum", models.PROTECT, related_name="partner_reviews")
+    period_code = models.CharField(max_length=10)
+    period_label = models.CharField(max_length=60)
+    as_at = models.DateTimeField(help_text="The moment of the plan's history the draft shows.")
+    closes_on = models.DateField("closing date")
+    message = models.TextField("message to the reviewers", blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["forum", "period_code"], name="review_forum_period")]
+
+    def __str__(self) -> str:
+        return f"Partner review of the {self.period_label} statement for {self.forum}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "reports:partner_review",
+            kwargs={
+                "area_slug": self.forum.area.slug,
+                "forum_slug": self.forum.slug,
+                "review_id": self.pk,
+            },
+        )
+
+    def is_open(self, today=None) -> bool:
+        from django.utils import timezone
+
+        return (today or timezone.localdate()) <= self.closes_on
+
+
+class ReviewDecision(models.TextChoices):
+    SIGNED_OFF = "signed_off", "Signed off: this reflects families' experience"
+    DISSENT = "dissent", "Dissent: this does not reflect families' experience"
+
+
+class ReviewResponse(models.Model):
+    """One reviewer's word on one priority of a draft: a sign-off or a dissent, with what
+    they wrote (required for a dissent). Changed until the review closes; the history keeps
+    every version with who and when."""
+
+    review = models.ForeignKey(PartnerReview, models.CASCADE, related_name="responses")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    organisation = models.CharField(max_length=200, blank=True)
+    priority = models.ForeignKey("sendplan.Priority", models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=12, choices=ReviewDecision.choices)
+    words = models.TextField(blank=True)
+    decided_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "priority__number", "reviewer__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "reviewer", "priority"], name="one_response_per_priority"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} by {self.reviewer} on {self.priority}"
+
+
+class ReviewReminder(models.Model):
+    """A reminder e-mailed to a reviewer about a review they have not finished: at most one
+    a day per review, however often ``send_review_reminders`` runs (as leads' reminders)."""
+
+    review = models.ForeignKey(PartnerReview, models.CASCADE, related_name="reminders")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    sent_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "reviewer", "sent_on"], name="one_review_reminder_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.reviewer} on {self.sent_on} about {self.review}"

@@ -76,6 +76,7 @@ def issue_report(
             issued_at=timezone.now(),
             commentary=commentary.summary,
             priority_commentary={str(k): v for k, v in commentary.priorities.items() if v},
+            partner_review=commentary.partner,
         )
         save_with_history(report, user=user)
         if on_saved is not None:

@@ -90,6 +90,7 @@ def build_pack(request_id: int) -> str:
             commentary=Commentary(
                 summary=pack_request.commentary,
                 priorities={int(k): v for k, v in pack_request.priority_commentary.items()},
+                partner=pack_request.partner_review,
             ),
             on_saved=issued,
         )
@@ -128,6 +129,7 @@ def request_pack(*, plan, forum, period, meeting, user, commentary: Commentary) 
         as_at=now,
         commentary=commentary.summary,
         priority_commentary={str(k): v for k, v in commentary.priorities.items() if v},
+        partner_review=commentary.partner,
         requested_by=user,
         requested_at=now,
     )

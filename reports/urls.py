@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bundles, dashboard, pdf, plan, readiness
+from .views import bundles, dashboard, pdf, plan, readiness, reviews
 
 app_name = "reports"
 
@@ -52,6 +52,17 @@ urlpatterns = [
         FORUM_REPORTS + "requests/<int:request_id>/retry/",
         pdf.pack_request_retry,
         name="pack_request_retry",
+    ),
+    path(FORUM_REPORTS + "reviews/new/", reviews.review_send, name="partner_review_send"),
+    path(
+        FORUM_REPORTS + "reviews/<int:review_id>/",
+        reviews.review_detail,
+        name="partner_review",
+    ),
+    path(
+        FORUM_REPORTS + "reviews/<int:review_id>/draft.pdf",
+        reviews.review_draft_pdf,
+        name="partner_review_draft",
     ),
     path(
         FORUM_REPORTS + "<int:report_id>/download/",

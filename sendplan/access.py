@@ -4,7 +4,9 @@ The permission matrix is ROLE_CAPABILITIES below (the README shows it as a table
 role in an area may view its plans, dashboards, forums and issued reports; a SEND lead
 updates the actions, targets and story so far they lead; a programme manager also updates
 any item, runs the months, imports and exports, records meetings and issues reports;
-implementation group and assurance executive members may also preview reports; a site
+implementation group and assurance executive members may also preview reports; a partner
+reviewer (the parent carer forum, say) may also sign off or dissent from a draft statement
+sent to them for review; a site
 administrator (superuser) may do everything in every area.
 
 A user outside the area gets "not found" for every page of that area, so the existence of
@@ -37,6 +39,7 @@ class Can(enum.StrEnum):
     RECORD_MEETINGS = "record_meetings"
     PREVIEW_REPORTS = "preview_reports"
     ISSUE_REPORTS = "issue_reports"
+    REVIEW_AS_PARTNER = "review_as_partner"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
@@ -56,6 +59,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.IMPLEMENTATION_GROUP: frozenset({Can.VIEW, Can.PREVIEW_REPORTS}),
     Role.ASSURANCE_EXECUTIVE: frozenset({Can.VIEW, Can.PREVIEW_REPORTS}),
     Role.VIEWER: frozenset({Can.VIEW}),
+    # The parent carer forum (or a school, the ICB): reads the area's plans, and signs off
+    # or dissents from the draft statements sent to them for review.
+    Role.PARTNER_REVIEWER: frozenset({Can.VIEW, Can.REVIEW_AS_PARTNER}),
 }
 ALL_CAPABILITIES = frozenset(Can)
 # What a programme manager or administrator may do before entering an authenticator code.
@@ -145,6 +151,10 @@ class AreaAccess:
     @property
     def can_issue_reports(self) -> bool:
         return self.can(Can.ISSUE_REPORTS)
+
+    @property
+    def can_review_as_partner(self) -> bool:
+        return self.can(Can.REVIEW_AS_PARTNER)
 
     @property
     def role_names(self) -> list[str]:

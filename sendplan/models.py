@@ -100,6 +100,7 @@ class Role(models.TextChoices):
     IMPLEMENTATION_GROUP = "implementation_group", "Implementation group member"
     ASSURANCE_EXECUTIVE = "assurance_executive", "Assurance executive member"
     VIEWER = "viewer", "Read-only viewer"
+    PARTNER_REVIEWER = "partner_reviewer", "Partner reviewer"
 
 
 class Membership(models.Model):
@@ -108,6 +109,12 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
     area = models.ForeignKey(Area, models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=32, choices=Role.choices)
+    organisation = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The organisation a partner reviewer speaks for, such as the parent carer "
+        "forum; printed beside their sign-off or dissent.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -53,6 +53,7 @@ class DemoAccount:
     name: str = ""  # the name of a login that is no Person of the plan
     is_admin: bool = False
     label: str = ""
+    organisation: str = ""  # a partner reviewer's, printed beside their sign-off
 
 
 DEMO_ACCOUNTS = (
@@ -62,6 +63,12 @@ DEMO_ACCOUNTS = (
     DemoAccount("darlington-sig", (("darlington", Role.IMPLEMENTATION_GROUP),), name="Priya Shah"),
     DemoAccount("darlington-sae", (("darlington", Role.ASSURANCE_EXECUTIVE),), name="Sam Okafor"),
     DemoAccount("darlington-viewer", (("darlington", Role.VIEWER),), name="Morgan Ellis"),
+    DemoAccount(
+        "darlington-pcf",
+        (("darlington", Role.PARTNER_REVIEWER),),
+        name="Alex Morgan",
+        organisation="Darlington Parent Carer Forum (example)",
+    ),
     DemoAccount("durham-pm", (("durham", Role.PROGRAMME_MANAGER),), name="Ruth Hardy"),
     DemoAccount("durham-viewer", (("durham", Role.VIEWER),), name="Owen Price"),
     # Leads actions in one area and only reads the other: roles are per area. Linked to
@@ -166,7 +173,9 @@ def _accounts(user) -> PartResult:
         for area_slug, role in account.roles:
             area = Area.objects.get(slug=area_slug)
             if not Membership.objects.filter(user=login, area=area, role=role).exists():
-                writer.save(Membership(user=login, area=area, role=role))
+                writer.save(
+                    Membership(user=login, area=area, role=role, organisation=account.organisation)
+                )
         if account.person:
             area = Area.objects.get(slug=account.roles[0][0])
             person = Person.objects.get(area=area, name=account.person)

@@ -86,6 +86,9 @@ class Commentary:
 
     summary: str = ""
     priorities: dict[int, str] = field(default_factory=dict)
+    # The partners' sign-off and dissent, frozen when the pack was asked for
+    # (reports.reviews.snapshot); empty in a preview.
+    partner: dict = field(default_factory=dict)
 
 
 @dataclass

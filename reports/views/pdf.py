@@ -27,6 +27,7 @@ from sendplan.access import Can
 from sendplan.forms import IsoDateField
 from sendplan.models import MonthStatus, ReportingMonth
 
+from .. import reviews
 from ..forms import CommentaryForm
 from ..models import IssuedReport, PackBuild, PackRequest
 from ..pdf.build import build_report, report_filename
@@ -151,7 +152,11 @@ def _forum_page_context(access, forum, **extra) -> dict:
             .exclude(status=PackBuild.ISSUED)
             .select_related("requested_by")[:10]
         )
+    partner_reviews = []
+    if any(access.can(c) for c in (Can.ISSUE_REPORTS, Can.PREVIEW_REPORTS, Can.REVIEW_AS_PARTNER)):
+        partner_reviews = list(forum.partner_reviews.order_by("-requested_at")[:10])
     return {
+        "partner_reviews": partner_reviews,
         "pack_requests": unfinished,
         "access": access,
         "forum": forum,
@@ -253,7 +258,7 @@ def report_preview_pdf(request, area_slug: str, forum_slug: str):
     return _pdf_response(built.pdf.content, "preview-" + report_filename(built.data))
 
 
-def _issue_page(request, forum, form, commentary_form, *, status: int = 200):
+def _issue_page(request, forum, form, commentary_form, review, *, status: int = 200):
     period = form.cleaned_data["period"]
     return render(
         request,
@@ -265,6 +270,8 @@ def _issue_page(request, forum, form, commentary_form, *, status: int = 200):
             "period": period,
             "meeting": form.cleaned_data["meeting"],
             "report_name": REPORT_NAMES[period.kind],
+            "review": review,
+            "partner": reviews.snapshot(review) if review else None,
         },
         status=status,
     )
@@ -285,18 +292,28 @@ def report_issue(request, area_slug: str, forum_slug: str):
             context["preview_form"] = ReportForm(forum=forum)
         return render(request, "reports/forum_reports.html", context, status=400)
     priorities = forum.plan.priorities.order_by("number")
+    period = form.cleaned_data["period"]
+    review = reviews.latest_review(forum, period.code)
+    needs_reason = reviews.needs_signoff_reason(forum.plan, review)
     if request.method == "GET":
-        return _issue_page(request, forum, form, CommentaryForm(priorities=priorities))
-    commentary_form = CommentaryForm(request.POST, priorities=priorities)
+        commentary_form = CommentaryForm(priorities=priorities, needs_signoff_reason=needs_reason)
+        return _issue_page(request, forum, form, commentary_form, review)
+    commentary_form = CommentaryForm(
+        request.POST, priorities=priorities, needs_signoff_reason=needs_reason
+    )
     if not commentary_form.is_valid():
-        return _issue_page(request, forum, form, commentary_form, status=400)
+        return _issue_page(request, forum, form, commentary_form, review, status=400)
+    partner = reviews.snapshot(
+        review,
+        without_signoff_reason=commentary_form.cleaned_data.get("without_signoff_reason", ""),
+    )
     pack_request = request_pack(
         plan=forum.plan,
         forum=forum,
-        period=form.cleaned_data["period"],
+        period=period,
         meeting=form.cleaned_data["meeting"],
         user=request.user,
-        commentary=commentary_form.commentary(),
+        commentary=commentary_form.commentary(partner=partner),
     )
     pack_request.refresh_from_db()
     if pack_request.status == PackBuild.ISSUED:  # a worker (or the test backend) was quick

@@ -154,6 +154,26 @@ def _pack_request(world, route):
     return pack_request.pk
 
 
+def _partner_review(world, route):
+    """A partner review of area A's forum's April 2023 statement, made when first asked."""
+    from reports.models import PartnerReview
+
+    review = PartnerReview.objects.filter(forum=world.forum).first()
+    if review is None:
+        review = PartnerReview.objects.create(
+            plan=world.plan,
+            forum=world.forum,
+            period_code="2023-04",
+            period_label="April 2023",
+            as_at=timezone.now(),
+            closes_on=timezone.localdate(),
+            message="CANARY-review-4d1f",
+            requested_by=world.users["admin"],
+            requested_at=timezone.now(),
+        )
+    return review.pk
+
+
 def _bundle(world, route):
     """A monitoring-visit bundle of area A's plan (never built), made when first asked for."""
     from reports.models import Bundle
@@ -233,6 +253,7 @@ SAMPLE_KWARGS = {
     "report_id": _issued_report,
     "request_id": _pack_request,
     "bundle_id": _bundle,
+    "review_id": _partner_review,
     "version_id": _summary_version,
     "kind": lambda w, r: "action",  # an evidence page's item: an action...
     "item_id": lambda w, r: w.action.pk,  # ...area A's

@@ -82,6 +82,7 @@ SAMPLE_KWARGS = {
     "report_id": lambda w, r: w.report_id,
     "request_id": lambda w, r: 1,
     "bundle_id": lambda w, r: 1,
+    "review_id": lambda w, r: 1,
     "kind": lambda w, r: "action",
     "item_id": lambda w, r: w.action.pk,
     "evidence_id": lambda w, r: w.evidence.pk,
@@ -189,6 +190,7 @@ ROLES = {
     "implementation_group": Role.IMPLEMENTATION_GROUP,
     "assurance_executive": Role.ASSURANCE_EXECUTIVE,
     "programme_manager": Role.PROGRAMME_MANAGER,
+    "partner_reviewer": Role.PARTNER_REVIEWER,
 }
 
 

@@ -1,0 +1,165 @@
+"""Partner review of a draft statement: the programme manager sends it, each partner
+reviewer signs off or dissents priority by priority, and both read the draft as it stood
+when it was sent (reports.reviews)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from governance.access import get_forum
+from sendplan.access import Can, VerificationRequired
+
+from .. import reviews
+from ..forms import ReviewResponseForm, SendForReviewForm
+from ..models import PartnerReview
+from ..pdf.build import build_report
+from ..pdf.render import ReportRenderError
+from .pdf import _pdf_response, period_choices
+
+logger = logging.getLogger("sendplan.reports")
+
+# Who may open a review: the reviewers who answer it, whoever issues the pack, and the
+# forum members who preview drafts anyway.
+READERS = (Can.REVIEW_AS_PARTNER, Can.ISSUE_REPORTS, Can.PREVIEW_REPORTS)
+
+
+def _may_read(access) -> bool:
+    return any(access.can(c) for c in READERS)
+
+
+@require_http_methods(["GET", "POST"])
+def review_send(request, area_slug: str, forum_slug: str):
+    """Send a draft statement to the area's partner reviewers with a closing date."""
+    access, forum = get_forum(request, area_slug, forum_slug, Can.ISSUE_REPORTS)
+    if not forum.plan_id:
+        messages.error(request, "This forum monitors no plan, so it has no statement.")
+        return redirect("reports:forum_reports", area_slug=area_slug, forum_slug=forum_slug)
+    periods, initial = period_choices(forum)
+    form = SendForReviewForm(request.POST or None, periods=periods, initial_period=initial)
+    reviewers = list(reviews.reviewer_memberships(forum.area))
+    if request.method == "POST":
+        access.require_write(Can.ISSUE_REPORTS)
+        if form.is_valid():
+            try:
+                review = reviews.send_for_review(
+                    plan=forum.plan,
+                    forum=forum,
+                    period=form.cleaned_data["period"],
+                    closes_on=form.cleaned_data["closes_on"],
+                    message=form.cleaned_data["message"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    f"The {review.period_label} statement was sent to {len(reviewers)} "
+                    f"partner reviewer{'s' if len(reviewers) != 1 else ''}.",
+                )
+                return redirect(review)
+    return render(
+        request,
+        "reports/review_send.html",
+        {"access": access, "forum": forum, "form": form, "reviewers": reviewers},
+        status=400 if form.errors else 200,
+    )
+
+
+def _review(request, area_slug, forum_slug, review_id):
+    access, forum = get_forum(request, area_slug, forum_slug, Can.VIEW)
+    review = get_object_or_404(
+        PartnerReview.objects.select_related("plan", "forum__area", "requested_by"),
+        pk=review_id,
+        forum=forum,
+    )
+    if not _may_read(access):
+        raise PermissionDenied("Your role in this area does not include partner review.")
+    if access.needs_verification:
+        # A programme manager reads partners' answers only once signed in with a code, as
+        # for every page beyond what a viewer sees.
+        raise VerificationRequired("Enter a code from your authenticator app first.")
+    return access, forum, review
+
+
+@require_http_methods(["GET", "POST"])
+def review_detail(request, area_slug: str, forum_slug: str, review_id: int):
+    """A reviewer's page (a form for each priority) and everyone's answers so far."""
+    access, forum, review = _review(request, area_slug, forum_slug, review_id)
+    reviewing = access.can(Can.REVIEW_AS_PARTNER)
+    rows = reviews.reviewer_rows(review, request.user) if reviewing else []
+    forms = {}
+    for row in rows:
+        initial = (
+            {"decision": row.response.decision, "words": row.response.words}
+            if row.response
+            else None
+        )
+        forms[row.priority.pk] = ReviewResponseForm(priority=row.priority, initial=initial)
+    status = 200
+    if request.method == "POST":
+        access.require_write(Can.REVIEW_AS_PARTNER)
+        priority = next(
+            (r.priority for r in rows if str(r.priority.pk) == request.POST.get("priority")),
+            None,
+        )
+        if priority is None:
+            messages.error(request, "Select a priority of this plan to answer.")
+            return redirect(review)
+        form = ReviewResponseForm(request.POST, priority=priority)
+        forms[priority.pk] = form
+        if form.is_valid():
+            try:
+                reviews.record_response(
+                    review=review,
+                    reviewer=request.user,
+                    priority=priority,
+                    decision=form.cleaned_data["decision"],
+                    words=form.cleaned_data["words"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, f"Your answer on “{priority.title}” is recorded. Thank you."
+                )
+                return redirect(f"{review.get_absolute_url()}#priority-{priority.pk}")
+        status = 400
+    context = {
+        "access": access,
+        "forum": forum,
+        "review": review,
+        "reviewing": reviewing,
+        "rows": [(row, forms[row.priority.pk]) for row in rows],
+        "is_open": review.is_open(),
+        "partner": reviews.snapshot(review),
+        "answered": reviews.who_answered(review),
+    }
+    return render(request, "reports/review_detail.html", context, status=status)
+
+
+@require_GET
+def review_draft_pdf(request, area_slug: str, forum_slug: str, review_id: int):
+    """The draft statement as it stood when it was sent for review."""
+    access, forum, review = _review(request, area_slug, forum_slug, review_id)
+    from governance.periods import parse_period
+
+    try:
+        built = build_report(
+            plan=review.plan,
+            forum=forum,
+            period=parse_period(review.period_code),
+            as_at=review.as_at,
+            user=review.requested_by,
+            is_preview=True,
+        )
+    except ReportRenderError as exc:
+        logger.error("Review draft failed for review %s: %s", review.pk, exc)
+        messages.error(request, "The draft could not be built. Try again, or ask for help.")
+        return redirect(review)
+    return _pdf_response(built.pdf.content, "draft-for-review-" + built.filename)
