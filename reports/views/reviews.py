@@ -111,6 +111,13 @@ def review_detail(request, area_slug: str, forum_slug: str, review_id: int):
         if priority is None:
             messages.error(request, "Select a priority of this plan to answer.")
             return redirect(review)
+        if not review.is_open():
+            messages.error(
+                request,
+                f"This review closed on {review.closes_on:%-d %B %Y}: ask the programme "
+                "manager to send the statement again.",
+            )
+            return redirect(review)
         form = ReviewResponseForm(request.POST, priority=priority)
         forms[priority.pk] = form
         if form.is_valid():
