@@ -223,7 +223,10 @@ def readiness_of(
         mine = [m for m in milestones if priority.id in m.priority_ids]
         trend = []
         for m in months:
-            score, found = _check_priority(priority, m, mine, by_priority, evidence[m])
+            # Only the month shown lists its findings; the others give the trend's scores.
+            score, found = _check_priority(
+                priority, m, mine, by_priority, evidence[m], collect=m == month
+            )
             trend.append(score)
         priorities.append(PriorityReadiness(priority, found, trend[-1], trend))
     return Readiness(state.plan, month, state.as_at, priorities, months)
@@ -238,15 +241,19 @@ def _evidence_missing(state: PlanState, month: dt.date) -> set[int] | None:
 
 
 class _Tally:
-    def __init__(self, month: dt.date):
+    """Counts checks passed of checks applicable; lists what failed only where the
+    findings are shown (the selected month: the trend's other months need only scores)."""
+
+    def __init__(self, month: dt.date, collect: bool = True):
         self.score = Score(month)
         self.findings: list[Finding] = []
+        self.collect = collect
 
     def check(self, passed: bool, finding: Callable[[], Finding]) -> None:
         self.score.applicable += 1
         if passed:
             self.score.passed += 1
-        else:
+        elif self.collect:
             self.findings.append(finding())
 
 
@@ -256,8 +263,9 @@ def _check_priority(
     milestones: list[MilestoneLink],
     by_priority: bool,
     evidence_missing: set[int] | None,
+    collect: bool = True,
 ) -> tuple[Score, list[Finding]]:
-    tally = _Tally(month)
+    tally = _Tally(month, collect)
     targets = priority.targets
     tally.check(
         not target_rules.priority_lacks_target(target_count=len(targets)),
@@ -281,12 +289,15 @@ def _check_priority(
 
 def _submitted(item, month: dt.date) -> list:
     """The item's submitted rows up to ``month``, newest first."""
-    return [r for r in item.ratings if r.is_submitted and r.month <= month]
+    return [r for r in item.submitted_ratings if r.month <= month]
 
 
 def _check_target(tally: _Tally, target: TargetState, month: dt.date, ref: str) -> None:
-    def finding(check: str, words: str) -> Callable[[], Finding]:
-        return lambda: Finding(check, "target", target.id, target.text, words, ref)
+    def finding(check: str, words) -> Callable[[], Finding]:
+        # ``words`` may be a callable: what it says is worked out only if it is shown.
+        return lambda: Finding(
+            check, "target", target.id, target.text, words() if callable(words) else words, ref
+        )
 
     rows = _submitted(target, month)
     latest = rows[0] if rows else None
@@ -300,7 +311,7 @@ def _check_target(tally: _Tally, target: TargetState, month: dt.date, ref: str) 
         target_rules.has_recent_figure(measured_months=measured, month=month),
         finding(
             "target_figure",
-            f"Last measured {month_words(measured[0])}." if measured else "Never measured.",
+            lambda: f"Last measured {month_words(measured[0])}." if measured else "Never measured.",
         ),
     )
     if latest is not None and latest.value == RAG.GREEN:
@@ -308,7 +319,10 @@ def _check_target(tally: _Tally, target: TargetState, month: dt.date, ref: str) 
             not target_rules.is_green_without_figure(
                 rag=latest.value, measured=latest.measured_value
             ),
-            finding("green_figure", f"Rated Green in {month_words(latest.month)} with no figure."),
+            finding(
+                "green_figure",
+                lambda: f"Rated Green in {month_words(latest.month)} with no figure.",
+            ),
         )
 
 
@@ -319,8 +333,10 @@ def _check_action(
     ref: str,
     evidence_missing: set[int] | None,
 ) -> None:
-    def finding(check: str, words: str) -> Callable[[], Finding]:
-        return lambda: Finding(check, "action", action.id, action.text, words, ref)
+    def finding(check: str, words) -> Callable[[], Finding]:
+        return lambda: Finding(
+            check, "action", action.id, action.text, words() if callable(words) else words, ref
+        )
 
     rows = _submitted(action, month)
     latest = rows[0].value if rows else None
@@ -334,7 +350,7 @@ def _check_action(
                 latest_status=latest,
                 month=month,
             ),
-            finding("action_overdue", f"Due {month_words(due)} and not Blue."),
+            finding("action_overdue", lambda: f"Due {month_words(due)} and not Blue."),
         )
     if latest == BRAGG.BLUE:
         tally.check(
@@ -367,8 +383,10 @@ def _last_updated(entries, month: dt.date) -> dt.date | None:
 
 def _check_story(tally: _Tally, priority: PriorityState, month: dt.date, by_priority) -> None:
     def finding(kind, item_id, text, last, ref="") -> Callable[[], Finding]:
-        words = f"Last updated {month_words(last)}." if last else "No story so far written."
-        return lambda: Finding("story_updated", kind, item_id, text, words, ref)
+        def words() -> str:
+            return f"Last updated {month_words(last)}." if last else "No story so far written."
+
+        return lambda: Finding("story_updated", kind, item_id, text, words(), ref)
 
     if by_priority:
         last = _last_updated(priority.story, month)

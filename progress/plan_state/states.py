@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from actions import rules as action_rules
 from actions.models import EntryState
@@ -55,6 +56,12 @@ class ActionState:
     month_rating: Rating | None = None  # the submitted row for the selected month
     latest: Rating | None = None  # the newest submitted row up to the selected month
     overdue: bool = False  # is_overdue() for the selected month
+
+    @cached_property
+    def submitted_ratings(self) -> list[Rating]:
+        """The submitted rows, newest month first: read once, since ``ratings`` does not
+        change after the state is built (the readiness trend asks for every month)."""
+        return [r for r in self.ratings if r.is_submitted]
 
     @property
     def status(self) -> str:
@@ -106,6 +113,12 @@ class TargetState:
     month_rating: Rating | None = None
     latest: Rating | None = None
     past_date_without_green: bool = False  # for the selected month
+
+    @cached_property
+    def submitted_ratings(self) -> list[Rating]:
+        """The submitted rows, newest month first: read once, since ``ratings`` does not
+        change after the state is built (the readiness trend asks for every month)."""
+        return [r for r in self.ratings if r.is_submitted]
 
     @property
     def rag(self) -> str:
