@@ -46,6 +46,16 @@ class ChangeRequestQuerySet(models.QuerySet):
         """Approved on a day from ``first`` to ``last``, both included."""
         return self.approved().filter(decided_at__date__gte=first, decided_at__date__lte=last)
 
+    def revision_lines(self, subject_ids, *, as_at: dt.datetime | None = None) -> dict[int, str]:
+        """Each item's latest approved change as pages and packs say it ("Revised on …,
+        approved by …, was: …"), by item id; approved by ``as_at`` when given. One query."""
+        field = f"{self.model.subject_field}_id"
+        rows = self.approved().filter(**{f"{field}__in": list(subject_ids)})
+        if as_at is not None:
+            rows = rows.filter(decided_at__lte=as_at)
+        rows = rows.select_related("decided_by").order_by("decided_at", "pk")
+        return {getattr(row, field): row.revision_words for row in rows}
+
 
 def person_name(user) -> str:
     if user is None:

@@ -4,7 +4,9 @@ The permission matrix is ROLE_CAPABILITIES below (the README shows it as a table
 role in an area may view its plans, dashboards, forums and issued reports; a SEND lead
 updates the actions, targets and story so far they lead; a programme manager also updates
 any item, runs the months, imports and exports, records meetings and issues reports;
-implementation group and assurance executive members may also preview reports; a site
+implementation group and assurance executive members may also preview reports; a
+programme manager or an assurance executive member approves changes to what the plan
+promised (targets, large due-date moves) that someone else asked for; a site
 administrator (superuser) may do everything in every area.
 
 A user outside the area gets "not found" for every page of that area, so the existence of
@@ -37,6 +39,7 @@ class Can(enum.StrEnum):
     RECORD_MEETINGS = "record_meetings"
     PREVIEW_REPORTS = "preview_reports"
     ISSUE_REPORTS = "issue_reports"
+    APPROVE_CHANGES = "approve_changes"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
@@ -51,10 +54,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
             Can.RECORD_MEETINGS,
             Can.PREVIEW_REPORTS,
             Can.ISSUE_REPORTS,
+            Can.APPROVE_CHANGES,
         }
     ),
     Role.IMPLEMENTATION_GROUP: frozenset({Can.VIEW, Can.PREVIEW_REPORTS}),
-    Role.ASSURANCE_EXECUTIVE: frozenset({Can.VIEW, Can.PREVIEW_REPORTS}),
+    Role.ASSURANCE_EXECUTIVE: frozenset({Can.VIEW, Can.PREVIEW_REPORTS, Can.APPROVE_CHANGES}),
     Role.VIEWER: frozenset({Can.VIEW}),
 }
 ALL_CAPABILITIES = frozenset(Can)
@@ -145,6 +149,10 @@ class AreaAccess:
     @property
     def can_issue_reports(self) -> bool:
         return self.can(Can.ISSUE_REPORTS)
+
+    @property
+    def can_approve_changes(self) -> bool:
+        return self.can(Can.APPROVE_CHANGES)
 
     @property
     def role_names(self) -> list[str]:
