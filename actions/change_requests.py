@@ -39,6 +39,14 @@ class ChangeRequestQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=ChangeStatus.PENDING)
 
+    def waiting_at(self, as_at: dt.datetime | None = None):
+        """Waiting for a decision now, or at the moment ``as_at``."""
+        if as_at is None:
+            return self.pending()
+        return self.filter(requested_at__lte=as_at).filter(
+            models.Q(decided_at__isnull=True) | models.Q(decided_at__gt=as_at)
+        )
+
     def approved(self):
         return self.filter(status=ChangeStatus.APPROVED)
 

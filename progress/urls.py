@@ -54,13 +54,13 @@ urlpatterns = [
     # --- Changes to what the plan promised, asked for and approved (issue 19) ----------
     path("plans/<slug:plan_slug>/changes/", changes.change_requests, name="change_requests"),
     path(
-        "plans/<slug:plan_slug>/changes/targets/<int:request_id>/",
+        "plans/<slug:plan_slug>/changes/targets/<int:change_id>/",
         changes.decide_change,
         {"kind": "target"},
         name="decide_target_change",
     ),
     path(
-        "plans/<slug:plan_slug>/changes/due-dates/<int:request_id>/",
+        "plans/<slug:plan_slug>/changes/due-dates/<int:change_id>/",
         changes.decide_change,
         {"kind": "due-date"},
         name="decide_due_date_change",

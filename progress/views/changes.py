@@ -144,7 +144,7 @@ def _summary(change, access, *, link: bool) -> dict:
     if link and access.can(Can.APPROVE_CHANGES):
         rows[0]["href"] = reverse(
             f"progress:decide_{kind.replace('-', '_')}_change",
-            kwargs={"plan_slug": change.plan.slug, "request_id": change.pk},
+            kwargs={"plan_slug": change.plan.slug, "change_id": change.pk},
         )
         rows[0]["action_text"] = "Decide"
     return {"change": change, "rows": rows}
@@ -173,14 +173,14 @@ def change_requests(request, plan_slug: str):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def decide_change(request, plan_slug: str, request_id: int, kind: str):
+def decide_change(request, plan_slug: str, change_id: int, kind: str):
     access = get_plan(request, plan_slug, need=Can.APPROVE_CHANGES)
     plan = access.plan
     model, decide = KINDS[kind]
     change = get_object_or_404(
         model.objects.select_related(model.subject_field, "requested_by", "decided_by", "plan"),
         plan=plan,
-        pk=request_id,
+        pk=change_id,
     )
     form = ChangeDecisionForm(request.POST or None)
     own = not change.may_decide(request.user)

@@ -30,7 +30,7 @@ def _propose_url(plan, target):
 
 def _decide_url(plan, change):
     return reverse(
-        "progress:decide_target_change", kwargs={"plan_slug": plan.slug, "request_id": change.pk}
+        "progress:decide_target_change", kwargs={"plan_slug": plan.slug, "change_id": change.pk}
     )
 
 
@@ -189,7 +189,7 @@ def test_a_small_due_date_move_keeps_the_reason_only_flow_and_a_large_one_waits(
     client.force_login(executive_a)
     url = reverse(
         "progress:decide_due_date_change",
-        kwargs={"plan_slug": plan_a.slug, "request_id": change.pk},
+        kwargs={"plan_slug": plan_a.slug, "change_id": change.pk},
     )
     assert client.post(url, {"decision": "approve"}).status_code == 302
     action = Action.objects.get(pk=action_a.pk)
@@ -212,3 +212,16 @@ def test_pending_changes_page_offers_decisions_only_to_approvers(
     assert ">Decide<" not in page
     client.force_login(executive_a)
     assert "Decide" in client.get(url).content.decode()
+
+
+def test_readiness_check_lists_a_change_waiting_for_a_decision(
+    client, plan_a, lead_a, viewer_a, open_may, target_a
+):
+    url = reverse("reports:readiness", kwargs={"plan_slug": plan_a.slug})
+    client.force_login(viewer_a)
+    assert "No change to what the plan promised is waiting" in client.get(url).content.decode()
+    client.force_login(lead_a)
+    client.post(_propose_url(plan_a, target_a), _proposal(target_a, target_value="85"))
+    client.force_login(viewer_a)
+    page = client.get(url).content.decode()
+    assert "Target figure: 90 → 85. Asked for by" in page

@@ -74,6 +74,7 @@ FORM_KWARGS = {
     "reports.views.pdf.IssueForm": lambda w: {"forum": w.forum},
     "reports.views.bundles.BundleForm": lambda w: {"plan": w.plan},
     "spreadsheets.forms.PlanPageImportForm": lambda w: {"plan": w.plan},
+    "outcomes.forms.TargetChangeForm": lambda w: {"target": w.target},
 }
 # Bases that are never used on their own.
 ABSTRACT = {"actions.forms.ItemForm", "progress.forms._Helped"}
