@@ -213,3 +213,70 @@ class StoryForm(ItemForm):
 
     def canonical_cleaned(self) -> dict:
         return {"narrative": story_html(self.cleaned_data.get("narrative", ""))}
+
+
+# --- Change requests (issue 19) ------------------------------------------------------------
+
+
+class ChangeRequestForm(forms.Form):
+    """What every change request asks besides the change: why, and from which month."""
+
+    effective_month = GovukMonthField(
+        what="the month the change takes effect from",
+        label="Takes effect from",
+        help_text="The first month reported against the changed promise. For example, 9 2023",
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        help_text="The approver and the forum's pack see this.",
+        max_length=MAX_NOTE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter the reason for the change",
+            "max_length": f"The reason must be {MAX_NOTE_CHARS:,} characters or fewer",
+        },
+    )
+
+    def clean_reason(self):
+        return self.cleaned_data["reason"].strip()
+
+
+class DueDateChangeForm(ChangeRequestForm):
+    due_month = GovukMonthField(
+        what="the new due month", label="New due month", help_text="For example, 9 2023"
+    )
+    field_order = ["due_month", "effective_month", "reason"]
+
+
+class ChangeDecisionForm(forms.Form):
+    APPROVE, REJECT = "approve", "reject"
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[(APPROVE, "Approve the change"), (REJECT, "Reject the change")],
+        widget=GovukRadios,
+        error_messages={
+            "required": "Select whether you approve or reject the change",
+            "invalid_choice": "Select whether you approve or reject the change",
+        },
+    )
+    comment = forms.CharField(
+        label="Comment",
+        help_text="Needed when you reject: the person who asked sees it.",
+        required=False,
+        max_length=MAX_NOTE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"The comment must be {MAX_NOTE_CHARS:,} characters or fewer"
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.REJECT and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", "Enter why the change is rejected")
+        return cleaned
+
+    @property
+    def approves(self) -> bool:
+        return self.cleaned_data["decision"] == self.APPROVE

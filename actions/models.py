@@ -12,8 +12,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from sendplan.models import Issue, Person, Plan, PlanRecord, Priority, validate_first_of_month
+from sendplan.months import add_months, month_words
 from sendplan.ratings import BRAGG, BRAGG_NEEDS_COMPLETION, BRAGG_NEEDS_NOTE
 
+from .change_requests import ChangeRequest
 from .hooks import BLUE_NEEDS_EVIDENCE, blue_needs_evidence
 
 
@@ -250,3 +252,41 @@ class StoryEntry(PlanRecord):
         if self.priority_id:
             return self.priority.plan_id
         return None
+
+
+class DueDateChangeRequest(ChangeRequest):
+    """An action's due month moved further beyond its original than the plan allows
+    without approval (``SENDPLAN_DUE_DATE_APPROVAL_MONTHS``)."""
+
+    subject_field = "action"
+    kind_words = "Due date"
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="due_date_change_requests")
+    action = models.ForeignKey(Action, models.CASCADE, related_name="due_date_change_requests")
+    due_month = models.DateField("new due month", validators=[validate_first_of_month])
+    was_due_month = models.DateField(
+        "due month before the change", null=True, blank=True, validators=[validate_first_of_month]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "pk"]
+        verbose_name = "due date change request"
+        indexes = [models.Index(fields=["plan", "status"], name="due_change_plan_status")]
+
+    def __str__(self) -> str:
+        return f"Due date of {self.action} to {self.due_month:%B %Y}"
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        was = self.was_due_month if self.status == "approved" else self.action.due_month
+        return [("Due", month_words(was) if was else "not set", month_words(self.due_month))]
+
+
+def needs_due_date_approval(action: Action, new_due_month: dt.date | None) -> bool:
+    """Whether moving ``action`` to ``new_due_month`` goes more than
+    ``SENDPLAN_DUE_DATE_APPROVAL_MONTHS`` beyond the month the plan first promised."""
+    original = action.original_due_month or action.due_month
+    if new_due_month is None or original is None:
+        return False
+    limit = add_months(original, settings.SENDPLAN_DUE_DATE_APPROVAL_MONTHS)
+    return new_due_month.replace(day=1) > limit

@@ -22,13 +22,24 @@ from sendplan.ratings import BRAGG
 from sendplan.services import ConflictError, UpdateRefused, lock_open_month
 from sendplan.text import MAX_NARRATIVE_CHARS, sanitise_narrative
 
-from .models import Action, ActionStatus, EntryState, StoryEntry, check_bragg_rules
+from .change_requests import decide_change_request
+from .models import (
+    Action,
+    ActionStatus,
+    DueDateChangeRequest,
+    EntryState,
+    StoryEntry,
+    check_bragg_rules,
+    needs_due_date_approval,
+)
 from .monthly_rating import save_monthly_rating, user_name
 from .narrative import story_html
 
 __all__ = [
     "ConflictError",
     "UpdateRefused",
+    "decide_due_date_change",
+    "propose_due_date_change",
     "record_action_update",
     "record_story_entry",
 ]
@@ -142,6 +153,17 @@ def _record_dates(
     if completed_on != current.completed_on:
         current.completed_on = completed_on
         reasons.append("completion date recorded" if completed_on else "completion cleared")
+    if (
+        new_due_month is not None
+        and new_due_month != current.due_month
+        and needs_due_date_approval(current, new_due_month)
+    ):
+        # Too far beyond the plan's promise for a reason alone: ask for approval and
+        # keep the due month that stands until then.
+        _request_due_date(current, user=user, due_month=new_due_month, reason=due_revised_reason)
+        new_due_month = None
+        if not reasons:
+            return current
     if new_due_month is not None and new_due_month != current.due_month:
         if current.original_due_month is None:
             # The plan's first due month is kept for the "slipped" figures.
@@ -153,6 +175,21 @@ def _record_dates(
     reason = "; ".join(reasons)
     save_with_history(current, user=user, reason=reason[:1].upper() + reason[1:])
     return current
+
+
+def _request_due_date(action: Action, *, user, due_month: dt.date, reason: str) -> None:
+    pending = action.due_date_change_requests.pending().first()
+    if pending is not None:
+        return  # one waits already; the decision on it comes first
+    request = DueDateChangeRequest(
+        plan_id=action.plan_id,
+        action=action,
+        due_month=due_month,
+        reason=reason,
+        effective_month=timezone.localdate().replace(day=1),
+        requested_by=user,
+    )
+    save_with_history(request, user=user, reason="Requested in the monthly update")
 
 
 # --- Story so far ------------------------------------------------------------------------
@@ -236,3 +273,67 @@ def record_story_entry(
         entry.version += 1
         save_with_history(entry, user=user, reason="Submitted" if submit else "Draft saved")
         return entry
+
+
+# --- Due date moved beyond what a reason alone allows --------------------------------------
+
+
+def propose_due_date_change(
+    *,
+    action: Action,
+    user,
+    due_month: dt.date,
+    reason: str,
+    effective_month: dt.date,
+) -> DueDateChangeRequest:
+    """Ask to move ``action``'s due month to ``due_month``. Nothing changes until a
+    programme manager or an assurance executive member approves; one request per action
+    waits at a time."""
+    reason = (reason or "").strip()
+    due_month = due_month.replace(day=1)
+    if not reason:
+        raise ValidationError({"reason": "Enter the reason the due date should move."})
+    with transaction.atomic():
+        current = Action.objects.select_for_update().get(pk=action.pk)
+        if current.due_month == due_month:
+            raise ValidationError({"due_month": "Enter a due month different from today's."})
+        if current.due_date_change_requests.pending().exists():
+            raise ValidationError(
+                "A change to this action's due date is already waiting for a decision."
+            )
+        request = DueDateChangeRequest(
+            plan_id=current.plan_id,
+            action=current,
+            due_month=due_month,
+            reason=reason,
+            effective_month=effective_month.replace(day=1),
+            requested_by=user,
+        )
+        save_with_history(request, user=user, reason="Requested")
+        return request
+
+
+def decide_due_date_change(
+    *, request: DueDateChangeRequest, user, approve: bool, comment: str = ""
+) -> DueDateChangeRequest:
+    """Approve or reject a due-date change request. On approval the action's due month
+    moves, with the request's reason, and the plan's first due month is kept."""
+
+    def apply(locked: DueDateChangeRequest) -> None:
+        action = Action.objects.select_for_update().get(pk=locked.action_id)
+        locked.was_due_month = action.due_month
+        if action.original_due_month is None:
+            action.original_due_month = action.due_month
+        action.due_month = locked.due_month
+        action.due_revised_reason = locked.reason
+        action.version += 1
+        save_with_history(
+            action,
+            user=user,
+            reason=f"Due date revised to {month_words(locked.due_month)} (change approved)",
+        )
+
+    with transaction.atomic():
+        return decide_change_request(
+            request, user=user, approve=approve, comment=comment, apply=apply
+        )

@@ -6,12 +6,13 @@ from decimal import Decimal
 
 from django import forms
 
-from actions.forms import MAX_NOTE_CHARS, ItemForm
-from sendplan.forms import GovukRadios, key_choices, key_hints
+from actions.forms import MAX_NOTE_CHARS, ChangeRequestForm, ItemForm
+from sendplan.forms import GovukMonthField, GovukRadios, key_choices, key_hints
 from sendplan.months import month_words
 from sendplan.ratings import RAG
 
 from .figures import figure_problem
+from .models import PROMISED_FIELDS
 
 
 class TargetUpdateForm(ItemForm):
@@ -96,3 +97,71 @@ class TargetUpdateForm(ItemForm):
     def check_rules(self, cleaned: dict) -> None:
         if not cleaned.get("rag") and (cleaned.get("note") or cleaned.get("measured_value")):
             self.add_error("rag", "Select the RAG impact rating")
+
+
+_FIGURE_ERRORS = {
+    "invalid": "Enter the figure as a number, such as 42 or 42.5",
+    "max_digits": "Enter a figure of 10 digits or fewer before the point",
+    "max_decimal_places": "Enter the figure with no more than 2 decimal places",
+    "max_whole_digits": "Enter a figure of 10 digits or fewer before the point",
+}
+
+
+def _figure_field(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"}
+        ),
+        error_messages=_FIGURE_ERRORS,
+    )
+
+
+class TargetChangeForm(ChangeRequestForm):
+    """A proposed change to what an outcome target promises, shown filled with what it
+    promises now."""
+
+    text = forms.CharField(
+        label="Wording",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter the wording of the outcome target",
+            "max_length": "The wording must be 2,000 characters or fewer",
+        },
+    )
+    baseline = _figure_field("Baseline")
+    target_value = _figure_field("Target figure")
+    unit = forms.CharField(
+        label="Unit",
+        help_text="%, cases, young people...",
+        required=False,
+        max_length=40,
+        error_messages={"max_length": "The unit must be 40 characters or fewer"},
+    )
+    target_month = GovukMonthField(
+        what="the target date", label="Target date", help_text="For example, 3 2025", required=False
+    )
+    field_order = ["text", "baseline", "target_value", "unit", "target_month"]
+
+    def __init__(self, *args, target, **kwargs):
+        initial = {field: getattr(target, field) for field in PROMISED_FIELDS}
+        initial.update(kwargs.pop("initial", None) or {})
+        super().__init__(*args, initial=initial, **kwargs)
+        self.target = target
+
+    def proposed(self) -> dict:
+        return {field: self.cleaned_data[field] for field in PROMISED_FIELDS}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and all(
+            cleaned.get(field) == getattr(self.target, field) for field in PROMISED_FIELDS
+        ):
+            raise forms.ValidationError(
+                "Change at least one of the wording, baseline, target figure, unit or date"
+            )
+        return cleaned

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from actions.change_requests import ChangeRequest, ChangeStatus
 from actions.models import Action, MonthlyRating
 from sendplan.models import Issue, Plan, PlanRecord, validate_first_of_month
+from sendplan.months import month_words
 from sendplan.ratings import RAG
 
 
@@ -79,3 +83,76 @@ class ImpactRating(MonthlyRating):
             models.UniqueConstraint(fields=["target", "month"], name="impact_rating_one_per_month")
         ]
         indexes = [models.Index(fields=["plan", "month"], name="impact_rating_plan_month")]
+
+
+# What an outcome target promises: changing any of these is a request, not an edit.
+PROMISED_FIELDS = {
+    "text": "Wording",
+    "baseline": "Baseline",
+    "target_value": "Target figure",
+    "unit": "Unit",
+    "target_month": "Target date",
+}
+
+
+def _say(field: str, value) -> str:
+    if value is None or value == "":
+        return "not set"
+    if field == "target_month":
+        return month_words(value)
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return f"“{value}”" if field == "text" else str(value)
+
+
+class TargetChangeRequest(ChangeRequest):
+    """A proposed change to what an outcome target promises. ``new_*`` hold the proposed
+    values (all of them, changed or not); ``was_*`` what stood when it was approved."""
+
+    subject_field = "target"
+    kind_words = "Outcome target"
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="target_change_requests")
+    target = models.ForeignKey(OutcomeTarget, models.CASCADE, related_name="change_requests")
+    new_text = models.TextField("wording")
+    new_baseline = models.DecimalField(
+        "baseline", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    new_target_value = models.DecimalField(
+        "target figure", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    new_unit = models.CharField("unit", max_length=40, blank=True)
+    new_target_month = models.DateField(
+        "target date", null=True, blank=True, validators=[validate_first_of_month]
+    )
+    was_text = models.TextField(blank=True)
+    was_baseline = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    was_target_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    was_unit = models.CharField(max_length=40, blank=True)
+    was_target_month = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "pk"]
+        verbose_name = "outcome target change request"
+        indexes = [models.Index(fields=["plan", "status"], name="target_change_plan_status")]
+
+    def __str__(self) -> str:
+        return f"Change to {self.target}"
+
+    def proposed(self) -> dict:
+        return {field: getattr(self, f"new_{field}") for field in PROMISED_FIELDS}
+
+    def before(self) -> dict:
+        """What stood before: kept on approval; until then the target as it stands."""
+        if self.status == ChangeStatus.APPROVED:
+            return {field: getattr(self, f"was_{field}") for field in PROMISED_FIELDS}
+        return {field: getattr(self.target, field) for field in PROMISED_FIELDS}
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        before, after = self.before(), self.proposed()
+        return [
+            (words, _say(field, before[field]), _say(field, after[field]))
+            for field, words in PROMISED_FIELDS.items()
+            if before[field] != after[field]
+        ]

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
+from actions.change_requests import decide_change_request
 from actions.monthly_rating import save_monthly_rating
+from sendplan.history import save_with_history
 from sendplan.ratings import RAG
 
-from .models import ImpactRating, OutcomeTarget
+from .models import PROMISED_FIELDS, ImpactRating, OutcomeTarget, TargetChangeRequest
 
 
 @dataclass
@@ -82,3 +85,76 @@ def record_impact_rating(
         key=key,
         details=_measured(target),
     )
+
+
+# --- Changing what a target promises -----------------------------------------------------
+
+
+def propose_target_change(
+    *,
+    target: OutcomeTarget,
+    user,
+    reason: str,
+    effective_month: dt.date,
+    is_example: bool = False,
+    **proposed,
+) -> TargetChangeRequest:
+    """Ask to change what ``target`` promises (``proposed``: any of text, baseline,
+    target_value, unit, target_month; the rest stay as they are). Nothing changes until a
+    programme manager or an assurance executive member approves; one request per target
+    waits at a time."""
+    unknown = set(proposed) - set(PROMISED_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a promised field: {', '.join(sorted(unknown))}")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter the reason for the change."})
+    with transaction.atomic():
+        current = OutcomeTarget.objects.select_for_update().get(pk=target.pk)
+        if current.change_requests.pending().exists():
+            raise ValidationError(
+                "A change to this outcome target is already waiting for a decision."
+            )
+        values = {field: getattr(current, field) for field in PROMISED_FIELDS}
+        values.update(proposed)
+        if values["target_month"]:
+            values["target_month"] = values["target_month"].replace(day=1)
+        if not (values["text"] or "").strip():
+            raise ValidationError({"text": "Enter the wording of the outcome target."})
+        if all(values[f] == getattr(current, f) for f in PROMISED_FIELDS):
+            raise ValidationError(
+                "Change at least one of the wording, baseline, figure, unit or date."
+            )
+        request = TargetChangeRequest(
+            plan_id=current.plan_id,
+            target=current,
+            reason=reason,
+            effective_month=effective_month.replace(day=1),
+            requested_by=user,
+            is_example=is_example,
+            **{f"new_{field}": value for field, value in values.items()},
+        )
+        save_with_history(request, user=user, reason="Requested")
+        return request
+
+
+def decide_target_change(
+    *, request: TargetChangeRequest, user, approve: bool, comment: str = ""
+) -> TargetChangeRequest:
+    """Approve or reject a target change request. On approval the target takes the new
+    values and the request keeps what stood before, for the "was" line."""
+
+    def apply(locked: TargetChangeRequest) -> None:
+        target = OutcomeTarget.objects.select_for_update().get(pk=locked.target_id)
+        if target.target_month != locked.new_target_month:
+            target.target_as_written = ""  # the plan's words no longer describe it
+        for field in PROMISED_FIELDS:
+            setattr(locked, f"was_{field}", getattr(target, field))
+            setattr(target, field, getattr(locked, f"new_{field}"))
+        target.version += 1
+        save_with_history(target, user=user, reason=f"Change approved: {locked.reason}"[:100])
+
+    with transaction.atomic():
+        return decide_change_request(
+            request, user=user, approve=approve, comment=comment, apply=apply
+        )

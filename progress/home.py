@@ -3,8 +3,12 @@ programme manager's view of who is missing. Registered in ProgressConfig.ready()
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.urls import reverse
 
+from actions.models import DueDateChangeRequest
+from outcomes.models import TargetChangeRequest
 from progress.items import SUBMITTED, lead_items, month_items, progress_by_lead
 from progress.plan_state import plan_state
 from progress.views.pages import deadline_words
@@ -60,3 +64,29 @@ def _manager_panel(plan, month) -> Panel:
     return Panel(
         f"{words} for {plan.title}", lines, [("See who is missing and chase them", url)], order=20
     )
+
+
+def change_panels(request, access, plans) -> list[Panel]:
+    """For an approver: the changes waiting for their decision (two queries)."""
+    if not access.can(Can.APPROVE_CHANGES):
+        return []
+    waiting = Counter()
+    for model in (TargetChangeRequest, DueDateChangeRequest):
+        rows = model.objects.filter(plan__in=plans).pending().exclude(requested_by=request.user)
+        waiting.update(rows.values_list("plan_id", flat=True))
+    panels = []
+    for plan in plans:
+        count = waiting.get(plan.id)
+        if not count:
+            continue
+        words = "change is" if count == 1 else "changes are"
+        url = reverse("progress:change_requests", kwargs={"plan_slug": plan.slug})
+        panels.append(
+            Panel(
+                f"Changes to approve in {plan.title}",
+                [f"{count} {words} waiting for your decision."],
+                [("Approve or reject changes", url)],
+                order=15,
+            )
+        )
+    return panels

@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from actions.models import Action, ActionLead
 from outcomes.models import OutcomeTarget
 from progress.plan_state import (
@@ -353,3 +355,12 @@ def counts(items: Iterable[Item]) -> dict[str, int]:
     for item in items:
         result[item.progress] += 1
     return result
+
+
+def target_lead_ids(target: OutcomeTarget) -> frozenset[int]:
+    """Who leads an outcome target: the leads of its issue's actions and of the action it
+    measures, as ``month_items`` gives a target's item."""
+    rows = ActionLead.objects.filter(
+        Q(action__issue_id=target.issue_id) | Q(action_id=target.action_id)
+    )
+    return frozenset(rows.values_list("person_id", flat=True))

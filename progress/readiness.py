@@ -39,8 +39,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from actions import rules as action_rules
-from actions.models import EntryState
+from actions.models import DueDateChangeRequest, EntryState
 from outcomes import rules as target_rules
+from outcomes.models import TargetChangeRequest
 from sendplan import milestones as milestone_rules
 from sendplan.models import Milestone, MilestonePriority, Plan, ReportingMonth, StoryLevel
 from sendplan.month_shown import month_shown
@@ -179,6 +180,43 @@ class MilestoneLink:
     period: str
     due_month: dt.date | None
     priority_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """A change to what the plan promised, asked for and not yet decided: the readiness
+    check lists it, as an inspector would ask about goalposts on the move."""
+
+    kind_words: str
+    text: str
+    changes: str
+    asked_by: str
+    asked_on: dt.date
+    issue_ref: str
+
+
+def pending_changes(plan: Plan, *, as_at: dt.datetime | None = None) -> list[PendingChange]:
+    """The plan's target and due-date changes waiting for a decision (now, or at
+    ``as_at``), oldest first: two queries."""
+    found = []
+    for model in (TargetChangeRequest, DueDateChangeRequest):
+        rows = (
+            model.objects.for_plan(plan)
+            .waiting_at(as_at)
+            .select_related(f"{model.subject_field}__issue", "requested_by")
+        )
+        for row in rows:
+            found.append(
+                PendingChange(
+                    row.kind_words,
+                    row.subject.text,
+                    "; ".join(f"{what}: {was} → {now}" for what, was, now in row.changes()),
+                    row.requested_by_name,
+                    timezone.localtime(row.requested_at).date(),
+                    row.subject.issue.ref,
+                )
+            )
+    return sorted(found, key=lambda change: change.asked_on)
 
 
 def plan_milestones(plan: Plan, as_at: dt.datetime | None) -> list[MilestoneLink]:

@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from sendplan.months import parse_iso_month
 
-from .views import month, my_updates, tasks
+from .views import changes, month, my_updates, tasks
 
 
 class MonthConverter:
@@ -50,6 +50,30 @@ urlpatterns = [
         "plans/<slug:plan_slug>/leads/<int:person_id>/updates/<str:section>/",
         my_updates.lead_section,
         name="lead_section",
+    ),
+    # --- Changes to what the plan promised, asked for and approved (issue 19) ----------
+    path("plans/<slug:plan_slug>/changes/", changes.change_requests, name="change_requests"),
+    path(
+        "plans/<slug:plan_slug>/changes/targets/<int:change_id>/",
+        changes.decide_change,
+        {"kind": "target"},
+        name="decide_target_change",
+    ),
+    path(
+        "plans/<slug:plan_slug>/changes/due-dates/<int:change_id>/",
+        changes.decide_change,
+        {"kind": "due-date"},
+        name="decide_due_date_change",
+    ),
+    path(
+        "plans/<slug:plan_slug>/targets/<int:target_id>/change/",
+        changes.propose_target_change,
+        name="propose_target_change",
+    ),
+    path(
+        "plans/<slug:plan_slug>/actions/<int:action_id>/due-date/",
+        changes.propose_due_date_change,
+        name="propose_due_date_change",
     ),
     # --- The programme manager's months --------------------------------------------------
     path("plans/<slug:plan_slug>/months/", month.month_page, name="month"),

@@ -4,9 +4,11 @@ The permission matrix is ROLE_CAPABILITIES below (the README shows it as a table
 role in an area may view its plans, dashboards, forums and issued reports; a SEND lead
 updates the actions, targets and story so far they lead; a programme manager also updates
 any item, runs the months, imports and exports, records meetings and issues reports;
-implementation group and assurance executive members may also preview reports; a partner
-reviewer (the parent carer forum, say) may also sign off or dissent from a draft statement
-sent to them for review; a site
+implementation group and assurance executive members may also preview reports; a
+programme manager or an assurance executive member approves changes to what the plan
+promised (targets, large due-date moves) that someone else asked for; a partner reviewer
+(the parent carer forum, say) may also sign off or dissent from a draft statement sent to
+them for review; a site
 administrator (superuser) may do everything in every area.
 
 A user outside the area gets "not found" for every page of that area, so the existence of
@@ -40,6 +42,7 @@ class Can(enum.StrEnum):
     PREVIEW_REPORTS = "preview_reports"
     ISSUE_REPORTS = "issue_reports"
     REVIEW_AS_PARTNER = "review_as_partner"
+    APPROVE_CHANGES = "approve_changes"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
@@ -54,10 +57,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
             Can.RECORD_MEETINGS,
             Can.PREVIEW_REPORTS,
             Can.ISSUE_REPORTS,
+            Can.APPROVE_CHANGES,
         }
     ),
     Role.IMPLEMENTATION_GROUP: frozenset({Can.VIEW, Can.PREVIEW_REPORTS}),
-    Role.ASSURANCE_EXECUTIVE: frozenset({Can.VIEW, Can.PREVIEW_REPORTS}),
+    Role.ASSURANCE_EXECUTIVE: frozenset({Can.VIEW, Can.PREVIEW_REPORTS, Can.APPROVE_CHANGES}),
     Role.VIEWER: frozenset({Can.VIEW}),
     # The parent carer forum (or a school, the ICB): reads the area's plans, and signs off
     # or dissents from the draft statements sent to them for review.
@@ -155,6 +159,9 @@ class AreaAccess:
     @property
     def can_review_as_partner(self) -> bool:
         return self.can(Can.REVIEW_AS_PARTNER)
+
+    def can_approve_changes(self) -> bool:
+        return self.can(Can.APPROVE_CHANGES)
 
     @property
     def role_names(self) -> list[str]:

@@ -264,6 +264,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A task still marked running this long after it started is taken to be abandoned by a
 # worker that died on another machine, and is queued again when a worker starts.
 SENDPLAN_TASK_LEASE_SECONDS = env.int("SENDPLAN_TASK_LEASE_SECONDS", default=1800)
+# An action's due month may move this many months beyond its original with a reason
+# alone; further needs a change request approved by a programme manager or an assurance
+# executive member (issue 19).
+SENDPLAN_DUE_DATE_APPROVAL_MONTHS = env.int("SENDPLAN_DUE_DATE_APPROVAL_MONTHS", default=3)
 
 SENDPLAN_BASE_URL = env.str("SENDPLAN_BASE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="sendplan <noreply@localhost>")

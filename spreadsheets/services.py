@@ -54,6 +54,9 @@ class ImportPreview:
     replace: bool
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Changes the sheet makes to what existing outcome targets promise: asked for as
+    # change requests on import, applied only once approved.
+    target_changes: list[str] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     area_exists: bool = False
     plan_exists: bool = False
@@ -369,6 +372,7 @@ def _plan_the_import(preview: ImportPreview, plan_ds, updates_ds, *, user) -> Pl
     if writer.updates_result is not None:
         preview.problems.extend(_result_problems(writer.updates_result, "updates", UPDATES_HEADERS))
     preview.counts = writer.counts()
+    preview.target_changes = writer.target_change_lines()
     return writer
 
 

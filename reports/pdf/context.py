@@ -22,6 +22,7 @@ from progress.readiness import Readiness, plan_milestones, readiness_of
 from sendplan.models import Plan
 from sendplan.ratings import BRAGG, RAG
 
+from .change_log import LoggedChange, change_log
 from .changes import (
     TREND_MONTHS,
     Change,
@@ -127,6 +128,7 @@ class ReportData:
     charts: list = field(default_factory=list)  # filled by charts.report_charts
     commentary: Commentary = field(default_factory=Commentary)
     readiness: Readiness | None = None  # the quarterly statement's appendix
+    change_log: list[LoggedChange] | None = None  # quarterly and annual statements
 
     @property
     def empty_issues(self) -> list[IssueSection]:
@@ -227,6 +229,7 @@ def build_report_data(
         status_month=state.month,
         commentary=commentary,
         readiness=_quarter_readiness(plan, period, state, as_at),
+        change_log=change_log(plan, period, as_at),
     )
 
 

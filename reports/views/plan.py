@@ -12,9 +12,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from actions.models import Action
+from actions.models import Action, DueDateChangeRequest
 from evidence.models import evidence_as_at
-from outcomes.models import OutcomeTarget
+from outcomes.models import OutcomeTarget, TargetChangeRequest
 from progress.plan_state import PlanState, end_of_day, plan_state, rows_as_at
 from sendplan.access import Can, get_plan
 from sendplan.forms import IsoDateField, IsoMonthField
@@ -140,7 +140,11 @@ def priority_detail(request, plan_slug: str, number: int):
     priority = next((p for p in view.state.priorities if p.number == number), None)
     if priority is None:
         raise Http404("No such priority in this plan (as at the date shown).")
-    return render(request, "reports/priority_detail.html", view.context(priority=priority))
+    return render(
+        request,
+        "reports/priority_detail.html",
+        view.context(priority=priority, **_revisions(view, priority.issues)),
+    )
 
 
 @require_GET
@@ -163,8 +167,22 @@ def issue_detail(request, plan_slug: str, ref: str):
             timeline=timeline,
             timeline_recent=timeline[:TIMELINE_SHOWN],
             timeline_older=timeline[TIMELINE_SHOWN:],
+            **_revisions(view, [issue]),
         ),
     )
+
+
+def _revisions(view: PlanView, issues) -> dict:
+    """The approved changes to the issues' targets and due dates, as the page says them,
+    and whether to offer asking for one (two queries)."""
+    as_at = view.state.as_at
+    target_ids = [t.id for i in issues for t in i.targets]
+    action_ids = [a.id for i in issues for a in i.actions]
+    return {
+        "revisions": TargetChangeRequest.objects.revision_lines(target_ids, as_at=as_at),
+        "due_revisions": DueDateChangeRequest.objects.revision_lines(action_ids, as_at=as_at),
+        "may_propose": view.access.can(Can.UPDATE_OWN),
+    }
 
 
 # An issue gathers a row per item per month; the newest ones answer most questions.

@@ -8,7 +8,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from progress.plan_state import end_of_day
-from progress.readiness import Readiness, Score, checks_in_use, plan_readiness
+from progress.readiness import (
+    Readiness,
+    Score,
+    checks_in_use,
+    pending_changes,
+    plan_readiness,
+)
 from sendplan.access import Can, get_plan
 from sendplan.models import MonthStatus
 from sendplan.months import month_words
@@ -44,6 +50,7 @@ def readiness(request, plan_slug: str):
             "access": access,
             "readiness": found,
             "checks": checks_in_use(),
+            "pending_changes": pending_changes(plan, as_at=as_at),
             **_tables(found),
             "view_form": view_form,
             "month": month,

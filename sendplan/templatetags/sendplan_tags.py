@@ -81,6 +81,12 @@ def rag_key(caption: str = "RAG impact rating key") -> dict:
 
 
 @register.filter
+def item(mapping, key):
+    """``{{ revisions|item:target.id }}``: a dict's value for a key, "" when absent."""
+    return (mapping or {}).get(key, "")
+
+
+@register.filter
 def month(value: dt.date | dt.datetime | None) -> str:
     """A first-of-month date as the plans write it: "April 2023"."""
     if not value:

@@ -103,6 +103,9 @@ class Changes:
         self.changed: dict[type, dict[int, tuple[models.Model, set[str]]]] = defaultdict(dict)
         self.deleted: dict[type, dict[int, models.Model]] = defaultdict(dict)
         self.seen: dict[type, set[int]] = defaultdict(set)
+        # (ref, existing target, its promised fields as the sheet gives them): asked for
+        # as change requests by ``write``, not written (spreadsheets.writing.targets).
+        self.target_changes: list[tuple[str, object, dict]] = []
 
     def _create(self, obj: models.Model) -> models.Model:
         self.created[type(obj)].append(obj)
@@ -169,3 +172,4 @@ class Changes:
         for model in DELETE_ORDER:
             if records := list(self.deleted.get(model, {}).values()):
                 delete_with_history(records, user=self.user, reason=IMPORT_REASON, when=self.now)
+        self.ask_for_target_changes()

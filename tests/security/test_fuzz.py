@@ -78,6 +78,7 @@ FORM_KWARGS = {
     "spreadsheets.forms.PlanPageImportForm": lambda w: {"plan": w.plan},
     "reports.forms.SendForReviewForm": lambda w: {"periods": [parse_period("2023-04")]},
     "reports.forms.ReviewResponseForm": lambda w: {"priority": w.priority},
+    "outcomes.forms.TargetChangeForm": lambda w: {"target": w.target},
 }
 # Bases that are never used on their own.
 ABSTRACT = {"actions.forms.ItemForm", "progress.forms._Helped"}

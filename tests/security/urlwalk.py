@@ -238,6 +238,37 @@ def _summary_version(world, route):
     return published.pk
 
 
+def _change(world, route):
+    """A change waiting for a decision, asked for by area A's lead, made when first asked
+    for: of the target for a target's page, of the action's due date otherwise."""
+    from actions.models import DueDateChangeRequest
+    from actions.services import propose_due_date_change
+    from outcomes.models import TargetChangeRequest
+    from outcomes.services import propose_target_change
+
+    if "target" in str(route):
+        change = TargetChangeRequest.objects.filter(plan=world.plan).first()
+        if change is None:
+            change = propose_target_change(
+                target=world.target,
+                user=world.users["lead"],
+                reason="CANARY-change-4e2b",
+                effective_month=dt.date(2023, 5, 1),
+                target_value=50,
+            )
+        return change.pk
+    change = DueDateChangeRequest.objects.filter(plan=world.plan).first()
+    if change is None:
+        change = propose_due_date_change(
+            action=world.action,
+            user=world.users["lead"],
+            due_month=dt.date(2024, 9, 1),
+            reason="CANARY-change-4e2b",
+            effective_month=dt.date(2023, 5, 1),
+        )
+    return change.pk
+
+
 # How to pick a value for each URL argument name, from the seeded ``world`` (area A).
 SAMPLE_KWARGS = {
     "plan_slug": lambda w, r: w.plan.slug,
@@ -258,6 +289,9 @@ SAMPLE_KWARGS = {
     "kind": lambda w, r: "action",  # an evidence page's item: an action...
     "item_id": lambda w, r: w.action.pk,  # ...area A's
     "evidence_id": _evidence,
+    "target_id": lambda w, r: w.target.pk,
+    "action_id": lambda w, r: w.action.pk,
+    "change_id": _change,
     "import_id": _plan_import,
     "token": lambda w, r: "no-such-set-up-link",  # a two-factor set-up link
     # The admin's own arguments.

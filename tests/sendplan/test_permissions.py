@@ -29,7 +29,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from actions.services import propose_due_date_change
 from evidence.models import Evidence
+from outcomes.services import propose_target_change
 from sendplan.access import ROLE_CAPABILITIES, Can
 from sendplan.models import MonthStatus, Plan, Role
 from sendplan.ratings import BRAGG
@@ -88,6 +90,10 @@ SAMPLE_KWARGS = {
     "evidence_id": lambda w, r: w.evidence.pk,
     "import_id": lambda w, r: w.import_id,
     "version_id": lambda w, r: 1,
+    "target_id": lambda w, r: w.target.pk,
+    "action_id": lambda w, r: w.action.pk,
+    # A change waiting for a decision, asked for by the lead: of the target or the due date.
+    "change_id": lambda w, r: w.target_change.pk if "target" in str(r) else w.due_change.pk,
     "token": lambda w, r: "no-such-set-up-link",
     # The admin's arguments: non-staff users never get past its login, whatever the object.
     "app_label": lambda w, r: _admin_app_label(r),
@@ -219,7 +225,21 @@ def world(db):
     factories.ActionStatusFactory(
         action=action, month=dt.date(2023, 4, 1), status=BRAGG.AMBER, note="CANARY-A note"
     )
-    factories.OutcomeTargetFactory(issue=issue, action=action, text="CANARY-A target")
+    target = factories.OutcomeTargetFactory(issue=issue, action=action, text="CANARY-A target")
+    target_change = propose_target_change(
+        target=target,
+        user=users["lead"],
+        reason="CANARY-A reason",
+        effective_month=dt.date(2023, 5, 1),
+        target_value=50,
+    )
+    due_change = propose_due_date_change(
+        action=action,
+        user=users["lead"],
+        due_month=dt.date(2024, 9, 1),
+        reason="CANARY-A reason",
+        effective_month=dt.date(2023, 5, 1),
+    )
     factories.StoryEntryFactory(issue=issue, month=dt.date(2023, 4, 1))
     factories.ReportingMonthFactory(plan=plan, month=dt.date(2023, 4, 1), status=MonthStatus.CLOSED)
     open_month = factories.ReportingMonthFactory(plan=plan, month=dt.date(2023, 5, 1))
@@ -248,6 +268,9 @@ def world(db):
         users=users,
         lead_person=lead_person,
         action=action,
+        target=target,
+        target_change=target_change,
+        due_change=due_change,
         open_month=open_month,
         forum=forum,
         meeting=meeting,
@@ -369,6 +392,12 @@ PAGE_NEEDS = {
     "spreadsheets:export_xlsx": Can.IMPORT_EXPORT,
     # The sample upload is the programme manager's; site administrators see every upload.
     "spreadsheets:preview": Can.IMPORT_EXPORT,
+    "progress:change_requests": Can.VIEW,
+    # The sample lead leads the target's action: they may ask; approvers decide.
+    "progress:propose_target_change": Can.UPDATE_OWN,
+    "progress:propose_due_date_change": Can.UPDATE_OWN,
+    "progress:decide_target_change": Can.APPROVE_CHANGES,
+    "progress:decide_due_date_change": Can.APPROVE_CHANGES,
 }
 
 

@@ -1,0 +1,59 @@
+"""Importing and what outcome targets promise (issue 19): a first import sets targets
+directly; a later import that changes one lists the change as a request to approve."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from actions.change_requests import ChangeStatus
+from outcomes.models import OutcomeTarget, TargetChangeRequest
+from spreadsheets.services import preview_plan_import
+
+from .import_helpers import GOOD, import_plan, write_file
+
+FIRST_TARGET = "In post assessment follow up 90% of parents"
+
+
+def _moved_target_date(tmp_path) -> str:
+    text = Path(GOOD).read_text(encoding="utf-8")
+    text = text.replace(
+        "recognisable coproduction.,Dec 2022,", "recognisable coproduction.,June 2023,"
+    )
+    return write_file(tmp_path, "plan.csv", text)
+
+
+def test_importing_into_an_empty_plan_sets_the_targets_with_no_request(importer):
+    plan, preview = import_plan(importer)
+
+    target = OutcomeTarget.objects.get(plan=plan, text__startswith=FIRST_TARGET)
+    assert target.target_month == dt.date(2022, 12, 1)
+    assert preview.target_changes == []
+    assert not TargetChangeRequest.objects.exists()
+
+
+def test_a_later_import_changing_a_target_asks_for_approval_instead_of_editing(importer, tmp_path):
+    plan, _ = import_plan(importer)
+    source = _moved_target_date(tmp_path)
+
+    shown = preview_plan_import(
+        source=source,
+        area_name="Darlington",
+        plan_title="Darlington WSoA",
+        user=importer,
+        replace=True,
+    )
+    assert len(shown.target_changes) == 1
+    assert shown.target_changes[0].startswith("1.1 outcome target “In post assessment")
+    assert shown.target_changes[0].endswith("Target date December 2022 → June 2023")
+    assert not TargetChangeRequest.objects.exists()  # a preview writes nothing
+
+    import_plan(importer, source=source, updates=None, replace=True)
+
+    target = OutcomeTarget.objects.get(plan=plan, text__startswith=FIRST_TARGET)
+    assert target.target_month == dt.date(2022, 12, 1)  # the old date stands
+    change = TargetChangeRequest.objects.get()
+    assert change.target == target
+    assert (change.status, change.requested_by) == (ChangeStatus.PENDING, importer)
+    assert change.new_target_month == dt.date(2023, 6, 1)
+    assert change.reason.startswith("Imported from spreadsheet on ")
