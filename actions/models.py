@@ -290,3 +290,42 @@ def needs_due_date_approval(action: Action, new_due_month: dt.date | None) -> bo
         return False
     limit = add_months(original, settings.SENDPLAN_DUE_DATE_APPROVAL_MONTHS)
     return new_due_month.replace(day=1) > limit
+
+
+class StoryComment(PlanRecord):
+    """A partner reviewer's comment on an issue's (or a priority's) story so far in the
+    open month, such as the parent carer forum saying what families see. The lead reads it
+    on their task list for the month; the history keeps it with who and when."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="story_comments")
+    issue = models.ForeignKey(
+        Issue, models.CASCADE, null=True, blank=True, related_name="story_comments"
+    )
+    priority = models.ForeignKey(
+        Priority, models.CASCADE, null=True, blank=True, related_name="story_comments"
+    )
+    month = models.DateField(validators=[validate_first_of_month])
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    organisation = models.CharField(max_length=200, blank=True)
+    written_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "month", "written_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(issue__isnull=False, priority__isnull=True)
+                | models.Q(issue__isnull=True, priority__isnull=False),
+                name="story_comment_on_issue_or_priority",
+            )
+        ]
+        indexes = [models.Index(fields=["plan", "month"], name="story_comment_plan_month")]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} for {self.month:%B %Y}"
+
+    def parent_plan_id(self):
+        if self.issue_id:
+            return self.issue.plan_id
+        return self.priority.plan_id if self.priority_id else None

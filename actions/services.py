@@ -28,6 +28,7 @@ from .models import (
     ActionStatus,
     DueDateChangeRequest,
     EntryState,
+    StoryComment,
     StoryEntry,
     check_bragg_rules,
     needs_due_date_approval,
@@ -337,3 +338,42 @@ def decide_due_date_change(
         return decide_change_request(
             request, user=user, approve=approve, comment=comment, apply=apply
         )
+
+
+COMMENT_MAX = 2000
+
+
+@transaction.atomic
+def comment_on_story(
+    *,
+    plan: Plan,
+    issue: Issue | None = None,
+    priority: Priority | None = None,
+    month: dt.date,
+    text: str,
+    user,
+    organisation: str = "",
+) -> StoryComment:
+    """A partner reviewer's comment on the story so far of ``issue`` (or of ``priority``,
+    where the plan reports at that level) for the open ``month``; refused once the month
+    has closed, like every update of it."""
+    text = text.strip()
+    if not text:
+        raise ValidationError("Enter your comment on the story so far")
+    if len(text) > COMMENT_MAX:
+        raise ValidationError(f"Enter a comment of {COMMENT_MAX:,} characters or fewer")
+    try:
+        lock_open_month(plan, month)
+    except UpdateRefused as refused:
+        raise ValidationError(str(refused)) from None
+    comment = StoryComment(
+        plan=plan,
+        issue=issue,
+        priority=None if issue else priority,
+        month=month,
+        text=text,
+        author=user,
+        organisation=organisation,
+    )
+    save_with_history(comment, user=user, reason="Partner comment on the story so far")
+    return comment

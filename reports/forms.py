@@ -156,3 +156,21 @@ class ReviewResponseForm(forms.Form):
         if data.get("decision") == ReviewDecision.DISSENT and not data.get("words", "").strip():
             self.add_error("words", "Enter what does not reflect families' experience")
         return data
+
+
+class StoryCommentForm(forms.Form):
+    """A partner reviewer's comment on an issue's story so far for the open month."""
+
+    comment = forms.CharField(
+        label="Your comment (the issue's leads see it on their list for the month)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter your comment on the story so far",
+            "max_length": "Enter a comment of 2,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "story-%s")
+        super().__init__(*args, **kwargs)

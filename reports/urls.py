@@ -16,6 +16,11 @@ urlpatterns = [
         name="priority_detail",
     ),
     path("plans/<slug:plan_slug>/issues/<str:ref>/", plan.issue_detail, name="issue_detail"),
+    path(
+        "plans/<slug:plan_slug>/issues/<str:ref>/story-comment/",
+        reviews.story_comment,
+        name="story_comment",
+    ),
     # --- Dashboard (charts, exceptions, milestones; "as at" a date too) ---------------
     path("plans/<slug:plan_slug>/dashboard/", dashboard.dashboard, name="dashboard"),
     path(

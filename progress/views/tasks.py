@@ -14,6 +14,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from actions.models import StoryComment
 from actions.services import UpdateRefused
 from progress.carry import carry_forward
 from progress.items import DRAFT, MISSING, SUBMITTED, grouped, lead_items
@@ -78,11 +79,17 @@ def _task_list(request, access: PlanAccess, *, person_ids, person):
     items = lead_items(plan, month, person_ids)
     groups = grouped(items)
     done = sum(1 for item in items if item.progress == SUBMITTED)
+    comments = _partner_comments(plan, month)
     context.update(
         {
             "month": month,
             "groups": [
-                (group, section_url(plan, person, group.section), _item_links(plan, person, group))
+                (
+                    group,
+                    section_url(plan, person, group.section),
+                    _item_links(plan, person, group),
+                    comments.get(group.issue.id if group.issue else None, []),
+                )
                 for group in groups
             ],
             "total": len(items),
@@ -96,6 +103,15 @@ def _task_list(request, access: PlanAccess, *, person_ids, person):
         }
     )
     return render(request, "progress/my_updates.html", context)
+
+
+def _partner_comments(plan, month) -> dict[int, list[StoryComment]]:
+    """Partners' comments on the story so far of each issue for the month (one query)."""
+    found: dict[int, list[StoryComment]] = {}
+    rows = StoryComment.objects.filter(plan=plan, month=month, issue__isnull=False)
+    for comment in rows.select_related("author").order_by("written_at"):
+        found.setdefault(comment.issue_id, []).append(comment)
+    return found
 
 
 def _item_links(plan, person, group) -> list[tuple]:

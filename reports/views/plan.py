@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from actions.models import Action, DueDateChangeRequest
+from actions.models import Action, DueDateChangeRequest, StoryComment
 from evidence.models import evidence_as_at
 from outcomes.models import OutcomeTarget, TargetChangeRequest
 from progress.plan_state import PlanState, end_of_day, plan_state, rows_as_at
@@ -20,6 +20,8 @@ from sendplan.access import Can, get_plan
 from sendplan.forms import IsoDateField, IsoMonthField
 from sendplan.models import Finding, Issue, MonthStatus, ReportingMonth
 from sendplan.month_shown import month_shown
+
+from ..forms import StoryCommentForm
 
 
 class PlanViewForm(forms.Form):
@@ -168,8 +170,29 @@ def issue_detail(request, plan_slug: str, ref: str):
             timeline_recent=timeline[:TIMELINE_SHOWN],
             timeline_older=timeline[TIMELINE_SHOWN:],
             **_revisions(view, [issue]),
+            **_story_comments(view, issue),
         ),
     )
+
+
+def _story_comments(view: PlanView, issue) -> dict:
+    """Partners' comments on the issue's story so far for the open month (one query), and
+    whether this reader may add one: a partner reviewer, on the page as it stands."""
+    month = view.open_month
+    if month is None:
+        return {"story_comments": [], "may_comment": False}
+    comments = list(
+        StoryComment.objects.filter(plan=view.state.plan, issue_id=issue.id, month=month)
+        .select_related("author")
+        .order_by("written_at")
+    )
+    may = view.access.can(Can.REVIEW_AS_PARTNER) and view.as_at_date is None
+    return {
+        "story_comments": comments,
+        "may_comment": may,
+        "comment_month": month,
+        "comment_form": StoryCommentForm() if may else None,
+    }
 
 
 def _revisions(view: PlanView, issues) -> dict:

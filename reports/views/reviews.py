@@ -8,14 +8,19 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actions.services import comment_on_story
 from governance.access import get_forum
-from sendplan.access import Can, VerificationRequired
+from sendplan.access import Can, VerificationRequired, get_plan
+from sendplan.models import Issue
+from sendplan.services import open_month_of
 
 from .. import reviews
-from ..forms import ReviewResponseForm, SendForReviewForm
+from ..forms import ReviewResponseForm, SendForReviewForm, StoryCommentForm
 from ..models import PartnerReview
 from ..pdf.build import build_report
 from ..pdf.render import ReportRenderError
@@ -170,3 +175,38 @@ def review_draft_pdf(request, area_slug: str, forum_slug: str, review_id: int):
         messages.error(request, "The draft could not be built. Try again, or ask for help.")
         return redirect(review)
     return _pdf_response(built.pdf.content, "draft-for-review-" + built.filename)
+
+
+@require_POST
+def story_comment(request, plan_slug: str, ref: str):
+    """A partner reviewer's comment on an issue's story so far, for the open month."""
+    access = get_plan(request, plan_slug, Can.REVIEW_AS_PARTNER)
+    access.require_write(Can.REVIEW_AS_PARTNER)
+    plan = access.plan
+    issue = Issue.objects.filter(plan=plan, ref=ref).order_by("order", "pk").first()
+    if issue is None:
+        raise Http404("No such issue to be addressed in this plan.")
+    back = reverse("reports:issue_detail", args=[plan.slug, ref]) + "#partner-comments"
+    month = open_month_of(plan)
+    if month is None:
+        messages.error(request, "No month is open, so there is no story so far to comment on.")
+        return redirect(back)
+    form = StoryCommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    membership = reviews.reviewer_memberships(plan.area).filter(user=request.user).first()
+    try:
+        comment_on_story(
+            plan=plan,
+            issue=issue,
+            month=month.month,
+            text=form.cleaned_data["comment"],
+            user=request.user,
+            organisation=membership.organisation if membership else "",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    messages.success(request, "Your comment is recorded. The issue's leads see it on their list.")
+    return redirect(back)
