@@ -58,7 +58,7 @@ def test_running_seed_demo_twice_changes_no_table_not_even_history(db):
     second = seed("--url", "http://127.0.0.1:8101/")
     assert table_counts() == counts
     assert "Wrote 0 rows" in second
-    assert second.count("already loaded") == 14
+    assert second.count("already loaded") == 15
     assert "Darlington plan" in first and "already loaded" not in first
     # scripts/run passes its address: the output ends saying where to start.
     assert second.splitlines()[-1] == (
@@ -321,3 +321,15 @@ def test_seed_demo_publishes_darlingtons_example_public_summary(seeded):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Example" in body and "you now get a reply from us within two weeks" in body
+
+
+def test_darlington_has_one_example_target_change_waiting_for_a_decision(darlington):
+    from actions.change_requests import ChangeStatus
+    from outcomes.models import TargetChangeRequest
+
+    change = TargetChangeRequest.objects.get(plan=darlington)
+    assert change.is_example
+    assert change.status == ChangeStatus.PENDING
+    assert change.requested_by.username == "darlington-lead"
+    assert change.reason.startswith("Example data:")
+    assert change.target.target_month != change.new_target_month  # nothing applied yet
