@@ -225,3 +225,13 @@ def test_readiness_check_lists_a_change_waiting_for_a_decision(
     client.force_login(viewer_a)
     page = client.get(url).content.decode()
     assert "Target figure: 90 → 85. Asked for by" in page
+
+
+def test_the_admin_shows_what_a_target_promises_but_does_not_change_it(
+    client, admin_user, target_a
+):
+    client.force_login(admin_user)
+    url = reverse("admin:outcomes_outcometarget_change", args=[target_a.pk])
+    page = client.get(url).content.decode()
+    assert 'name="target_value"' not in page
+    assert "90% of parents say the plan is effective" in page
