@@ -94,6 +94,8 @@ def test_lead_proposes_a_new_figure_which_stands_only_once_an_executive_approves
     ).content.decode()
     assert "Target 80%" in page
     assert _dashboard_progress(client, plan_a) == "50"  # half way to 80
+    dashboard = client.get(reverse("reports:dashboard", kwargs={"plan_slug": plan_a.slug}))
+    assert "approved by Erin Exec, was: Target figure 90" in dashboard.content.decode()
     assert "approved by Erin Exec, was: Target figure 90" in page
 
     # Everything is in the history with the acting user.
