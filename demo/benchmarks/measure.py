@@ -207,7 +207,7 @@ def page_urls(plan: Plan, user=None) -> list[tuple[str, str | None, str | None]]
         ("home, programme manager", "home", {}, PROGRAMME_MANAGER),
         ("months page", "progress:month", {"plan_slug": plan.slug}, PROGRAMME_MANAGER),
         (
-            "changes waiting for a decision",
+            "changes to decide",
             "progress:change_requests",
             {"plan_slug": plan.slug},
             PROGRAMME_MANAGER,
