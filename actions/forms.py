@@ -16,6 +16,7 @@ import json
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -140,6 +141,11 @@ class ActionUpdateForm(ItemForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].label = f"BRAGG status for {month_words(self.month)}"
+        months = settings.SENDPLAN_DUE_DATE_APPROVAL_MONTHS
+        self.fields["new_due_month"].help_text = (
+            f"For example, 9 2023. A date more than {months} months after the one first "
+            "planned is sent for approval; until approved, the due date stands."
+        )
 
     def clean_completed_on(self):
         value = self.cleaned_data.get("completed_on")

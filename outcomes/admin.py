@@ -8,7 +8,7 @@ from actions.admin import (
 )
 from sendplan.admin_scope import AreaScopedAdmin
 
-from .models import ImpactRating, OutcomeTarget
+from .models import PROMISED_FIELDS, ImpactRating, OutcomeTarget
 
 
 class ImpactRatingInline(MonthlyRatingInline):
@@ -24,6 +24,14 @@ class OutcomeTargetAdmin(PlanChildInlineSaveMixin, AreaScopedAdmin):
     list_select_related = ["issue", "plan"]
     autocomplete_fields = ["issue", "action"]
     inlines = [ImpactRatingInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # What a target promises changes only through an approved change request (issue
+        # 19), here too: "Ask to change" on the issue's page.
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += [name for name in PROMISED_FIELDS if name not in fields]
+        return fields
 
 
 @admin.register(ImpactRating)

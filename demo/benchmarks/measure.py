@@ -214,6 +214,22 @@ def page_urls(plan: Plan, user=None) -> list[tuple[str, str | None, str | None]]
             {"area_slug": plan.area.slug, "plan_slug": plan.slug},
             VISITOR,
         ),
+        (
+            "changes to decide",
+            "progress:change_requests",
+            {"plan_slug": plan.slug},
+            PROGRAMME_MANAGER,
+        ),
+        (
+            "partner review",
+            "reports:partner_review",
+            {
+                "area_slug": plan.area.slug,
+                "forum_slug": forum.slug if forum else "none",
+                "review_id": _sample_review(plan, forum),
+            },
+            PROGRAMME_MANAGER,
+        ),
     ]
     urls = []
     for name, url_name, kwargs, *who in wanted:
@@ -223,6 +239,37 @@ def page_urls(plan: Plan, user=None) -> list[tuple[str, str | None, str | None]]
             url = None
         urls.append((name, url, who[0] if who else None))
     return urls
+
+
+def _sample_review(plan: Plan, forum) -> int:
+    """A partner review of the forum's latest quarter for the timed plan, made once on
+    this copy (generated areas have none), so its page is timed like the others."""
+    from governance.periods import KIND_FOR_CADENCE, period_containing
+    from reports.models import PartnerReview
+
+    if forum is None:
+        return 0
+    review = PartnerReview.objects.filter(forum=forum).first()
+    if review is None:
+        manager = _manager(plan)
+        if manager is None:
+            return 0
+        last = ReportingMonth.objects.filter(plan=plan).order_by("-month").values_list(
+            "month", flat=True
+        ).first() or dt.date.today().replace(day=1)
+        period = period_containing(last, KIND_FOR_CADENCE.get(forum.cadence, "month"))
+        now = dt.datetime.now(dt.UTC)
+        review = PartnerReview.objects.create(
+            plan=plan,
+            forum=forum,
+            period_code=period.code,
+            period_label=period.label,
+            as_at=now,
+            closes_on=now.date() + dt.timedelta(days=30),
+            requested_by=manager,
+            requested_at=now,
+        )
+    return review.pk
 
 
 def _manager(plan: Plan):

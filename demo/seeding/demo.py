@@ -26,6 +26,8 @@ from django.contrib.auth import get_user_model
 
 from actions.models import EntryState
 from governance.models import Forum, Meeting
+from outcomes.models import OutcomeTarget, TargetChangeRequest
+from outcomes.services import propose_target_change
 from sendplan.models import Area, Membership, Person, Plan, Role
 from sendplan.months import add_months
 
@@ -109,6 +111,7 @@ def seed_demo(*, user) -> list[PartResult]:
     ]
     results += example_months(user, plan, "Darlington", "darlington-pm", 2023, stories)
     results.append(_example_meetings(user, plan))
+    results.append(_example_change_request(plan))
     results.append(seed_public_summary(plan, user=user))
     results.append(seed_example_evidence(plan, manager="darlington-pm"))
 
@@ -194,6 +197,33 @@ def _mid_month_weekday(month: dt.date) -> dt.date:
 
 def _month_end(month: dt.date) -> dt.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _example_change_request(plan: Plan) -> PartResult:
+    """One change to an outcome target, asked for by the lead and waiting for the
+    programme manager or the assurance executive (issue 19), so a newcomer sees the flow."""
+    done = PartResult("Darlington example target change request")
+    if TargetChangeRequest.objects.filter(plan=plan, is_example=True).exists():
+        return done
+    lead = get_user_model().objects.get(username="darlington-lead")
+    target = (
+        OutcomeTarget.objects.filter(plan=plan, target_month__isnull=False)
+        .order_by("issue__order", "order", "pk")
+        .first()
+    )
+    if target is None:
+        return done
+    propose_target_change(
+        target=target,
+        user=lead,
+        reason="Example data: the survey that measures this moves to the spring term, so "
+        "the first results come six months later.",
+        effective_month=OPEN_MONTH,
+        target_month=add_months(target.target_month, 6),
+        is_example=True,
+    )
+    done.counts["outcome target change requests"] += 1
+    return done
 
 
 def _example_meetings(user, plan: Plan) -> PartResult:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from outcomes.models import TargetChangeRequest
 from progress.plan_state import PlanState, plan_state, rows_as_at
 from sendplan.models import MonthStatus, Plan, ReportingMonth
 from sendplan.month_shown import month_shown
@@ -123,6 +124,12 @@ def build_dashboard(
     )
     measures = [measure(p, i, t) for p, i, t in targets if t.is_quantified]
     if measures:
+        # Each figure the plan changed by an approved request says so, and what it was.
+        revisions = TargetChangeRequest.objects.revision_lines(
+            [m["id"] for m in measures], as_at=as_at
+        )
+        for m in measures:
+            m["revision"] = revisions.get(m["id"], "")
         charts.append(measures_chart(measures, state.month))
     exceptions = exception_lists(plan, state, actions, targets, open_month, as_at)
     milestones = milestone_rows(plan, state, state.month, as_at)

@@ -97,7 +97,8 @@ def _rating(m: dict, month: dt.date, tags: dict) -> str:
 
 def _measure_row(m: dict, month: dt.date, tags: dict) -> list:
     return [
-        f"{m['issue_ref']}: {shorten(m['text'], 90)}",
+        f"{m['issue_ref']}: {shorten(m['text'], 90)}"
+        + (f" ({m['revision']})" if m.get("revision") else ""),
         {"text": _number(m["baseline"], NO_BASELINE), "numeric": True},
         {"text": _latest(m), "numeric": True},
         {"text": _number(m["target"]), "numeric": True},

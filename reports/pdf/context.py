@@ -17,6 +17,7 @@ from django.utils.dateformat import format as date_format
 
 from governance.models import Forum
 from governance.periods import MONTH, QUARTER, YEAR, Period
+from outcomes.models import TargetChangeRequest
 from progress.plan_state import PlanState, plan_state
 from progress.readiness import Readiness, plan_milestones, readiness_of
 from sendplan.models import Plan
@@ -189,6 +190,9 @@ def build_report_data(
         state = _report_state(plan, period, as_at)
     now = timezone.now()
     found = priority_sections(state, period)
+    revisions = TargetChangeRequest.objects.revision_lines(found.target_rows, as_at=as_at)
+    for target_id, row in found.target_rows.items():
+        row.revision = revisions.get(target_id, "")
     exceptions = state.exceptions()
     count_off_track(found.priorities, exceptions)
     commentary = commentary or Commentary()

@@ -76,6 +76,7 @@ class TargetRow:
     target: TargetState
     issue_ref: str
     priority_number: int
+    revision: str = ""  # its latest approved change, "Revised on …" (build_report_data)
 
     @property
     def rag(self) -> str:

@@ -58,7 +58,7 @@ def test_running_seed_demo_twice_changes_no_table_not_even_history(db):
     second = seed("--url", "http://127.0.0.1:8101/")
     assert table_counts() == counts
     assert "Wrote 0 rows" in second
-    assert second.count("already loaded") == 15
+    assert second.count("already loaded") == 16
     assert "Darlington plan" in first and "already loaded" not in first
     # scripts/run passes its address: the output ends saying where to start.
     assert second.splitlines()[-1] == (
@@ -374,3 +374,15 @@ def test_seed_demo_attaches_example_evidence_that_a_bundle_carries_byte_for_byte
     # As at a date before any was added, the bundle holds none.
     before = collect(darlington, as_at=end_of(dt.date(2022, 11, 1)))
     assert before.files == [] and before.links == []
+
+
+def test_darlington_has_one_example_target_change_waiting_for_a_decision(darlington):
+    from actions.change_requests import ChangeStatus
+    from outcomes.models import TargetChangeRequest
+
+    change = TargetChangeRequest.objects.get(plan=darlington)
+    assert change.is_example
+    assert change.status == ChangeStatus.PENDING
+    assert change.requested_by.username == "darlington-lead"
+    assert change.reason.startswith("Example data:")
+    assert change.target.target_month != change.new_target_month  # nothing applied yet

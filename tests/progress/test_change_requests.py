@@ -94,6 +94,8 @@ def test_lead_proposes_a_new_figure_which_stands_only_once_an_executive_approves
     ).content.decode()
     assert "Target 80%" in page
     assert _dashboard_progress(client, plan_a) == "50"  # half way to 80
+    dashboard = client.get(reverse("reports:dashboard", kwargs={"plan_slug": plan_a.slug}))
+    assert "approved by Erin Exec, was: Target figure 90" in dashboard.content.decode()
     assert "approved by Erin Exec, was: Target figure 90" in page
 
     # Everything is in the history with the acting user.
@@ -225,3 +227,13 @@ def test_readiness_check_lists_a_change_waiting_for_a_decision(
     client.force_login(viewer_a)
     page = client.get(url).content.decode()
     assert "Target figure: 90 → 85. Asked for by" in page
+
+
+def test_the_admin_shows_what_a_target_promises_but_does_not_change_it(
+    client, admin_user, target_a
+):
+    client.force_login(admin_user)
+    url = reverse("admin:outcomes_outcometarget_change", args=[target_a.pk])
+    page = client.get(url).content.decode()
+    assert 'name="target_value"' not in page
+    assert "90% of parents say the plan is effective" in page

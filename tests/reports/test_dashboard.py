@@ -329,8 +329,9 @@ def _query_count(client, plan, django_assert_max_num_queries, limit):
 #  18 BRAGG and RAG counts per month and value, one UNION (the trend charts)
 #  19 BRAGG rows and 20 RAG rows of the open month   (missing updates)
 #  21 milestones, 22 milestone priorities             (milestone timeline)
+#  23 approved changes to the quantified targets     (their "Revised on …" lines)
 #  (no session save: renewed at sign-in, less than a minute before)
-DASHBOARD_QUERIES = 22
+DASHBOARD_QUERIES = 23
 
 
 @pytest.mark.parametrize("as_at_today", [False, True])

@@ -72,6 +72,9 @@ def test_the_quarterly_statement_logs_each_approved_change_with_was_now_and_appr
     assert "Due March 2024" in log
     assert "Erin Exec, 10 May 2023" in log
     assert "Change log" in pages[1]  # listed in the contents
+    # The target's own row in its priority says it was revised.
+    body = text[: text.rindex("Change log: changes to what the plan promised")]
+    assert "Revised on 10 May 2023, approved by Erin Exec, was: Wording" in body
 
 
 def test_a_statement_for_a_quarter_without_approvals_says_so(plan_a, approved):

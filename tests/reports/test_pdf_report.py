@@ -153,9 +153,11 @@ def test_the_report_data_needs_the_same_queries_whatever_the_size_of_the_plan(
     build_quarter_plan(plan_a, copies=1)
     # plan_state: people, strategy links, priorities, issues, issue links, actions, leads,
     # targets, BRAGG rows, RAG rows, story entries, writers' names; then the forum's
-    # previous issued report; then the readiness appendix's milestones and their priorities.
-    with django_assert_num_queries(15):
+    # previous issued report; then the readiness appendix's milestones and their priorities;
+    # the targets' approved changes (revision lines); the change log's approved target and
+    # due-date changes in the period.
+    with django_assert_num_queries(18):
         build_report_data(plan=plan_a, forum=forum, period=Q1)
     build_quarter_plan(plan_a, copies=4, first_copy=1)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(18):
         build_report_data(plan=plan_a, forum=forum, period=Q1)
