@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from reports.models import IssuedReport
-from sendplan.access import Can
+from sendplan.access import ADVISER, Can
 from sendplan.hooks import Panel
 
 
@@ -40,5 +40,7 @@ def report_panels(request, access, plans) -> list[Panel]:
             links.append(
                 ("Check inspection readiness", reverse("reports:readiness", args=[plan.slug]))
             )
+        if ADVISER in access.roles:
+            links.append(("Compare with the other areas you advise", reverse("reports:regional")))
         panels.append(Panel(f"{plan.title}: progress", lines, links, order=30))
     return panels

@@ -15,6 +15,8 @@ from django.test import RequestFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sendplan.models import Region
+
 from .conftest import client_for
 from .urlwalk import SAMPLE_KWARGS, all_routes, url_for
 
@@ -74,6 +76,7 @@ FORM_KWARGS = {
     "reports.views.pdf.IssueForm": lambda w: {"forum": w.forum},
     "reports.views.bundles.BundleForm": lambda w: {"plan": w.plan},
     "spreadsheets.forms.PlanPageImportForm": lambda w: {"plan": w.plan},
+    "reports.views.national.RegionalFilterForm": lambda w: {"regions": Region.objects.all()},
 }
 # Bases that are never used on their own.
 ABSTRACT = {"actions.forms.ItemForm", "progress.forms._Helped"}
