@@ -95,6 +95,7 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
 class AreaAdmin(AreaScopedAdmin):
     area_path = ""
     list_display = ["name", "slug", "region"]
+    list_select_related = ["region"]
     list_filter = ["region"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -113,6 +114,7 @@ class RegionAdmin(SimpleHistoryAdmin):
 @admin.register(AdviserGrant)
 class AdviserGrantAdmin(SimpleHistoryAdmin):
     list_display = ["user", "region"]
+    list_select_related = ["user", "region"]
     list_filter = ["region"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
