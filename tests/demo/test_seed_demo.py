@@ -58,7 +58,9 @@ def test_running_seed_demo_twice_changes_no_table_not_even_history(db):
     second = seed("--url", "http://127.0.0.1:8101/")
     assert table_counts() == counts
     assert "Wrote 0 rows" in second
-    assert second.count("already loaded") == 14
+    assert (
+        second.count("already loaded") == 15
+    )  # the parts seed_demo writes, the regions of its areas among them
     assert "Darlington plan" in first and "already loaded" not in first
     # scripts/run passes its address: the output ends saying where to start.
     assert second.splitlines()[-1] == (
@@ -321,3 +323,16 @@ def test_seed_demo_publishes_darlingtons_example_public_summary(seeded):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Example" in body and "you now get a reply from us within two weeks" in body
+
+
+def test_seed_demo_puts_both_areas_in_the_north_east_and_adds_the_advisers(db, client):
+    from sendplan.models import AdviserGrant, Area
+
+    seed()
+    assert set(Area.objects.values_list("region__name", flat=True)) == {"North East"}
+    grants = {g.user.username: g.region for g in AdviserGrant.objects.select_related("user")}
+    assert grants["national-adviser"] is None
+    assert grants["north-east-adviser"].name == "North East"
+    assert client.login(username="north-east-adviser", password=DEMO_PASSWORD)
+    page = client.get(reverse("reports:regional")).content.decode()
+    assert "Darlington" in page and "Durham" in page
