@@ -49,6 +49,7 @@ from sendplan.months import add_months, month_words
 from sendplan.ratings import BRAGG, RAG
 
 from .plan_state import ActionState, PlanState, PriorityState, TargetState, plan_state, rows_as_at
+from .plan_state.batch import plan_states
 
 TREND_MONTHS = 12
 # The trend's first month looks back this far: a recent figure is one of three months.
@@ -173,6 +174,44 @@ def plan_readiness(
     return readiness_of(state, milestones=plan_milestones(plan, as_at), first_month=first)
 
 
+def plans_readiness(
+    plans: list[Plan],
+    *,
+    trend_months: int = TREND_MONTHS,
+    today=None,
+    reporting_months: dict[int, list] | None = None,
+) -> dict[int, Readiness]:
+    """``plan_readiness`` of many plans, live, each for the month its pages open on, with a
+    trend of ``trend_months``: a fixed number of queries whatever the number of plans (for
+    the advisers' page across every area). ``reporting_months`` (by plan id) spares reading
+    them again when the caller has."""
+    ids = [p.id for p in plans]
+    months = reporting_months
+    if months is None:
+        months = _by_plan(ReportingMonth.objects.filter(plan_id__in=ids).order_by())
+    today = today or timezone.localdate()
+    month_of = {p.id: month_shown(months.get(p.id, []), today=today) for p in plans}
+    states = plan_states(plans, month_of=month_of, months=trend_months + LOOK_BACK)
+    milestones = _by_plan(Milestone.objects.filter(plan_id__in=ids).order_by())
+    links = _by_plan(MilestonePriority.objects.filter(plan_id__in=ids).order_by())
+    return {
+        p.id: readiness_of(
+            states[p.id],
+            milestones=_milestone_links(milestones.get(p.id, []), links.get(p.id, [])),
+            trend_months=trend_months,
+            first_month=min((m.month for m in months.get(p.id, [])), default=None),
+        )
+        for p in plans
+    }
+
+
+def _by_plan(rows) -> dict[int, list]:
+    found: dict[int, list] = {}
+    for row in rows:
+        found.setdefault(row.plan_id, []).append(row)
+    return found
+
+
 @dataclass(frozen=True)
 class MilestoneLink:
     id: int
@@ -220,7 +259,13 @@ def pending_changes(plan: Plan, *, as_at: dt.datetime | None = None) -> list[Pen
 
 
 def plan_milestones(plan: Plan, as_at: dt.datetime | None) -> list[MilestoneLink]:
-    links = rows_as_at(MilestonePriority, as_at, plan_id=plan.id)
+    return _milestone_links(
+        rows_as_at(Milestone, as_at, plan_id=plan.id),
+        rows_as_at(MilestonePriority, as_at, plan_id=plan.id),
+    )
+
+
+def _milestone_links(milestones, links) -> list[MilestoneLink]:
     return [
         MilestoneLink(
             m.id,
@@ -230,7 +275,7 @@ def plan_milestones(plan: Plan, as_at: dt.datetime | None) -> list[MilestoneLink
             frozenset(link.priority_id for link in links if link.milestone_id == m.id),
         )
         for m in sorted(
-            rows_as_at(Milestone, as_at, plan_id=plan.id),
+            milestones,
             key=lambda m: (m.due_month or dt.date.max, m.order),
         )
     ]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import IssuedReport, PartnerReview
-from sendplan.access import Can
+from sendplan.access import ADVISER, Can
 from sendplan.hooks import Panel
 
 
@@ -41,6 +41,8 @@ def report_panels(request, access, plans) -> list[Panel]:
             links.append(
                 ("Check inspection readiness", reverse("reports:readiness", args=[plan.slug]))
             )
+        if ADVISER in access.roles:
+            links.append(("Compare with the other areas you advise", reverse("reports:regional")))
         panels.append(Panel(f"{plan.title}: progress", lines, links, order=30))
     return panels
 

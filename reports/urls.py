@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bundles, dashboard, pdf, plan, readiness, reviews
+from .views import bundles, dashboard, national, pdf, plan, readiness, reviews
 
 app_name = "reports"
 
@@ -8,6 +8,9 @@ app_name = "reports"
 FORUM_REPORTS = "areas/<slug:area_slug>/forums/<slug:forum_slug>/reports/"
 
 urlpatterns = [
+    # --- Advisers: every area of their regions (every area, nationally) ---------------
+    path("advisers/areas/", national.regional, name="regional"),
+    path("advisers/areas.csv", national.regional_csv, name="regional_csv"),
     # --- Plan pages (as they stand, or "as at" a date) ---------------------------------
     path("plans/<slug:plan_slug>/", plan.plan_detail, name="plan_detail"),
     path(

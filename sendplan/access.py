@@ -9,7 +9,9 @@ programme manager or an assurance executive member approves changes to what the 
 promised (targets, large due-date moves) that someone else asked for; a partner reviewer
 (the parent carer forum, say) may also sign off or dissent from a draft statement sent to
 them for review; a site
-administrator (superuser) may do everything in every area.
+administrator (superuser) may do everything in every area. An adviser (DfE or NHS England,
+``AdviserGrant``) holds no membership: for the areas of their regions, or every area when
+national, they may view only, never a draft or a preview, and see the regional page.
 
 A user outside the area gets "not found" for every page of that area, so the existence of
 another area's records is not revealed.
@@ -26,10 +28,19 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from .models import Area, Membership, Person, Plan, Role
+from .models import AdviserGrant, Area, Membership, Person, Plan, Role
+
+ADVISER = "adviser"
+ADVISER_LABEL = "Adviser (read only)"
+
+
+def role_label(role: str) -> str:
+    """The words for a role of ROLE_CAPABILITIES, as the README's matrix heads its column."""
+    return ADVISER_LABEL if role == ADVISER else Role(role).label
 
 
 class Can(enum.StrEnum):
@@ -66,6 +77,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     # The parent carer forum (or a school, the ICB): reads the area's plans, and signs off
     # or dissents from the draft statements sent to them for review.
     Role.PARTNER_REVIEWER: frozenset({Can.VIEW, Can.REVIEW_AS_PARTNER}),
+    # Held through an AdviserGrant (a region, or national), not a membership of the area.
+    ADVISER: frozenset({Can.VIEW}),
 }
 ALL_CAPABILITIES = frozenset(Can)
 # What a programme manager or administrator may do before entering an authenticator code.
@@ -165,7 +178,7 @@ class AreaAccess:
 
     @property
     def role_names(self) -> list[str]:
-        names = [Role(r).label for r in sorted(self.roles)]
+        names = [role_label(r) for r in sorted(self.roles)]
         if self.is_site_admin:
             names.append("Site administrator")
         return names
@@ -183,6 +196,10 @@ def area_access(user, area: Area) -> AreaAccess:
     roles = frozenset(
         Membership.objects.filter(user=user, area=area).values_list("role", flat=True)
     )
+    # Asked only of someone with no role here: a member already views, and their pages
+    # keep their query counts.
+    if not roles and not user.is_superuser and advises(user, area):
+        roles = frozenset({ADVISER})
     if not roles and not user.is_superuser:
         raise Http404("No such page in your areas.")
     capabilities = (
@@ -193,6 +210,23 @@ def area_access(user, area: Area) -> AreaAccess:
     person_ids = frozenset(Person.objects.filter(user=user, area=area).values_list("id", flat=True))
     needs_verification = needs_second_factor(user) and not is_verified(user)
     return AreaAccess(area, roles, capabilities, person_ids, user.is_superuser, needs_verification)
+
+
+def advises(user, area: Area) -> bool:
+    """Whether ``user`` holds the adviser role for ``area``: nationally, or for its region."""
+    grants = AdviserGrant.objects.filter(user=user)
+    if area.region_id is None:
+        return grants.filter(region__isnull=True).exists()
+    return grants.filter(Q(region__isnull=True) | Q(region_id=area.region_id)).exists()
+
+
+def adviser_region_ids(user) -> list[int | None] | None:
+    """The regions ``user`` advises on (None in the list: nationally); None when they are
+    no adviser. The regional page asks this, so advisers and nobody else reach it."""
+    if not user.is_authenticated:
+        return None
+    grants = list(AdviserGrant.objects.filter(user=user).values_list("region_id", flat=True))
+    return grants or None
 
 
 def get_area(request: HttpRequest, area_slug: str, need: Can = Can.VIEW) -> AreaAccess:

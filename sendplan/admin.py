@@ -7,9 +7,11 @@ like every other page (sendplan.admin_scope).
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
+from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_scope import AreaScopedAdmin, ScopedAdmin, ScopedTabularInline, areas_of
 from .models import (
+    AdviserGrant,
     Area,
     Finding,
     Issue,
@@ -20,6 +22,7 @@ from .models import (
     Person,
     Plan,
     Priority,
+    Region,
     ReportingMonth,
     StrategyLink,
     User,
@@ -91,9 +94,30 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
 @admin.register(Area)
 class AreaAdmin(AreaScopedAdmin):
     area_path = ""
+    list_display = ["name", "slug", "region"]
+    list_select_related = ["region"]
+    list_filter = ["region"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Region)
+class RegionAdmin(SimpleHistoryAdmin):
+    """Not a ScopedAdmin: regions and adviser grants are for site administrators only
+    (sendplan.otp.SendplanAdminSite)."""
+
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(AdviserGrant)
+class AdviserGrantAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "region"]
+    list_select_related = ["user", "region"]
+    list_filter = ["region"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Membership)

@@ -63,13 +63,52 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class Region(models.Model):
+    """An English region (the nine by default, editable in the admin). Advisers hold their
+    role for one or more regions, or nationally (``AdviserGrant``)."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+def adviser_areas_filter(user, prefix: str = "") -> Q | None:
+    """Which areas ``user`` advises on, as a filter on areas (``prefix`` reaches the area
+    from another model, e.g. ``"area__"``): every area for a national adviser (an empty
+    ``Q()``), the areas of their regions for a regional one; None when they hold no
+    adviser grant."""
+    grants = list(AdviserGrant.objects.filter(user=user).values_list("region_id", flat=True))
+    if not grants:
+        return None
+    if None in grants:
+        return Q()
+    return Q(**{f"{prefix}region_id__in": grants})
+
+
 class AreaQuerySet(models.QuerySet):
     def for_user(self, user) -> AreaQuerySet:
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(memberships__user=user).distinct()
+        advised = adviser_areas_filter(user)
+        if advised is None:
+            return self.filter(memberships__user=user).distinct()
+        if not advised:  # a national adviser
+            return self
+        mine = self.filter(memberships__user=user).values("id")
+        return self.filter(advised | Q(id__in=mine))
 
 
 class Area(models.Model):
@@ -77,6 +116,7 @@ class Area(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
+    region = models.ForeignKey(Region, models.SET_NULL, null=True, blank=True, related_name="areas")
     history = HistoricalRecords()
 
     objects = AreaQuerySet.as_manager()
@@ -127,6 +167,38 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} in {self.area}"
+
+
+class AdviserGrant(models.Model):
+    """A user holds the adviser role (DfE or NHS England) for a region, or nationally when
+    ``region`` is empty: they read every plan of the areas in it, and nothing more."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="adviser_grants"
+    )
+    region = models.ForeignKey(
+        Region,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="adviser_grants",
+        help_text="Leave empty for a national adviser (every region).",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user__username", "region__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="adviser_grant_unique_region"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(region__isnull=True),
+                name="adviser_grant_unique_national",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – adviser for {self.region or 'every region (national)'}"
 
 
 class TwoFactorSetupLinkQuerySet(models.QuerySet):
@@ -182,7 +254,13 @@ class PlanQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(area__memberships__user=user).distinct()
+        advised = adviser_areas_filter(user, "area__")
+        if advised is None:
+            return self.filter(area__memberships__user=user).distinct()
+        if not advised:  # a national adviser
+            return self
+        mine = self.filter(area__memberships__user=user).values("id")
+        return self.filter(advised | Q(id__in=mine))
 
 
 class Plan(models.Model):

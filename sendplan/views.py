@@ -16,7 +16,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .access import area_access
+from .access import ADVISER, ADVISER_LABEL, area_access
 from .hooks import home_panels
 from .models import Area, Membership, Plan
 from .months import BadMonthOrDate
@@ -88,7 +88,8 @@ def home(request):
         rows.append(
             {
                 "area": area,
-                "roles": [m.get_role_display() for m in area.my_memberships],
+                "roles": [m.get_role_display() for m in area.my_memberships]
+                + ([ADVISER_LABEL] if ADVISER in access.roles else []),
                 "plans": plans,
                 "panels": home_panels(request, access, plans),
             }

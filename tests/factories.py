@@ -18,6 +18,7 @@ from governance.models import (
 )
 from outcomes.models import ImpactRating, OutcomeTarget
 from sendplan.models import (
+    AdviserGrant,
     Area,
     Issue,
     Membership,
@@ -27,6 +28,7 @@ from sendplan.models import (
     Plan,
     PlanKind,
     Priority,
+    Region,
     ReportingMonth,
     Role,
     StrategyLink,
@@ -55,6 +57,27 @@ class AreaFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Area {n}")
     slug = factory.LazyAttribute(lambda a: a.name.lower().replace(" ", "-"))
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    """One of the nine English regions the migration creates, or a new one."""
+
+    class Meta:
+        model = Region
+        django_get_or_create = ["name"]
+
+    name = "North East"
+    slug = factory.LazyAttribute(lambda r: r.name.lower().replace(" ", "-"))
+
+
+class AdviserGrantFactory(factory.django.DjangoModelFactory):
+    """The adviser role for a region; ``region=None`` for a national adviser."""
+
+    class Meta:
+        model = AdviserGrant
+
+    user = factory.SubFactory(UserFactory)
+    region = factory.SubFactory(RegionFactory)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -2,7 +2,7 @@
 
 from demo.synthetic import system_user
 
-from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo, where_to_start
+from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, NATIONAL, seed_demo, where_to_start
 from .fixture_check import FixtureError, read_plan_fixture
 from .plan_fixture import LoadResult, load_plan_fixture, seed_plan_fixture
 from .writer import PartResult
@@ -12,6 +12,7 @@ __all__ = [
     "DEMO_PASSWORD",
     "FixtureError",
     "LoadResult",
+    "NATIONAL",
     "PartResult",
     "load_plan_fixture",
     "read_plan_fixture",

@@ -28,7 +28,7 @@ from actions.models import EntryState
 from governance.models import Forum, Meeting
 from outcomes.models import OutcomeTarget, TargetChangeRequest
 from outcomes.services import propose_target_change
-from sendplan.models import Area, Membership, Person, Plan, Role
+from sendplan.models import AdviserGrant, Area, Membership, Person, Plan, Region, Role
 from sendplan.months import add_months
 
 from .durham import DURHAM_MANAGER, DURHAM_PLAN, durham_stories, example_work
@@ -56,6 +56,13 @@ class DemoAccount:
     is_admin: bool = False
     label: str = ""
     organisation: str = ""  # a partner reviewer's, printed beside their sign-off
+    # An adviser: the region they advise on, or NATIONAL for every region.
+    adviser_for: str = ""
+
+
+NATIONAL = "national"
+# The seeded areas' region.
+DEMO_AREA_REGIONS = {"darlington": "North East", "durham": "North East"}
 
 
 DEMO_ACCOUNTS = (
@@ -81,6 +88,20 @@ DEMO_ACCOUNTS = (
         person="Paul Richardson",
     ),
     DemoAccount(
+        "north-east-adviser",
+        (),
+        name="Alex Morgan",
+        label="Adviser (read only), North East",
+        adviser_for="North East",
+    ),
+    DemoAccount(
+        "national-adviser",
+        (),
+        name="Jamie Clarke",
+        label="Adviser (read only), national",
+        adviser_for=NATIONAL,
+    ),
+    DemoAccount(
         "admin", (), is_admin=True, label="Site administrator (all areas)", name="Robin Clarke"
     ),
 )
@@ -97,6 +118,7 @@ def seed_demo(*, user) -> list[PartResult]:
     for name, path in (("Darlington plan", DARLINGTON_FIXTURE), ("Durham plan", DURHAM_FIXTURE)):
         loaded = seed_plan_fixture(path, user=user)
         results.append(PartResult(name, loaded.counts))
+    results.append(_regions(user))
     results.append(_accounts(user))
 
     plan = Plan.objects.get(slug=DARLINGTON_PLAN)
@@ -179,6 +201,12 @@ def _accounts(user) -> PartResult:
                 writer.save(
                     Membership(user=login, area=area, role=role, organisation=account.organisation)
                 )
+        if account.adviser_for:
+            region = None
+            if account.adviser_for != NATIONAL:
+                region = Region.objects.get(name=account.adviser_for)
+            if not AdviserGrant.objects.filter(user=login, region=region).exists():
+                writer.save(AdviserGrant(user=login, region=region))
         if account.person:
             area = Area.objects.get(slug=account.roles[0][0])
             person = Person.objects.get(area=area, name=account.person)
@@ -186,6 +214,20 @@ def _accounts(user) -> PartResult:
                 person.user = login
                 writer.save(person)
     return PartResult("Demo logins", writer.counts)
+
+
+def _regions(user) -> PartResult:
+    """Darlington and Durham in the North East (the migration made the nine regions)."""
+    writer = HistoryWriter(user, at=at_nine(CLOSED_MONTHS[0]))
+    for slug, name in DEMO_AREA_REGIONS.items():
+        area = Area.objects.get(slug=slug)
+        region = Region.objects.filter(name=name).first()
+        if region is None:  # a database emptied since its migrations ran
+            region = writer.save(Region(name=name))
+        if area.region_id != region.id:
+            area.region = region
+            writer.save(area)
+    return PartResult("Demo areas' regions", writer.counts)
 
 
 def _mid_month_weekday(month: dt.date) -> dt.date:

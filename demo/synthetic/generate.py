@@ -13,10 +13,10 @@ from django.db import transaction
 
 from public import services as public_services
 from sendplan.history import save_with_history
-from sendplan.models import Area
+from sendplan.models import AdviserGrant, Area, Region
 from sendplan.ratings import BRAGG
 
-from .bulk import area_slug
+from .bulk import CHANGE_REASON, area_slug
 from .monthly import MonthlyWriter
 from .people import PeopleWriter
 from .structure import StructureWriter
@@ -54,19 +54,28 @@ def generate_areas(
 
     Area n is drawn from ``Random(f"{seed}-{n}")``, so it is the same whichever other
     areas a run makes, and a second run (or a run with more areas) adds only what is
-    missing. Each area is written in its own transaction.
+    missing. Each area is written in its own transaction. Areas go into the regions in
+    turn (area 1 the first region by id, area 2 the second...), an area made by an earlier
+    run without a region too.
     """
     result = Result()
     # One hash for every generated login: hashing is deliberately slow (hundreds of
     # milliseconds), and these are throwaway accounts sharing one known password.
     password_hash = make_password(password, salt=f"generated{seed}")
+    regions = list(Region.objects.order_by("id"))
     for number in range(first, first + areas):
         slug = area_slug(number)
-        if Area.objects.filter(slug=slug).exists():
+        region = regions[(number - 1) % len(regions)] if regions else None
+        existing = Area.objects.filter(slug=slug).first()
+        if existing is not None:
+            if existing.region_id is None and region is not None:
+                existing.region = region
+                save_with_history(existing, user=user, reason="generated: put in a region")
+                result.counts["regions given to areas"] += 1
             result.skipped.append(slug)
             continue
         with transaction.atomic():
-            counts = AreaWriter(
+            writer = AreaWriter(
                 number=number,
                 months=months,
                 # Two streams: the plan's shape (people, actions, leads, targets) does not
@@ -77,21 +86,50 @@ def generate_areas(
                 password_hash=password_hash,
                 system=user,
                 start=start,
-            ).write()
+            )
+            writer.region = region
+            counts = writer.write()
         result.created.append(slug)
         result.counts.update(counts)
         if progress:
             progress(slug, sum(counts.values()))
+    result.counts.update(_advisers(regions, password_hash, user))
     return result
+
+
+def _advisers(regions, password_hash: str, user) -> Counter[str]:
+    """Adviser logins: ``national-adviser`` for every region and ``<region>-adviser`` for
+    each, with the generated logins' password; made only where missing."""
+    counts: Counter[str] = Counter()
+    User = get_user_model()
+    for username, region in [("national-adviser", None)] + [
+        (f"{r.slug}-adviser", r) for r in regions
+    ]:
+        login = User.objects.filter(username=username).first()
+        if login is None:
+            words = region.name if region else "National"
+            login = User(username=username, first_name=words, last_name="adviser")
+            login.password = password_hash
+            save_with_history(login, user=user, reason=CHANGE_REASON)
+            counts["adviser logins"] += 1
+        if not AdviserGrant.objects.filter(user=login, region=region).exists():
+            save_with_history(
+                AdviserGrant(user=login, region=region), user=user, reason=CHANGE_REASON
+            )
+            counts["adviser grants"] += 1
+    return counts
 
 
 class AreaWriter(PeopleWriter, StructureWriter, MonthlyWriter):
     """One area, written in the order its rows would have been: who, then the plan, then
     the months, then the forums."""
 
+    region: Region | None = None
+
     def write(self) -> Counter[str]:
         n = self.number
-        self.area = self.create(Area, [Area(name=f"Generated area {n:02d}", slug=area_slug(n))])[0]
+        area = Area(name=f"Generated area {n:02d}", slug=area_slug(n), region=self.region)
+        self.area = self.create(Area, [area])[0]
         self.users = self._users()
         people = self._people()
         self._plan()

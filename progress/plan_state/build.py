@@ -75,6 +75,12 @@ def plan_state(
         all_story=all_story,
         issue_ids=issue_ids,
     )
+    return state_of(read)
+
+
+def state_of(read: _Reading, *, name_writers: bool = True) -> PlanState:
+    """The steps of ``plan_state`` for one reading (``batch`` gives it rows read for many
+    plans at once; its pages show no writer's name, so it skips that query)."""
     people = _people(read)
     links = _strategy_links(read)
     issues = _issues(read)
@@ -92,11 +98,12 @@ def plan_state(
     _rate(read, actions, targets)
     story_by_priority = _story(read, issues, priorities)
     _assemble(issues, priorities, actions, targets, story_by_priority)
-    _name_the_writers(actions.values(), targets.values(), issues.values(), story_by_priority)
+    if name_writers:
+        _name_the_writers(actions.values(), targets.values(), issues.values(), story_by_priority)
     return PlanState(
-        plan=plan,
-        month=month,
-        as_at=as_at,
+        plan=read.plan,
+        month=read.month,
+        as_at=read.as_at,
         priorities=list(priorities.values()),
         people=people,
     )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sendplan', '0004_plan_evidence_required_for_blue'),
+        ('sendplan', '0005_regions_and_advisers'),
     ]
 
     operations = [

@@ -219,3 +219,15 @@ def test_each_generated_plan_publishes_a_summary_for_families(client):
     page = client.get(f"/public/{plan.area.slug}/{plan.slug}/")
     assert page.status_code == 200
     assert "We meet families each month" in page.content.decode()
+
+
+def test_generated_areas_go_into_the_regions_in_turn_with_adviser_logins(db):
+    from sendplan.models import AdviserGrant
+
+    call_command("generate_demo_data", "--areas", "2", "--months", "2", stdout=StringIO())
+    regions = dict(Area.objects.values_list("slug", "region__name"))
+    assert regions == {"area01": "North East", "area02": "North West"}
+    grants = {g.user.username: g.region for g in AdviserGrant.objects.select_related("user")}
+    assert grants["national-adviser"] is None
+    assert grants["north-east-adviser"].name == "North East"
+    assert len(grants) == 10  # national, and one for each of the nine regions

@@ -58,7 +58,8 @@ def test_running_seed_demo_twice_changes_no_table_not_even_history(db):
     second = seed("--url", "http://127.0.0.1:8101/")
     assert table_counts() == counts
     assert "Wrote 0 rows" in second
-    assert second.count("already loaded") == 16
+    # The parts seed_demo writes (the regions of its areas among them).
+    assert second.count("already loaded") == 17
     assert "Darlington plan" in first and "already loaded" not in first
     # scripts/run passes its address: the output ends saying where to start.
     assert second.splitlines()[-1] == (
@@ -386,3 +387,16 @@ def test_darlington_has_one_example_target_change_waiting_for_a_decision(darling
     assert change.requested_by.username == "darlington-lead"
     assert change.reason.startswith("Example data:")
     assert change.target.target_month != change.new_target_month  # nothing applied yet
+
+
+def test_seed_demo_puts_both_areas_in_the_north_east_and_adds_the_advisers(db, client):
+    from sendplan.models import AdviserGrant, Area
+
+    seed()
+    assert set(Area.objects.values_list("region__name", flat=True)) == {"North East"}
+    grants = {g.user.username: g.region for g in AdviserGrant.objects.select_related("user")}
+    assert grants["national-adviser"] is None
+    assert grants["north-east-adviser"].name == "North East"
+    assert client.login(username="north-east-adviser", password=DEMO_PASSWORD)
+    page = client.get(reverse("reports:regional")).content.decode()
+    assert "Darlington" in page and "Durham" in page

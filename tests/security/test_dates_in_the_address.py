@@ -61,7 +61,11 @@ NOT_DATES = {
     "submitted": "a flag: only whether it is there",
     "from_last": "which story so far to start from last month's text: an item key, looked up",
     "username": "whose two-factor set-up link to issue: looked up among the users",
-    "sort": "the months page's order of leads: a choice (missing, name), others ignored",
+    "sort": "the months page's order of leads, the advisers' page's column: a choice",
+    "like": "the advisers' page's plan to compare with: a slug, looked up in their areas",
+    "kind": "the advisers' page's kind of plan: a choice",
+    "region": "the advisers' page's region: a choice of the adviser's regions",
+    "band": "the advisers' page's readiness band: a choice",
     "show": "which leads the months page lists: a choice (all, missing), others ignored",
 }
 

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from governance.periods import parse_period
+from sendplan.models import Region
 
 from .conftest import client_for
 from .urlwalk import SAMPLE_KWARGS, all_routes, url_for
@@ -79,6 +80,7 @@ FORM_KWARGS = {
     "reports.forms.SendForReviewForm": lambda w: {"periods": [parse_period("2023-04")]},
     "reports.forms.ReviewResponseForm": lambda w: {"priority": w.priority},
     "outcomes.forms.TargetChangeForm": lambda w: {"target": w.target},
+    "reports.views.national.RegionalFilterForm": lambda w: {"regions": Region.objects.all()},
 }
 # Bases that are never used on their own.
 ABSTRACT = {"actions.forms.ItemForm", "progress.forms._Helped"}

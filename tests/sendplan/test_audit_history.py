@@ -99,6 +99,14 @@ def _build_one_of_everything(user):
     membership = Membership(user=user, area=area, role="viewer")
     membership._history_user = user
     membership.save()
+    from sendplan.models import AdviserGrant, Region
+
+    region = Region(name="History Region")
+    region._history_user = user
+    region.save()
+    grant = AdviserGrant(user=user, region=region)
+    grant._history_user = user
+    grant.save()
     return made
 
 

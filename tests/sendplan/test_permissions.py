@@ -32,7 +32,7 @@ from django.utils import timezone
 from actions.services import propose_due_date_change
 from evidence.models import Evidence
 from outcomes.services import propose_target_change
-from sendplan.access import ROLE_CAPABILITIES, Can
+from sendplan.access import ADVISER, ROLE_CAPABILITIES, Can, role_label
 from sendplan.models import MonthStatus, Plan, Role
 from sendplan.ratings import BRAGG
 from tests import factories
@@ -190,6 +190,11 @@ def _in_may_2023():
         yield
 
 
+# Advisers of area A: for its region (True), or nationally (None).
+ADVISERS = {"adviser": True, "national_adviser": None}
+# The advisers' pages across areas: each shows the adviser's own areas only.
+ADVISER_PAGES = {"reports:regional", "reports:regional_csv"}
+
 ROLES = {
     "viewer": Role.VIEWER,
     "lead": Role.SEND_LEAD,
@@ -217,6 +222,18 @@ def world(db):
         username="matrix-admin", is_staff=True, is_superuser=True
     )
     users["outsider"] = factories.UserFactory(username="matrix-outsider")
+    # Advisers hold no membership: area A is in the North East, area B in London.
+    north_east = factories.RegionFactory(name="North East")
+    london = factories.RegionFactory(name="London")
+    area.region = north_east
+    area.save()
+    area_b.region = london
+    area_b.save()
+    for key, region in ADVISERS.items():
+        users[key] = factories.UserFactory(username=f"matrix-{key}")
+        factories.AdviserGrantFactory(user=users[key], region=region and north_east)
+    users["adviser_b"] = factories.UserFactory(username="matrix-adviser-b")
+    factories.AdviserGrantFactory(user=users["adviser_b"], region=london)
     factories.MembershipFactory(user=users["outsider"], area=area_b, role=Role.PROGRAMME_MANAGER)
     factories.PersonFactory(area=area_b, name="Outsider Person", user=users["outsider"])
     lead_person = factories.PersonFactory(area=area, name="CANARY-A lead", user=users["lead"])
@@ -317,14 +334,21 @@ def test_anonymous_visitors_are_sent_to_sign_in_everywhere_but_the_public_pages(
     assert public == PUBLIC
 
 
-def test_a_user_of_another_area_is_refused_every_page_and_changes_nothing(world):
-    client = _client(world.users["outsider"])
+@pytest.mark.parametrize("outsider", ["outsider", "adviser_b"])
+def test_a_user_of_another_area_is_refused_every_page_and_changes_nothing(world, outsider):
+    """Outsiders: a programme manager of area B, and an adviser for B's region only."""
+    client = _client(world.users[outsider])
     before = domain_counts()
     let_through = []
     for route in ROUTES:
         if str(route) in NOT_AREA_SCOPED:
             continue
         url = url_for(route, world)
+        if str(route) in ADVISER_PAGES and outsider == "adviser_b":
+            # Their own page, of London's areas: nothing of area A (North East) on it.
+            assert "CANARY-A" not in client.get(url).content.decode(), url
+            assert client.post(url, POST_DATA).status_code == 405
+            continue
         for method, data in (("get", None), ("post", POST_DATA)):
             response = getattr(client, method)(url, data)
             refused = response.status_code in (403, 404, 405) or (
@@ -342,8 +366,10 @@ def test_pages_for_everyone_show_no_other_areas_records(world):
         assert "CANARY-A" not in client.get(reverse(name)).content.decode()
 
 
-def test_a_read_only_viewer_makes_no_successful_write(world):
-    client = _client(world.users["viewer"])
+@pytest.mark.parametrize("reader", ["viewer", *ADVISERS])
+def test_a_read_only_viewer_makes_no_successful_write(world, reader):
+    """A viewer, and the advisers, who read area A and write nothing."""
+    client = _client(world.users[reader])
     written = []
     for route in ROUTES:
         if str(route) in NOT_AREA_SCOPED:
@@ -402,12 +428,14 @@ PAGE_NEEDS = {
 
 
 def _capabilities(role_key: str) -> frozenset:
+    if role_key in ADVISERS:
+        return ROLE_CAPABILITIES[ADVISER]
     if role_key == "admin":
         return frozenset(Can)
     return ROLE_CAPABILITIES[ROLES[role_key]]
 
 
-@pytest.mark.parametrize("role_key", [*ROLES, "admin"])
+@pytest.mark.parametrize("role_key", [*ROLES, *ADVISERS, "admin"])
 def test_each_role_opens_exactly_the_pages_its_capabilities_allow(world, role_key):
     client = _client(world.users[role_key])
     routes = {str(route): route for route in ROUTES}
@@ -454,6 +482,37 @@ def test_a_role_in_one_area_gives_nothing_in_another(world):
     assert client.get(reverse("reports:plan_detail", args=[plan_b.slug])).status_code == 200
 
 
+@pytest.mark.parametrize("role_key", [*ROLES, "outsider"])
+def test_only_advisers_open_the_regional_page(world, role_key):
+    for name in ADVISER_PAGES:
+        assert _client(world.users[role_key]).get(reverse(name)).status_code == 404
+        for adviser in ADVISERS:
+            assert _client(world.users[adviser]).get(reverse(name)).status_code == 200
+
+
+def test_advisers_see_no_draft_and_no_preview(world):
+    """A lead's draft for the open month is not shown to an adviser; nor is a preview."""
+    factories.ActionStatusFactory(
+        action=world.action,
+        month=world.open_month.month,
+        status=BRAGG.RED,
+        note="CANARY-draft-note",
+        state="draft",
+    )
+    for adviser in (*ADVISERS, "adviser_b"):
+        client = _client(world.users[adviser])
+        for url in (
+            reverse("reports:plan_detail", args=[world.plan.slug]) + "?month=2023-05",
+            reverse("reports:issue_detail", args=[world.plan.slug, world.issue.ref])
+            + "?month=2023-05",
+            reverse("reports:dashboard", args=[world.plan.slug]) + "?month=2023-05",
+            reverse("reports:regional"),
+        ):
+            assert "CANARY-draft-note" not in client.get(url).content.decode(), url
+        preview = reverse("reports:report_preview", args=[world.area.slug, world.forum.slug])
+        assert client.get(preview).status_code in (403, 404)
+
+
 # --- The README's matrix is the one the server enforces ---------------------------------
 
 
@@ -476,5 +535,5 @@ def _readme_matrix() -> dict[str, set[str]]:
 def test_the_readme_permission_matrix_matches_the_one_enforced():
     matrix = _readme_matrix()
     for role, capabilities in ROLE_CAPABILITIES.items():
-        assert matrix[Role(role).label] == {c.value for c in capabilities}, role
+        assert matrix[role_label(role)] == {c.value for c in capabilities}, role
     assert matrix["Site administrator"] == {c.value for c in Can}

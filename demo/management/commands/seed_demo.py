@@ -7,6 +7,7 @@ from django.db import transaction
 from demo.seeding import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
+    NATIONAL,
     FixtureError,
     seed_demo,
     system_user,
@@ -76,6 +77,9 @@ class Command(BaseCommand):
         for account in DEMO_ACCOUNTS:
             if account.is_admin:
                 self.stdout.write(f"{account.username:<18}  {account.label:<36}  all areas")
+            if account.adviser_for:
+                where = "all areas" if account.adviser_for == NATIONAL else account.adviser_for
+                self.stdout.write(f"{account.username:<18}  {account.label:<36}  {where}")
             for area, role in account.roles:
                 self.stdout.write(f"{account.username:<18}  {role_labels[role]:<36}  {area}")
         if url:
