@@ -78,7 +78,7 @@ def test_evidence_behind_a_blue_action_reaches_readiness_and_the_bundle(
     page.get_by_role("button", name="Add evidence").click()
     expect(page.get_by_text("was added as evidence")).to_be_visible()
     screenshot(page, "evidence-added")
-    evidence = Evidence.objects.get()
+    evidence = Evidence.objects.get(title="Panel minutes, May 2023")
     assert evidence.sha256 == hashlib.sha256(pdf).hexdigest()
 
     page.get_by_role("link", name="Back").click()
