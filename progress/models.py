@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -37,3 +39,42 @@ class ReminderSent(PlanRecord):
 
     def __str__(self) -> str:
         return f"Reminder to {self.person} for {self.month:%B %Y}, sent {self.sent_on}"
+
+
+# Kept figures older than this are worked out again whatever else holds (progress.figures).
+FIGURES_MAX_AGE = dt.timedelta(minutes=15)
+
+
+class PlanFigures(models.Model):
+    """A plan's headline figures for the month its pages open on, as ``progress.figures``
+    worked them out: kept so the advisers' page and the readiness trend need not work them
+    out on every request. Derived from audited rows and never written by a person, so it
+    keeps no history of its own; it is dropped whenever the plan changes."""
+
+    plan = models.OneToOneField(Plan, models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The month the figures are for.")
+    computed_on = models.DateField(help_text="The day they were worked out.")
+    computed_at = models.DateTimeField()
+    bragg = models.JSONField(help_text="Actions by this month's BRAGG status.")
+    rag = models.JSONField(help_text="Outcome targets by this month's RAG rating.")
+    overdue = models.PositiveIntegerField()
+    trend_months = models.JSONField(help_text="The readiness trend's months, oldest first.")
+    priority_trends = models.JSONField(
+        help_text="By priority id, [checks passed, checks applicable] for each trend month."
+    )
+
+    class Meta:
+        verbose_name = "plan figures"
+        verbose_name_plural = "plan figures"
+
+    def __str__(self) -> str:
+        return f"Figures of plan {self.plan_id} for {self.month:%B %Y}"
+
+    def holds(self, *, month, today, now) -> bool:
+        """Whether the kept figures still answer for ``month`` on ``today`` (see
+        ``progress.figures``)."""
+        return (
+            self.month == month
+            and self.computed_on == today
+            and now - self.computed_at < FIGURES_MAX_AGE
+        )

@@ -1,0 +1,99 @@
+"""Each plan's kept figures (progress.figures): the advisers' page and the readiness trend
+read them instead of working them out on every request, and they are never older than
+what the plan's records say."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from outcomes.models import OutcomeTarget
+from progress.figures import page_readiness, plan_figures, whole_plan_trend
+from progress.models import PlanFigures
+from progress.readiness import plan_readiness
+from tests import factories
+from tests.builders import APRIL, MARCH, build_readiness_plan
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TODAY = dt.date(2023, 5, 20)
+
+
+@pytest.fixture
+def built(plan_a):
+    build_readiness_plan(plan_a)
+    return plan_a
+
+
+def _scores(readiness):
+    return [
+        [(s.month, s.passed, s.applicable) for s in p.trend] + [len(p.findings)]
+        for p in readiness.priorities
+    ]
+
+
+def test_kept_figures_give_the_same_scores_and_trend_as_working_them_out(built):
+    worked_out = plan_readiness(built, today=TODAY)
+    figures = plan_figures([built], today=TODAY)[built.id]
+    assert PlanFigures.objects.filter(plan=built).count() == 1
+    assert figures.month == APRIL
+    trend = whole_plan_trend(figures)
+    assert [(s.month, s.passed, s.applicable) for s in trend] == [
+        (s.month, s.passed, s.applicable) for s in worked_out.trend
+    ]
+    assert trend[-1].words == "18 of 29 checks passed (62%)"
+    # The readiness page, reading the kept trend and working out only its month, shows
+    # what working the whole page out shows.
+    assert _scores(page_readiness(built, today=TODAY)) == _scores(worked_out)
+
+
+def test_a_change_to_the_plan_forgets_its_figures_and_no_other_plans(built, plan_b):
+    build_readiness_plan(plan_b)
+    plan_figures([built, plan_b], today=TODAY)
+    target = OutcomeTarget.objects.get(plan=built, text="Nothing to measure by (1)")
+    target.baseline = Decimal("3")
+    target.unit = "%"
+    target.save()
+    assert list(PlanFigures.objects.values_list("plan_id", flat=True)) == [plan_b.id]
+    figures = plan_figures([built, plan_b], today=TODAY)
+    assert whole_plan_trend(figures[built.id])[-1].words == "20 of 29 checks passed (69%)"
+    assert whole_plan_trend(figures[plan_b.id])[-1].words == "18 of 29 checks passed (62%)"
+
+
+def test_a_change_in_a_transaction_forgets_the_figures_once_and_a_rolled_back_one_is_undone(
+    built, django_assert_num_queries
+):
+    plan_figures([built], today=TODAY)
+    target = OutcomeTarget.objects.get(plan=built, text="Nothing to measure by (1)")
+    with transaction.atomic():
+        target.unit = "%"
+        target.save()
+        assert not PlanFigures.objects.filter(plan=built).exists()
+        plan_figures([built], today=TODAY)  # a read inside the same transaction keeps them
+        target.baseline = Decimal("3")
+        target.save()  # and this write forgets them again
+        assert not PlanFigures.objects.filter(plan=built).exists()
+        transaction.set_rollback(True)
+    # Rolled back: the write, and the forgetting, did not happen.
+    assert PlanFigures.objects.filter(plan=built).exists()
+    with transaction.atomic():
+        target.refresh_from_db()
+        target.unit = "cases"
+        target.save()
+    assert not PlanFigures.objects.filter(plan=built).exists()
+
+
+def test_a_lead_rating_an_action_forgets_the_figures(built):
+    plan_figures([built], today=TODAY)
+    action = built.actions.get(text="Late action (1)")
+    factories.ActionStatusFactory(action=action, month=MARCH)
+    assert not PlanFigures.objects.filter(plan=built).exists()
+
+
+def test_figures_kept_on_an_earlier_day_are_worked_out_again(built):
+    kept = plan_figures([built], today=TODAY)[built.id]
+    assert plan_figures([built], today=TODAY)[built.id].computed_at == kept.computed_at
+    later = plan_figures([built], today=TODAY + dt.timedelta(days=1))[built.id]
+    assert later.computed_on == TODAY + dt.timedelta(days=1)
+    assert later.computed_at > kept.computed_at
