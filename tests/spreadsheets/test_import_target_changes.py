@@ -67,8 +67,12 @@ def test_a_later_import_forgets_the_plans_kept_figures(importer, tmp_path):
 
     plan, _ = import_plan(importer)
     plan_figures([plan])
-    text = Path(GOOD).read_text(encoding="utf-8").replace(
-        "Implementation of new electronic process", "Implementation of a new electronic process"
+    text = (
+        Path(GOOD)
+        .read_text(encoding="utf-8")
+        .replace(
+            "Implementation of new electronic process", "Implementation of a new electronic process"
+        )
     )
     import_plan(importer, source=write_file(tmp_path, "plan.csv", text), updates=None, replace=True)
     assert plan.actions.filter(text__startswith="Implementation of a new electronic").exists()
