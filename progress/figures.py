@@ -183,8 +183,10 @@ def _plan_of(instance) -> int | None:
 
 
 def forget_on_history(sender, instance=None, **kwargs) -> None:
-    """Every audited write to a plan's records forgets that plan's figures."""
-    if isinstance(instance, PlanFigures):
+    """Every audited write to a plan's records forgets that plan's figures, but a draft
+    saved as a draft: the figures are of submitted entries only, and leads save drafts
+    all day long."""
+    if getattr(instance, "unseen_by_readers", False):
         return
     forget([_plan_of(instance)])
 

@@ -97,3 +97,29 @@ def test_figures_kept_on_an_earlier_day_are_worked_out_again(built):
     later = plan_figures([built], today=TODAY + dt.timedelta(days=1))[built.id]
     assert later.computed_on == TODAY + dt.timedelta(days=1)
     assert later.computed_at > kept.computed_at
+
+
+def test_a_draft_saved_as_a_draft_keeps_the_figures_and_a_submitted_one_turned_draft_does_not(
+    built,
+):
+    from actions.models import ActionStatus, EntryState
+    from sendplan.ratings import BRAGG
+
+    plan_figures([built], today=TODAY)
+    action = built.actions.get(text="Late action (1)")
+    draft = factories.ActionStatusFactory(
+        action=action, month=dt.date(2023, 5, 1), state=EntryState.DRAFT
+    )
+    draft = ActionStatus.objects.get(pk=draft.pk)
+    draft.status = BRAGG.RED
+    draft.save()
+    # Readers see submitted entries only: a lead's drafts change no figure.
+    assert PlanFigures.objects.filter(plan=built).exists()
+    draft.state = EntryState.SUBMITTED
+    draft.save()
+    assert not PlanFigures.objects.filter(plan=built).exists()
+    plan_figures([built], today=TODAY)
+    submitted = ActionStatus.objects.get(pk=draft.pk)
+    submitted.state = EntryState.DRAFT  # taken back to a draft: readers no longer see it
+    submitted.save()
+    assert not PlanFigures.objects.filter(plan=built).exists()
