@@ -81,7 +81,13 @@ def keep(readiness_by_plan: dict[int, Readiness], *, today: dt.date) -> dict[int
     open on with its full trend, replacing any kept before: one query for every plan."""
     now = timezone.now()
     rows = [
-        PlanFigures(plan_id=plan_id, computed_on=today, computed_at=now, **_values(readiness))
+        PlanFigures(
+            plan_id=plan_id,
+            month=readiness.month,
+            computed_on=today,
+            computed_at=now,
+            figures=_figures(readiness),
+        )
         for plan_id, readiness in readiness_by_plan.items()
     ]
     # Kept again in this transaction: its next write must forget them again.
@@ -91,15 +97,12 @@ def keep(readiness_by_plan: dict[int, Readiness], *, today: dt.date) -> dict[int
         rows,
         update_conflicts=True,
         unique_fields=["plan"],
-        update_fields=[*_FIELDS, "computed_on", "computed_at"],
+        update_fields=["month", "computed_on", "computed_at", "figures"],
     )
     return {row.plan_id: row for row in rows}
 
 
-_FIELDS = ["month", "bragg", "rag", "overdue", "trend_months", "priority_trends"]
-
-
-def _values(readiness: Readiness) -> dict:
+def _figures(readiness: Readiness) -> dict:
     actions = [a for p in readiness.priorities for a in p.priority.actions]
     targets = [t for p in readiness.priorities for t in p.priority.targets]
     bragg = dict.fromkeys(BRAGG_ORDER, 0)
@@ -109,7 +112,6 @@ def _values(readiness: Readiness) -> dict:
     for target in targets:
         rag[target.rag] = rag.get(target.rag, 0) + 1
     return {
-        "month": readiness.month,
         "bragg": bragg,
         "rag": rag,
         "overdue": sum(1 for a in actions if a.overdue),
