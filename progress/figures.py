@@ -9,11 +9,18 @@ out in ``PlanFigures`` (one row per plan) and hands back the kept row while it s
 - **the plan has not changed**: every write to a plan's records leaves a history row
   (the audit guard makes sure of it), and the receiver below forgets the plan's figures in
   the same transaction as the write, so a reader never gets figures older than the data it
-  could read; the bulk writers (the import, ``generate_demo_data``) call ``forget`` themselves;
-- **it is the same day**: the month a page opens on and what is overdue move with the
-  calendar, so figures kept on an earlier day are worked out again;
-- **they are under ``FIGURES_MAX_AGE`` old**: a last guard, should a reader that began before a
-  write store what it read after the write forgot the row.
+  could read; the import, whose bulk writes send no signal, calls ``forget`` itself
+  (``generate_demo_data`` makes new plans, which have none kept);
+- **they are for the month the plan's pages open on now**: every check (overdue, a recent
+  figure, a story not updated) is a function of that month, so figures for it hold
+  whatever the day; a month closed or opened is a write, and forgets them anyway;
+- **they are under ``FIGURES_MAX_AGE`` old** (plus up to an hour, spread by plan): a last
+  guard, should a reader that began before a write store what it read after the write
+  forgot the row.
+
+The first visit after many plans changed works their figures out (about 90 ms a plan on
+the 2-core machine); ``manage.py refresh_figures`` works out every plan's ahead of visitors
+(after a release, or nightly).
 
 Figures are live (never "as at"): the pages that show them for a past date work them out.
 """
@@ -64,7 +71,7 @@ def plan_figures(
     for plan in plans:
         figures = kept.get(plan.id)
         month = month_shown(reporting_months.get(plan.id, []), today=today)
-        if figures and figures.holds(month=month, today=today, now=now):
+        if figures and figures.holds(month=month, now=now):
             found[plan.id] = figures
         else:
             stale.append(plan)
@@ -72,11 +79,11 @@ def plan_figures(
         worked_out = plans_readiness(
             stale, trend_months=TREND_MONTHS, today=today, reporting_months=reporting_months
         )
-        found.update(keep({plan.id: worked_out[plan.id] for plan in stale}, today=today))
+        found.update(keep({plan.id: worked_out[plan.id] for plan in stale}))
     return found
 
 
-def keep(readiness_by_plan: dict[int, Readiness], *, today: dt.date) -> dict[int, PlanFigures]:
+def keep(readiness_by_plan: dict[int, Readiness]) -> dict[int, PlanFigures]:
     """Store the figures of each plan's live readiness, worked out for the month its pages
     open on with its full trend, replacing any kept before: one query for every plan."""
     now = timezone.now()
@@ -84,7 +91,6 @@ def keep(readiness_by_plan: dict[int, Readiness], *, today: dt.date) -> dict[int
         PlanFigures(
             plan_id=plan_id,
             month=readiness.month,
-            computed_on=today,
             computed_at=now,
             figures=_figures(readiness),
         )
@@ -97,7 +103,7 @@ def keep(readiness_by_plan: dict[int, Readiness], *, today: dt.date) -> dict[int
         rows,
         update_conflicts=True,
         unique_fields=["plan"],
-        update_fields=["month", "computed_on", "computed_at", "figures"],
+        update_fields=["month", "computed_at", "figures"],
     )
     return {row.plan_id: row for row in rows}
 
@@ -218,9 +224,9 @@ def page_readiness(
     if as_at is not None or (month is not None and month.replace(day=1) != shown):
         return plan_readiness(plan, as_at=as_at, month=month, today=today)
     figures = PlanFigures.objects.filter(plan=plan).first()
-    if figures is None or not figures.holds(month=shown, today=today, now=timezone.now()):
+    if figures is None or not figures.holds(month=shown, now=timezone.now()):
         whole = plan_readiness(plan, month=shown, today=today)
-        keep({plan.id: whole}, today=today)
+        keep({plan.id: whole})
         return whole
     state = plan_state(plan, month=shown, months=LOOK_BACK + 1, name_writers=False)
     first = min((m.month for m in reporting_months), default=None)
@@ -238,7 +244,7 @@ def page_readiness(
             # The kept figures no longer match the plan (written between our reads):
             # work the page out whole, and keep that.
             whole = plan_readiness(plan, month=shown, today=today)
-            keep({plan.id: whole}, today=today)
+            keep({plan.id: whole})
             return whole
         priority.trend = trend
     return found

@@ -41,8 +41,9 @@ class ReminderSent(PlanRecord):
         return f"Reminder to {self.person} for {self.month:%B %Y}, sent {self.sent_on}"
 
 
-# Kept figures older than this are worked out again whatever else holds (progress.figures).
-FIGURES_MAX_AGE = dt.timedelta(minutes=15)
+# Kept figures older than this (and up to an hour more) are worked out again whatever
+# else holds: the bound on a reader storing what it read just before a write (progress.figures).
+FIGURES_MAX_AGE = dt.timedelta(hours=6)
 
 
 class PlanFigures(models.Model):
@@ -53,7 +54,6 @@ class PlanFigures(models.Model):
 
     plan = models.OneToOneField(Plan, models.CASCADE, related_name="+")
     month = models.DateField(help_text="The month the figures are for.")
-    computed_on = models.DateField(help_text="The day they were worked out.")
     computed_at = models.DateTimeField()
     figures = models.JSONField(
         help_text="Actions by this month's BRAGG status (bragg), outcome targets by RAG "
@@ -90,11 +90,9 @@ class PlanFigures(models.Model):
     def priority_trends(self) -> dict[str, list[list[int]]]:
         return self.figures["priority_trends"]
 
-    def holds(self, *, month, today, now) -> bool:
-        """Whether the kept figures still answer for ``month`` on ``today`` (see
-        ``progress.figures``)."""
-        return (
-            self.month == month
-            and self.computed_on == today
-            and now - self.computed_at < FIGURES_MAX_AGE
-        )
+    def holds(self, *, month, now) -> bool:
+        """Whether the kept figures still answer for ``month`` at ``now`` (see
+        ``progress.figures``). Their age limit is spread over an hour by plan, so figures
+        worked out together are not all worked out again on the same visit."""
+        spread = dt.timedelta(minutes=self.plan_id % 60)
+        return self.month == month and now - self.computed_at < FIGURES_MAX_AGE + spread

@@ -91,12 +91,32 @@ def test_a_lead_rating_an_action_forgets_the_figures(built):
     assert not PlanFigures.objects.filter(plan=built).exists()
 
 
-def test_figures_kept_on_an_earlier_day_are_worked_out_again(built):
+def test_figures_too_old_or_for_another_month_are_worked_out_again(built):
+    from progress.models import FIGURES_MAX_AGE
+
     kept = plan_figures([built], today=TODAY)[built.id]
     assert plan_figures([built], today=TODAY)[built.id].computed_at == kept.computed_at
-    later = plan_figures([built], today=TODAY + dt.timedelta(days=1))[built.id]
-    assert later.computed_on == TODAY + dt.timedelta(days=1)
-    assert later.computed_at > kept.computed_at
+    # The next day, for the same month: they still hold.
+    assert plan_figures([built], today=TODAY + dt.timedelta(days=1))[built.id].pk == kept.pk
+    old = kept.computed_at - FIGURES_MAX_AGE - dt.timedelta(hours=1)
+    PlanFigures.objects.filter(pk=kept.pk).delete()
+    PlanFigures.objects.create(plan=built, month=kept.month, computed_at=old, figures=kept.figures)
+    assert plan_figures([built], today=TODAY)[built.id].computed_at > old
+    kept = PlanFigures.objects.get(plan=built)
+    kept.month = MARCH  # kept for a month the pages no longer open on
+    kept.save()
+    assert plan_figures([built], today=TODAY)[built.id].month == APRIL
+
+
+def test_refresh_figures_keeps_every_plans_figures(built, plan_b):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("refresh_figures", stdout=out)
+    assert set(PlanFigures.objects.values_list("plan_id", flat=True)) == {built.id, plan_b.id}
+    assert out.getvalue().startswith("Figures kept for 2 plans in ")
 
 
 def test_a_draft_saved_as_a_draft_keeps_the_figures_and_a_submitted_one_turned_draft_does_not(
