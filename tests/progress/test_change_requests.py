@@ -237,3 +237,52 @@ def test_the_admin_shows_what_a_target_promises_but_does_not_change_it(
     page = client.get(url).content.decode()
     assert 'name="target_value"' not in page
     assert "90% of parents say the plan is effective" in page
+    assert "change only through a change request" in page
+
+
+def _admin_action_form(action, **changes) -> dict:
+    data = {
+        "plan": action.plan_id,
+        "issue": action.issue_id,
+        "text": action.text,
+        "order": action.order,
+        "due_month": action.due_month.isoformat(),
+        "due_as_written": action.due_as_written,
+        "due_revised_reason": action.due_revised_reason,
+        "completed_on": "",
+        "lead_rows-TOTAL_FORMS": "0",
+        "lead_rows-INITIAL_FORMS": "0",
+        "statuses-TOTAL_FORMS": "0",
+        "statuses-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_admin_refuses_a_due_date_move_that_needs_approval_and_keeps_small_ones(
+    client, admin_user, action_a
+):
+    client.force_login(admin_user)
+    url = reverse("admin:actions_action_change", args=[action_a.pk])
+    page = client.get(url).content.decode()
+    assert 'name="original_due_month"' not in page  # what large moves are measured from
+
+    far = client.post(url, _admin_action_form(action_a, due_month="2024-03-01"))
+    assert far.status_code == 200
+    assert "so it needs approval" in far.content.decode()
+    action_a.refresh_from_db()
+    assert action_a.due_month == dt.date(2023, 6, 1)
+
+    no_reason = client.post(url, _admin_action_form(action_a, due_month="2023-09-01"))
+    assert "Enter the reason the due date was revised." in no_reason.content.decode()
+
+    near = client.post(
+        url,
+        _admin_action_form(action_a, due_month="2023-09-01", due_revised_reason="Venue later"),
+    )
+    assert near.status_code == 302
+    action_a.refresh_from_db()
+    assert (action_a.due_month, action_a.original_due_month) == (
+        dt.date(2023, 9, 1),
+        dt.date(2023, 6, 1),
+    )
