@@ -191,7 +191,9 @@ def build_report_data(
         state = _report_state(plan, period, as_at)
     now = timezone.now()
     found = priority_sections(state, period)
-    revisions = TargetChangeRequest.objects.revision_lines(found.target_rows, as_at=as_at)
+    revisions = TargetChangeRequest.objects.revision_lines(
+        found.target_rows, as_at=as_at, month=state.month
+    )
     for target_id, row in found.target_rows.items():
         row.revision = revisions.get(target_id, "")
     exceptions = state.exceptions()

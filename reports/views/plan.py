@@ -202,8 +202,12 @@ def _revisions(view: PlanView, issues) -> dict:
     target_ids = [t.id for i in issues for t in i.targets]
     action_ids = [a.id for i in issues for a in i.actions]
     return {
-        "revisions": TargetChangeRequest.objects.revision_lines(target_ids, as_at=as_at),
-        "due_revisions": DueDateChangeRequest.objects.revision_lines(action_ids, as_at=as_at),
+        "revisions": TargetChangeRequest.objects.revision_lines(
+            target_ids, as_at=as_at, month=view.state.month
+        ),
+        "due_revisions": DueDateChangeRequest.objects.revision_lines(
+            action_ids, as_at=as_at, month=view.state.month
+        ),
         "may_propose": view.access.can(Can.UPDATE_OWN),
     }
 

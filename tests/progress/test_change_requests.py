@@ -42,7 +42,7 @@ def _proposal(target, **changes) -> dict:
         "unit": target.unit,
         "target_month_0": "12",
         "target_month_1": "2023",
-        "effective_month_0": "6",
+        "effective_month_0": "5",
         "effective_month_1": "2023",
         "reason": "The survey changed its question",
     }
@@ -286,3 +286,70 @@ def test_the_admin_refuses_a_due_date_move_that_needs_approval_and_keeps_small_o
         dt.date(2023, 9, 1),
         dt.date(2023, 6, 1),
     )
+
+
+def test_an_approved_change_takes_effect_from_its_stated_month(
+    client, plan_a, lead_a, executive_a, open_may, target_a, action_a
+):
+    """Approved in May to take effect from July: May's pages keep the old promise (and say
+    nothing of a revision yet); July's read the new one."""
+    from actions.services import decide_due_date_change, propose_due_date_change
+    from outcomes.services import decide_target_change, propose_target_change
+    from progress.plan_state import plan_state
+
+    factories.ImpactRatingFactory(target=target_a, month=dt.date(2023, 4, 1), measured_value=70)
+    july = dt.date(2023, 7, 1)
+    change = propose_target_change(
+        target=target_a, user=lead_a, reason="New survey", effective_month=july, target_value=80
+    )
+    decide_target_change(request=change, user=executive_a, approve=True)
+    move = propose_due_date_change(
+        action=action_a,
+        user=lead_a,
+        due_month=dt.date(2024, 3, 1),
+        reason="Funding moved",
+        effective_month=july,
+    )
+    decide_due_date_change(request=move, user=executive_a, approve=True)
+
+    client.force_login(executive_a)
+    assert _dashboard_progress(client, plan_a) == "33"  # May: still a third of the way to 90
+    page = client.get(
+        reverse("reports:issue_detail", kwargs={"plan_slug": plan_a.slug, "ref": "1.1"})
+    ).content.decode()
+    assert "Target 90%" in page
+    assert "Revised on" not in page
+
+    may = plan_state(plan_a, month=dt.date(2023, 5, 1))
+    assert may.targets[0].target_value == Decimal("90")
+    assert may.actions[0].due_month == dt.date(2023, 6, 1)
+    in_july = plan_state(plan_a, month=july)
+    assert in_july.targets[0].target_value == Decimal("80")
+    assert in_july.actions[0].due_month == dt.date(2024, 3, 1)
+    lines = TargetChangeRequest.objects.revision_lines([target_a.pk], month=july)
+    assert lines[target_a.pk].startswith("Revised on ")
+    assert TargetChangeRequest.objects.revision_lines([target_a.pk], month=may.month) == {}
+
+
+def test_a_page_as_at_a_moment_before_the_approval_shows_the_old_promise_in_every_month(
+    plan_a, lead_a, executive_a, open_may, target_a
+):
+    from django.utils import timezone
+
+    from outcomes.services import decide_target_change, propose_target_change
+    from progress.plan_state import plan_state
+
+    before = timezone.now()
+    change = propose_target_change(
+        target=target_a,
+        user=lead_a,
+        reason="New survey",
+        effective_month=dt.date(2023, 5, 1),
+        target_value=80,
+    )
+    decide_target_change(request=change, user=executive_a, approve=True)
+    for month in (dt.date(2023, 4, 1), dt.date(2023, 5, 1), dt.date(2023, 7, 1)):
+        then = plan_state(plan_a, month=month, as_at=before)
+        assert then.targets[0].target_value == Decimal("90")
+    assert plan_state(plan_a, month=dt.date(2023, 4, 1)).targets[0].target_value == 90
+    assert plan_state(plan_a, month=dt.date(2023, 5, 1)).targets[0].target_value == 80

@@ -38,8 +38,9 @@ def approved(plan_a, lead_a):
             target=target,
             user=lead_a,
             reason="The survey changed its question",
-            effective_month=dt.date(2023, 6, 1),
             text="85% of parents say the plan works for them",
+            # From April, the statement's month (its latest with updates).
+            effective_month=dt.date(2023, 4, 1),
         )
         decide_target_change(request=change, user=executive, approve=True)
         move = propose_due_date_change(

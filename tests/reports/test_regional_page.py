@@ -244,8 +244,9 @@ def test_the_csv_escapes_a_name_a_spreadsheet_would_run(client, national_adviser
 #  5 plans with their areas, regions and latest pack id, 6 reporting months, 7 latest packs
 #  with their forums and areas, 8-15 plan tables (issues, priorities, issue strategy links,
 #  actions, action leads, outcome targets, people, strategy links), 16-18 BRAGG statuses,
-#  RAG ratings, story so far, 19-20 milestones and their priorities.
-REGIONAL_QUERIES = 20
+#  RAG ratings, story so far, 19-20 due-date and target changes approved but not yet in
+#  effect, 21-22 milestones and their priorities.
+REGIONAL_QUERIES = 22
 
 
 def _build_areas(count: int, first: int = 0):
