@@ -22,6 +22,7 @@ from outcomes.models import OutcomeTarget, TargetChangeRequest
 from progress.items import target_lead_ids
 from sendplan.access import Can, get_plan
 from sendplan.months import month_words
+from sendplan.services import open_month_of
 
 # The kinds of request in URLs: their model and the service that decides them.
 KINDS = {
@@ -38,6 +39,13 @@ def _refuse_unless_leads(access, lead_ids) -> None:
     if not access.may_update(lead_ids):
         raise PermissionDenied("Only the item's lead or a programme manager may ask to change it.")
     access.require_write(Can.UPDATE_OWN)
+
+
+def _first_month_in_effect(plan):
+    """The month a change is offered to take effect from: the plan's open month (the one
+    leads report now), else this calendar month."""
+    month = open_month_of(plan)
+    return month.month if month else timezone.localdate().replace(day=1)
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -60,7 +68,7 @@ def propose_target_change(request, plan_slug: str, target_id: int):
     form = TargetChangeForm(
         request.POST or None,
         target=target,
-        initial={"effective_month": timezone.localdate().replace(day=1)},
+        initial={"effective_month": _first_month_in_effect(plan)},
     )
     if request.method == "POST" and pending is None and form.is_valid():
         try:
@@ -99,7 +107,7 @@ def propose_due_date_change(request, plan_slug: str, action_id: int):
         request.POST or None,
         initial={
             "due_month": action.due_month,
-            "effective_month": timezone.localdate().replace(day=1),
+            "effective_month": _first_month_in_effect(plan),
         },
     )
     if request.method == "POST" and pending is None and form.is_valid():

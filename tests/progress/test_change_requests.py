@@ -353,3 +353,12 @@ def test_a_page_as_at_a_moment_before_the_approval_shows_the_old_promise_in_ever
         assert then.targets[0].target_value == Decimal("90")
     assert plan_state(plan_a, month=dt.date(2023, 4, 1)).targets[0].target_value == 90
     assert plan_state(plan_a, month=dt.date(2023, 5, 1)).targets[0].target_value == 80
+
+
+def test_a_change_is_offered_to_take_effect_from_the_plans_open_month(
+    client, plan_a, lead_a, open_may, target_a
+):
+    client.force_login(lead_a)
+    page = client.get(_propose_url(plan_a, target_a)).content.decode()
+    assert re.search(r'name="effective_month_0"[^>]*value="5"', page), page
+    assert re.search(r'name="effective_month_1"[^>]*value="2023"', page)
