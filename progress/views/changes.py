@@ -20,7 +20,9 @@ from outcomes import services as target_services
 from outcomes.forms import TargetChangeForm
 from outcomes.models import OutcomeTarget, TargetChangeRequest
 from progress.items import target_lead_ids
+from progress.plan_state import end_of_day
 from sendplan.access import Can, get_plan
+from sendplan.forms import AsAtForm
 from sendplan.months import month_words
 from sendplan.services import open_month_of
 
@@ -160,13 +162,21 @@ def _summary(change, access, *, link: bool) -> dict:
 
 @require_GET
 def change_requests(request, plan_slug: str):
-    """The plan's changes waiting for a decision, oldest first."""
+    """The plan's changes waiting for a decision, oldest first; with
+    ``?as_at=YYYY-MM-DD``, those that were waiting at the end of that day."""
     access = get_plan(request, plan_slug)
     plan = access.plan
-    related = ("plan", "requested_by")
+    view_form = AsAtForm(request.GET or None)
+    as_at_date = view_form.cleaned_data["as_at"] if view_form.is_valid() else None
+    as_at = end_of_day(as_at_date) if as_at_date else None
+    related = ("plan", "requested_by", "decided_by")
     waiting = [
-        *TargetChangeRequest.objects.for_plan(plan).pending().select_related("target", *related),
-        *DueDateChangeRequest.objects.for_plan(plan).pending().select_related("action", *related),
+        *TargetChangeRequest.objects.for_plan(plan)
+        .waiting_at(as_at)
+        .select_related("target", *related),
+        *DueDateChangeRequest.objects.for_plan(plan)
+        .waiting_at(as_at)
+        .select_related("action", *related),
     ]
     waiting.sort(key=lambda change: change.requested_at)
     return render(
@@ -175,8 +185,11 @@ def change_requests(request, plan_slug: str):
         {
             "access": access,
             "plan": plan,
-            "waiting": [_summary(change, access, link=True) for change in waiting],
+            "view_form": view_form,
+            "as_at_date": as_at_date,
+            "waiting": [_summary(change, access, link=as_at is None) for change in waiting],
         },
+        status=400 if view_form.errors else 200,
     )
 
 

@@ -362,3 +362,34 @@ def test_a_change_is_offered_to_take_effect_from_the_plans_open_month(
     page = client.get(_propose_url(plan_a, target_a)).content.decode()
     assert re.search(r'name="effective_month_0"[^>]*value="5"', page), page
     assert re.search(r'name="effective_month_1"[^>]*value="2023"', page)
+
+
+def test_the_changes_page_as_at_a_date_lists_what_was_waiting_then(
+    client, plan_a, lead_a, viewer_a, executive_a, open_may, target_a
+):
+    import time_machine
+    from django.utils import timezone
+
+    from outcomes.services import decide_target_change, propose_target_change
+
+    def on(day):
+        return time_machine.travel(timezone.make_aware(dt.datetime(2023, 5, day, 10)))
+
+    with on(2):
+        change = propose_target_change(
+            target=target_a,
+            user=lead_a,
+            reason="New survey",
+            effective_month=dt.date(2023, 5, 1),
+            target_value=85,
+        )
+    with on(4):
+        decide_target_change(request=change, user=executive_a, approve=True)
+    client.force_login(viewer_a)
+    url = reverse("progress:change_requests", kwargs={"plan_slug": plan_a.slug})
+    assert "No change is waiting for a decision." in client.get(url).content.decode()
+    then = client.get(url + "?as_at=2023-05-03").content.decode()
+    assert "As it stood at the end of 3 May 2023." in then
+    assert "Now 90; asked for 85" in then
+    assert "No change is waiting" in client.get(url + "?as_at=2023-05-01").content.decode()
+    assert client.get(url + "?as_at=2999-01-01").status_code == 400
