@@ -301,6 +301,9 @@ class DueDateChangeRequest(ChangeRequest):
     def __str__(self) -> str:
         return f"Due date of {self.action} to {self.due_month:%B %Y}"
 
+    def was_values(self) -> dict:
+        return {"due_month": self.was_due_month}
+
     def changes(self) -> list[tuple[str, str, str]]:
         was = self.was_due_month if self.status == "approved" else self.action.due_month
         return [("Due", month_words(was) if was else "not set", month_words(self.due_month))]
