@@ -231,3 +231,25 @@ def test_generated_areas_go_into_the_regions_in_turn_with_adviser_logins(db):
     assert grants["national-adviser"] is None
     assert grants["north-east-adviser"].name == "North East"
     assert len(grants) == 10  # national, and one for each of the nine regions
+
+
+def test_a_national_adviser_sees_all_153_generated_areas_and_a_regional_adviser_only_theirs(
+    client,
+):
+    import csv
+    import io
+
+    call_command("generate_demo_data", "--areas", "153", "--months", "1", stdout=StringIO())
+    users = get_user_model().objects
+    client.force_login(users.get(username="national-adviser"))
+    page = client.get("/advisers/areas/")
+    assert "153 plans shown." in page.content.decode()
+    assert client.post("/advisers/areas/").status_code == 405  # read only
+
+    client.force_login(users.get(username="north-east-adviser"))
+    rows = list(csv.DictReader(io.StringIO(client.get("/advisers/areas.csv").content.decode())))
+    assert len(rows) == Area.objects.filter(region__name="North East").count() == 17
+    assert {row["Region"] for row in rows} == {"North East"}
+
+    client.force_login(users.get(username="area01-lead1"))
+    assert client.get("/advisers/areas/").status_code == 404
