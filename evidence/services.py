@@ -103,9 +103,7 @@ def plan_item(plan: Plan, kind: str, item_id: int) -> Item:
                 where, ref, key = obj.priority.short_label, "", ""
             when = f"{obj.month:%B %Y}" if obj.month else "undated"
             label = f"Story so far for {where}, {when}"
-            return Item(
-                kind, obj, plan.area, plan, _leads_of_actions(actions), label, ref, key
-            )
+            return Item(kind, obj, plan.area, plan, _leads_of_actions(actions), label, ref, key)
     raise Http404("No such item in this plan.")
 
 

@@ -500,7 +500,9 @@ def _check_story(tally: _Tally, priority: PriorityState, month: dt.date, by_prio
         last = _last_updated(issue.story, month)
         tally.check(
             not action_rules.is_story_stale(last_updated=last, month=month),
-            finding("issue", issue.id, f"Story so far of {issue.ref}", last, issue.ref, issue.url_key),
+            finding(
+                "issue", issue.id, f"Story so far of {issue.ref}", last, issue.ref, issue.url_key
+            ),
         )
 
 

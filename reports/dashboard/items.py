@@ -167,6 +167,7 @@ class BarItems:
     value: str
     items: list[Item]
     priority: int | None = None  # the bar's priority, for a chart by priority
+    priority_label: str = ""  # its short label ("Priority 2", "Pillar 2")
 
     @property
     def scheme(self) -> str:
@@ -176,7 +177,7 @@ class BarItems:
     def title(self) -> str:
         noun = "Actions" if self.scheme == "bragg" else "Outcome targets"
         if self.priority is not None:
-            noun += f" in priority {self.priority}"
+            noun += f" in {self.priority_label or f'priority {self.priority}'}"
         when = month_words(self.month)
         if self.value == NOT_RATED:
             return f"{noun} not rated in {when}"
@@ -209,4 +210,12 @@ def bar_items(
     # Each item's issue shown in the bar's month.
     issue_query = "?" + urlencode(dashboard_query(month, state.as_at, Filters()))
     link_issues(state.plan, [items], issue_query)
-    return BarItems(chart=chart, month=month, value=value, items=items, priority=priority)
+    label = next((p.short_label for p in state.priorities if p.number == priority), "")
+    return BarItems(
+        chart=chart,
+        month=month,
+        value=value,
+        items=items,
+        priority=priority,
+        priority_label=label,
+    )

@@ -104,7 +104,9 @@ def load_plan_view(
         month = month_shown(stood, today=timezone.localdate(), as_at_date=as_at_date)
     issue_ids = None
     if issue_ref is not None:
-        issue_ids = [row.id for row in rows_as_at(Issue, as_at, plan_id=plan.id, **issue_lookup(issue_ref))]
+        issue_ids = [
+            row.id for row in rows_as_at(Issue, as_at, plan_id=plan.id, **issue_lookup(issue_ref))
+        ]
         if not issue_ids:
             raise Http404("No such issue to be addressed in this plan (as at the date shown).")
     state = plan_state(
@@ -159,9 +161,7 @@ def issue_detail(request, plan_slug: str, ref: str):
     if len(found) > 1:
         # The plan writes this reference on more than one issue: ask which is meant
         # rather than show one of them as if it were the only one.
-        return render(
-            request, "reports/issue_choose.html", view.context(ref=ref, found=found)
-        )
+        return render(request, "reports/issue_choose.html", view.context(ref=ref, found=found))
     priority, issue = found[0]
     timeline = issue_timeline(view.state, issue, as_at=view.state.as_at)
     return render(

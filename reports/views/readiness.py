@@ -66,9 +66,9 @@ def readiness(request, plan_slug: str):
 
 def _tables(found: Readiness) -> dict:
     """The score by priority, and by month, as the tables' headers and rows."""
-    numbers = [f"Priority {p.priority.number}" for p in found.priorities]
+    numbers = [p.priority.short_label for p in found.priorities]
     score_rows = [
-        [f"Priority {p.priority.number}", p.score.words, len(p.findings)] for p in found.priorities
+        [p.priority.short_label, p.score.words, len(p.findings)] for p in found.priorities
     ]
     score_rows.append(["Whole plan", found.score.words, len(found.findings)])
     trend_rows = [
