@@ -414,10 +414,17 @@ def priority_label(ref: str, title: str) -> str:
     "Pillar 2: Inclusion"); the title alone when the priority has no reference or its
     title already begins with the reference as written ("Pillar 2 - Inclusion")."""
     ref, title = ref.strip(), " ".join(title.split())
-    if not ref or title.casefold().startswith(ref.casefold()):
-        return title
     short = priority_short_label(ref, title)
+    if not ref or any(_begins_with(title, words) for words in (ref, short)):
+        return title
     return f"{short}: {title}" if title else short
+
+
+def _begins_with(text: str, words: str) -> bool:
+    """Whether ``text`` begins with ``words`` as a whole ("Pillar 2 - …", not "Pillar 20")."""
+    head = text[: len(words)]
+    rest = text[len(words) : len(words) + 1]
+    return head.casefold() == words.casefold() and not rest.isalnum()
 
 
 def _shorten(text: str, width: int) -> str:
