@@ -29,7 +29,7 @@ PLAN_HEADERS = (
 # priority's reference as the plan writes it, or its title when it has none).
 UPDATES_HEADERS = ("ref", "date", "text", "priority")
 # Columns a sheet may leave out (sheets written before they existed have none).
-OPTIONAL_HEADERS = frozenset({"priority_ref", "priority"})
+OPTIONAL_HEADERS = {"plan": frozenset({"priority_ref"}), "updates": frozenset({"priority"})}
 
 ACTION_COLUMNS = ("actioned_by", "by_when", "completed", "bragg")
 TARGET_COLUMNS = ("target_date", "impact_rag")

@@ -237,7 +237,7 @@ def find_header_row(rows: list, choices: dict[str, str] | None = None) -> int | 
 def is_own_header_row(header_row) -> bool:
     """The row is exactly our own twelve headers (in any order and case): read as always."""
     found = [str(h).strip().lower() for h in header_row if h is not None and str(h).strip()]
-    required = [h for h in PLAN_HEADERS if h not in OPTIONAL_HEADERS]
+    required = [h for h in PLAN_HEADERS if h not in OPTIONAL_HEADERS["plan"]]
     return sorted(found) in (sorted(PLAN_HEADERS), sorted(required))
 
 

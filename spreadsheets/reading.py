@@ -331,7 +331,8 @@ def _header_positions(header_row, headers: tuple[str, ...], sheet: str) -> tuple
     while found and found[-1] == "":
         found.pop()
     normalised = [h.lower() for h in found]
-    wanted = [h for h in headers if h in normalised or h not in OPTIONAL_HEADERS]
+    optional = OPTIONAL_HEADERS.get(sheet, frozenset())
+    wanted = [h for h in headers if h in normalised or h not in optional]
     if sorted(normalised) != sorted(wanted):
         raise SpreadsheetError(
             [

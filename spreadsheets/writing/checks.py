@@ -59,6 +59,8 @@ def priority_key(ref: str, title: str) -> tuple[str, str]:
 # An issue ref that begins with a number and a dot ("2.1") in a sheet that leaves the
 # priority cell blank: older sheets of ours named the priority by that number alone.
 _NUMBERED_REF = re.compile(r"^(\d{1,4})\.")
+# A title that begins with its own reference: "Pillar 4 - …", "Area for improvement 1".
+_TITLE_WITH_REF = re.compile(r"^(?:[^\W\d_]+\s+){1,3}\d+[A-Za-z]?\b")
 
 
 class RowChecks:
@@ -115,11 +117,29 @@ class RowChecks:
                 ref, title = str(written_number), rest
         if priority_only and not ref and row.ref:
             ref = row.ref
+        elif not ref and title and not _TITLE_WITH_REF.match(title):
+            # "1.2" under a title with no reference of its own: the plan numbers the
+            # priority 1 (our own sheets always have). A title that carries its own
+            # ("Pillar 4 - Inclusion" above "4.1.7") is left as written.
+            if numbered := _NUMBERED_REF.match(row.ref or ""):
+                ref = numbered[1]
         if not ref and not title:
             numbered = _NUMBERED_REF.match(row.ref or "")
             key = ("ref", numbered[1]) if numbered else None
-            if key is None or not self._known_priority(key) or key == self.current_priority:
-                key = self.current_priority
+            above = self.current_priority
+            if key is not None and not self._known_priority(key):
+                if above is None or (above[0] == "ref" and above[1].isdigit()):
+                    # "2.1" below priority 1 of a plan that numbers its priorities.
+                    add_error(
+                        errors,
+                        "priority",
+                        f"Enter the title of priority {numbered[1]}: this is the first row "
+                        f"that names it.",
+                    )
+                    return
+                key = above
+            elif key is None:
+                key = above
             if key is None:
                 add_error(
                     errors,
