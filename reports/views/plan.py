@@ -163,6 +163,9 @@ def issue_detail(request, plan_slug: str, ref: str):
         # rather than show one of them as if it were the only one.
         return render(request, "reports/issue_choose.html", view.context(ref=ref, found=found))
     priority, issue = found[0]
+    # Only this issue was read: an address by id says its reference is shared (or cannot
+    # be an address), and its links (the comment form) keep to the id.
+    issue.shares_ref = issue_lookup(ref).keys() == {"id"}
     timeline = issue_timeline(view.state, issue, as_at=view.state.as_at)
     return render(
         request,

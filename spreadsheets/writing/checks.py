@@ -117,12 +117,16 @@ class RowChecks:
                 ref, title = str(written_number), rest
         if priority_only and not ref and row.ref:
             ref = row.ref
-        elif not ref and title and not _TITLE_WITH_REF.match(title):
+        elif (
+            not ref
+            and title
+            and not _TITLE_WITH_REF.match(title)
+            and (numbered := _NUMBERED_REF.match(row.ref or ""))
+        ):
             # "1.2" under a title with no reference of its own: the plan numbers the
             # priority 1 (our own sheets always have). A title that carries its own
             # ("Pillar 4 - Inclusion" above "4.1.7") is left as written.
-            if numbered := _NUMBERED_REF.match(row.ref or ""):
-                ref = numbered[1]
+            ref = numbered[1]
         if not ref and not title:
             numbered = _NUMBERED_REF.match(row.ref or "")
             key = ("ref", numbered[1]) if numbered else None

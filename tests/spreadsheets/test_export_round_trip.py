@@ -21,7 +21,6 @@ from spreadsheets.services import (
     confirm_plan_import,
     export_plan,
     export_plan_updates,
-    preview_plan_import,
 )
 
 FIXTURES = settings.BASE_DIR / "fixtures"

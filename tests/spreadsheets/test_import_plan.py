@@ -14,9 +14,6 @@ from sendplan.models import Area, Issue, Person, Priority
 from sendplan.ratings import BRAGG, RAG
 from spreadsheets.ratings import parse_bragg, parse_rag
 from spreadsheets.resources import IMPORTED_NOTE
-from spreadsheets.services import (
-    PlanImportError,
-)
 from tests import factories
 
 from .import_helpers import (

@@ -210,3 +210,15 @@ def _cells(data: bytes) -> dict[str, list[tuple]]:
 
     workbook = load_workbook(io.BytesIO(data))
     return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook}
+
+
+def test_the_page_of_an_issue_sharing_its_reference_keeps_to_its_id_in_its_links(
+    client, reader, as_written
+):
+    client.force_login(reader)
+    second = Issue.objects.filter(plan=as_written, ref="A2").order_by("order").last()
+
+    page = client.get(reverse("reports:issue_detail", args=[as_written.slug, f"id-{second.pk}"]))
+
+    assert "Transport stops at 19" in page.content.decode()
+    assert page.context["issue"].url_key == f"id-{second.pk}"
