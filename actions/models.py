@@ -91,7 +91,31 @@ class ActionLead(PlanRecord):
         return self.action.plan_id if self.action_id else None
 
 
-class MonthlyRating(PlanRecord):
+class RememberedState(models.Model):
+    """An entry that remembers the state it was read (or last saved) with, so that a save
+    can tell whether readers, who see submitted entries only, saw the entry before it."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._state_before = dict(zip(field_names, values, strict=True)).get("state")
+        return instance
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._state_before = self.state
+
+    @property
+    def unseen_by_readers(self) -> bool:
+        """A draft that was a draft before (or new): nothing a reader sees has changed."""
+        before = getattr(self, "_state_before", EntryState.DRAFT)
+        return self.state == EntryState.DRAFT and before == EntryState.DRAFT
+
+
+class MonthlyRating(RememberedState, PlanRecord):
     """An item's rating for one month: a dated row, never an overwritten field.
 
     The item's current rating is its latest submitted month. Within an open month the row
@@ -182,7 +206,7 @@ def check_bragg_rules(
         raise ValidationError(errors)
 
 
-class StoryEntry(PlanRecord):
+class StoryEntry(RememberedState, PlanRecord):
     """A "story so far" entry (success, progress, risks, delays) for one month.
 
     It belongs to an issue to be addressed, or to a whole priority where the plan reports

@@ -16,7 +16,12 @@ Environment: ``LOCUST_AREAS`` (how many generated areas exist, default 1),
 ``LOCUST_PASSWORD`` (the generated logins' password), ``LOCUST_WAIT`` (seconds a lead
 reads a page before the next click, "MIN,MAX", default "3,8") and
 ``LOCUST_STEADY_SECONDS`` (stop that many seconds after every lead has signed in, and
-count only those seconds; default: run for ``--run-time``).
+count only those seconds; default: run for ``--run-time``) and ``LOCUST_ADVISERS`` (one
+simulated adviser for that many leads, default 0: none).
+
+Simulated advisers (issue 20) sign in as ``generate_demo_data``'s adviser logins in turn
+(``national-adviser``, then each region's), read the page of every area they advise (a
+regional or the national page), its CSV now and then, and drill down to an area's dashboard.
 """
 
 from __future__ import annotations
@@ -37,7 +42,24 @@ AREAS = int(os.environ.get("LOCUST_AREAS", "1"))
 PASSWORD = os.environ.get("LOCUST_PASSWORD", "generated-demo-2023")
 WAIT = tuple(float(s) for s in os.environ.get("LOCUST_WAIT", "3,8").split(","))
 STEADY_SECONDS = float(os.environ.get("LOCUST_STEADY_SECONDS", "0"))
+LEADS_PER_ADVISER = int(os.environ.get("LOCUST_ADVISERS", "0"))
+# generate_demo_data's adviser logins: national, then the nine English regions.
+ADVISER_LOGINS = ["national-adviser"] + [
+    f"{region}-adviser"
+    for region in (
+        "north-east",
+        "north-west",
+        "yorkshire-and-the-humber",
+        "east-midlands",
+        "west-midlands",
+        "east-of-england",
+        "london",
+        "south-east",
+        "south-west",
+    )
+]
 _numbers = itertools.count()
+_adviser_numbers = itertools.count()
 _signed_in = itertools.count(1)
 
 
@@ -51,20 +73,18 @@ def _send_secure_cookies_over_loopback(policy, cookie, request) -> bool:
 DefaultCookiePolicy.return_ok_secure = _send_secure_cookies_over_loopback
 
 
-class Lead(HttpUser):
-    # A lead reads a page before the next click: 3 to 8 seconds, so 20 leads make about
-    # 3.6 requests a second, a busy month-end for one installation. CI's short run waits
-    # less, to pack as many overlapping saves into a few seconds.
+class SignedIn(HttpUser):
+    """What leads and advisers share: signing in, and page reads that must answer 200."""
+
+    abstract = True
     wait_time = between(*WAIT)
 
     def on_start(self):
-        self.username, self.plan = simulated_lead(next(_numbers), AREAS)
         self.origin = "https://" + urlsplit(self.host).netloc
         self.client.headers.update({"X-Forwarded-Proto": "https"})
-        self.saves = 0
         self.sign_in()
         if next(_signed_in) == self.environment.parsed_options.num_users and STEADY_SECONDS:
-            # A run of STEADY_SECONDS once every lead has signed in, however long the
+            # A run of STEADY_SECONDS once every user has signed in, however long the
             # sign-ins took (half a second of CPU each on purpose; more on a busy machine).
             self.environment.stats.reset_all()
             gevent.spawn_later(STEADY_SECONDS, self.environment.runner.quit)
@@ -95,6 +115,47 @@ class Lead(HttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"sign-in as {self.username} answered {response.status_code}")
+
+
+class Adviser(SignedIn):
+    """A DfE or NHS England adviser comparing the areas they advise, read only."""
+
+    abstract = not LEADS_PER_ADVISER  # no advisers unless asked for
+
+    def on_start(self):
+        number = next(_adviser_numbers)
+        self.username = ADVISER_LOGINS[number % len(ADVISER_LOGINS)]
+        super().on_start()
+
+    @task(4)
+    def areas_page(self):
+        page = self._get("/advisers/areas/", "advisers' page")
+        self.dashboards = re.findall(r'href="(/plans/[^/"]+/dashboard/)"', page.text)
+
+    @task(1)
+    def areas_csv(self):
+        self._get("/advisers/areas.csv", "advisers' page (CSV)")
+
+    @task(2)
+    def drill_down(self):
+        dashboards = getattr(self, "dashboards", None)
+        if dashboards:
+            path = random.choice(dashboards)  # noqa: S311 - which area, not a secret
+            self._get(path, "dashboard (adviser)")
+
+
+class Lead(SignedIn):
+    # A lead reads a page before the next click: 3 to 8 seconds, so 20 leads make about
+    # 3.6 requests a second, a busy month-end for one installation. CI's short run waits
+    # less, to pack as many overlapping saves into a few seconds.
+    wait_time = between(*WAIT)
+
+    weight = LEADS_PER_ADVISER or 1
+
+    def on_start(self):
+        self.username, self.plan = simulated_lead(next(_numbers), AREAS)
+        self.saves = 0
+        super().on_start()
 
     # --- Reads (about 70%) ---------------------------------------------------------------
 
@@ -143,5 +204,7 @@ class Lead(HttpUser):
         ) as response:
             # 409: another lead saved a co-led item first; the page shows both versions and
             # keeps this lead's text (the lost-update guard at work, not an error).
-            if response.status_code not in (302, 409):
+            if response.status_code in (302, 409):
+                response.success()
+            else:
                 response.failure(f"saving a draft answered {response.status_code}")

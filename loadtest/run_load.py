@@ -230,6 +230,7 @@ def run_locust(
     exclude_tags: list[str] | None = None,
     wait: tuple[float, float] = (3, 8),
     after_sign_in: bool = False,
+    leads_per_adviser: int = 0,
 ) -> dict:
     """Run locust's simulated leads headless against the server on ``port``; its figures.
     Each lead waits ``wait`` (min, max) seconds between clicks. With ``after_sign_in``
@@ -241,6 +242,7 @@ def run_locust(
         "LOCUST_PASSWORD": password,
         "LOCUST_WAIT": ",".join(str(s) for s in wait),
         "LOCUST_STEADY_SECONDS": str(seconds if after_sign_in else 0),
+        "LOCUST_ADVISERS": str(leads_per_adviser),
     }
     run_time = seconds + 300 if after_sign_in else seconds
     subprocess.run(  # noqa: S603
@@ -307,6 +309,8 @@ def run(args) -> dict:
             password=args.password,
             exclude_tags=args.exclude_tags,
             wait=tuple(args.wait),
+            after_sign_in=args.after_sign_in,
+            leads_per_adviser=args.advisers,
         )
     finally:
         stop(server)
@@ -315,6 +319,7 @@ def run(args) -> dict:
         "workers": args.workers,
         "threads": args.threads,
         "users": args.users,
+        "leads_per_adviser": args.advisers,
         "seconds": args.seconds,
         "areas": areas,
         "excluded": args.exclude_tags or [],
@@ -329,7 +334,7 @@ def run(args) -> dict:
 def describe(result: dict) -> str:
     lines = [
         f"Load run ({result['database']}, gunicorn {result['workers']} workers x "
-        f"{result['threads']} threads, {result['users']} simulated leads over "
+        f"{result['threads']} threads, {users_words(result)} over "
         f"{result['areas']} areas, {result['seconds']} s, "
         f"{result['wait'][0]:g} to {result['wait'][1]:g} s between clicks"
         + (f", without {', '.join(result['excluded'])}" if result["excluded"] else "")
@@ -347,6 +352,15 @@ def describe(result: dict) -> str:
         )
     lines.append(f"  gunicorn log: {result['log']}")
     return "\n".join(lines)
+
+
+def users_words(result: dict) -> str:
+    """ "20 simulated leads", or with advisers "200 simulated users (leads, and an
+    adviser for every 10 leads)"."""
+    every = result.get("leads_per_adviser") or 0
+    if not every:
+        return f"{result['users']} simulated leads"
+    return f"{result['users']} simulated users (leads, and an adviser for every {every} leads)"
 
 
 def main(argv=None) -> int:
@@ -370,6 +384,19 @@ def main(argv=None) -> int:
         default=(3, 8),
         metavar=("MIN", "MAX"),
         help="Seconds a lead waits between clicks (default 3 8).",
+    )
+    parser.add_argument(
+        "--advisers",
+        type=int,
+        default=0,
+        metavar="LEADS",
+        help="Add one simulated adviser (the generated adviser logins, reading the page of "
+        "the areas they advise and drilling down) for every LEADS leads (default 0: none).",
+    )
+    parser.add_argument(
+        "--after-sign-in",
+        action="store_true",
+        help="Count --seconds (and the figures) from the moment every user has signed in.",
     )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--max-p95", type=float, help="Exit 1 when the p95 (ms) is above.")

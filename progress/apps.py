@@ -8,7 +8,10 @@ class ProgressConfig(AppConfig):
         from sendplan.access import Can
         from sendplan.hooks import NavLink, add_home_panel, add_nav_link
 
+        from . import figures
         from .home import change_panels, month_panels
+
+        figures.connect()
 
         add_home_panel(month_panels)
         add_home_panel(change_panels)

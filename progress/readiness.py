@@ -171,7 +171,9 @@ def plan_readiness(
         as_at_date = timezone.localtime(as_at).date() if as_at else None
         month = month_shown(months, today=today or timezone.localdate(), as_at_date=as_at_date)
     month = month.replace(day=1)
-    state = plan_state(plan, month=month, as_at=as_at, months=TREND_MONTHS + LOOK_BACK)
+    state = plan_state(
+        plan, month=month, as_at=as_at, months=TREND_MONTHS + LOOK_BACK, name_writers=False
+    )
     first = min((m.month for m in months), default=None)
     return readiness_of(state, milestones=plan_milestones(plan, as_at), first_month=first)
 

@@ -7,8 +7,8 @@ with the change since the month before (``progress.readiness``, the same rules a
 plan's readiness page), and its latest issued pack. ``area_rows`` reads every plan in a
 fixed number of queries, however many areas there are.
 
-Pending change requests to outcome targets are not shown yet: the outcomes app does not
-record them. Their column belongs here once it does.
+It also counts the change requests (to outcome targets and due dates) waiting for a
+decision: goalposts on the move are what an adviser asks about first.
 """
 
 from __future__ import annotations
@@ -17,16 +17,17 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
-from progress.readiness import Readiness, Score, plans_readiness
+from actions.models import DueDateChangeRequest
+from outcomes.models import TargetChangeRequest
+from progress.figures import plan_figures, whole_plan_trend
+from progress.models import PlanFigures
+from progress.readiness import Score
 from reports.models import IssuedReport
 from sendplan.models import Area, MonthStatus, Plan, PlanKind, Region, ReportingMonth
 from sendplan.ratings import BRAGG_ORDER, RAG_ORDER
-
-# The trend compares the month shown with the month before it.
-TREND_MONTHS = 2
 
 
 class Band:
@@ -69,6 +70,7 @@ class AreaRow:
     bragg: dict[str, int]
     rag: dict[str, int]
     overdue: int
+    pending_changes: int  # target and due-date change requests waiting for a decision
     score: Score
     previous: Score | None
     latest_pack: IssuedReport | None
@@ -108,28 +110,24 @@ class AreaRow:
         return "No change"
 
 
-def _counts(order, values) -> dict[str, int]:
-    found = Counter(values)
-    return {value: found.get(value, 0) for value in order}
-
-
-def _row(plan: Plan, readiness: Readiness, months: list, pack, today: dt.date) -> AreaRow:
+def _row(
+    plan: Plan, figures: PlanFigures, months: list, pack, pending: int, today: dt.date
+) -> AreaRow:
     closed = [m.month for m in months if m.status == MonthStatus.CLOSED]
     first = min((m.month for m in months), default=None)
-    actions = [a for p in readiness.priorities for a in p.priority.actions]
-    targets = [t for p in readiness.priorities for t in p.priority.targets]
-    trend = readiness.trend
+    trend = whole_plan_trend(figures)
     return AreaRow(
         area=plan.area,
         plan=plan,
         region=plan.area.region,
-        month=readiness.month,
+        month=figures.month,
         months_since_closed=months_between(max(closed), today.replace(day=1)) if closed else None,
-        months_into_plan=months_between(first, readiness.month) + 1 if first else None,
-        bragg=_counts(BRAGG_ORDER, (a.status for a in actions)),
-        rag=_counts(RAG_ORDER, (t.rag for t in targets)),
-        overdue=sum(1 for a in actions if a.overdue),
-        score=readiness.score,
+        months_into_plan=months_between(first, figures.month) + 1 if first else None,
+        bragg={value: figures.bragg.get(value, 0) for value in BRAGG_ORDER},
+        rag={value: figures.rag.get(value, 0) for value in RAG_ORDER},
+        overdue=figures.overdue,
+        pending_changes=pending,
+        score=trend[-1] if trend else Score(figures.month),
         previous=trend[-2] if len(trend) > 1 else None,
         latest_pack=pack,
     )
@@ -137,8 +135,9 @@ def _row(plan: Plan, readiness: Readiness, months: list, pack, today: dt.date) -
 
 def area_rows(areas, *, today: dt.date | None = None) -> list[AreaRow]:
     """A row for each plan of ``areas`` (a queryset), by area name: a fixed number of
-    queries (plans, reporting months, each table of the plans' state, milestones, packs),
-    whatever the number of areas."""
+    queries (plans, reporting months, the plans' kept figures, packs), whatever the number
+    of areas; plans whose figures are no longer kept have them worked out first
+    (``progress.figures``), in a fixed number of queries too."""
     today = today or timezone.localdate()
     latest_pack = IssuedReport.objects.filter(plan=OuterRef("pk")).order_by("-issued_at")
     plans = list(
@@ -148,22 +147,67 @@ def area_rows(areas, *, today: dt.date | None = None) -> list[AreaRow]:
         .order_by("area__name", "title")
     )
     ids = [p.id for p in plans]
-    months: dict[int, list] = {}
-    for month in ReportingMonth.objects.filter(plan_id__in=ids).order_by():
-        months.setdefault(month.plan_id, []).append(month)
+    months = _month_ends(ids)
     packs = {
         r.id: r
         for r in IssuedReport.objects.without_content()
         .filter(id__in=[p.latest_pack_id for p in plans if p.latest_pack_id])
         .select_related("forum__area")
     }
-    readiness = plans_readiness(
-        plans, trend_months=TREND_MONTHS, today=today, reporting_months=months
-    )
+    figures = plan_figures(plans, today=today, reporting_months=months)
+    pending = pending_change_counts(ids)
     return [
-        _row(p, readiness[p.id], months.get(p.id, []), packs.get(p.latest_pack_id), today)
+        _row(
+            p,
+            figures[p.id],
+            months.get(p.id, []),
+            packs.get(p.latest_pack_id),
+            pending[p.id],
+            today,
+        )
         for p in plans
     ]
+
+
+@dataclass(frozen=True)
+class _Month:
+    month: dt.date
+    status: str
+
+
+def _month_ends(plan_ids) -> dict[int, list[_Month]]:
+    """Of each plan's reporting months, the ones the page's rules look at: the first, and
+    the latest of each status (the month its pages open on is one of them, and the latest
+    closed gives the months since): one query, not one row per month of every plan."""
+    rows = (
+        ReportingMonth.objects.filter(plan_id__in=plan_ids)
+        .values("plan_id", "status")
+        .annotate(first=Min("month"), latest=Max("month"))
+        .order_by()
+    )
+    months: dict[int, list[_Month]] = {}
+    for row in rows:
+        kept = months.setdefault(row["plan_id"], [])
+        kept.append(_Month(row["latest"], row["status"]))
+        kept.append(_Month(row["first"], row["status"]))
+    return months
+
+
+def pending_change_counts(plan_ids) -> Counter:
+    """Each plan's change requests (outcome targets and due dates) waiting for a decision:
+    two queries, one per kind."""
+    found = Counter()
+    for model in (TargetChangeRequest, DueDateChangeRequest):
+        rows = (
+            model.objects.pending()
+            .filter(plan_id__in=plan_ids)
+            .values("plan_id")
+            .annotate(count=Count("id"))
+            .order_by()
+        )
+        for row in rows:
+            found[row["plan_id"]] += row["count"]
+    return found
 
 
 def like_with_like(rows: list[AreaRow], plan: Plan) -> list[AreaRow]:
@@ -186,6 +230,7 @@ SORT_KEYS = {
     "since-closed": lambda r: r.months_since_closed,
     "months-in": lambda r: r.months_into_plan,
     "overdue": lambda r: r.overdue,
+    "pending": lambda r: r.pending_changes,
     "readiness": lambda r: r.score.percent,
     "trend": lambda r: r.trend,
 }

@@ -29,6 +29,7 @@ from django.utils.text import slugify
 
 from actions.models import Action, StoryEntry
 from outcomes.models import OutcomeTarget
+from progress.figures import forget as forget_figures
 from sendplan.models import Issue, MonthStatus, Plan, Priority, ReportingMonth
 
 from .columns import PLAN_HEADERS, UPDATES_HEADERS, Problem
@@ -340,6 +341,8 @@ def _run(
             writer = _plan_the_import(preview, plan_ds, updates_ds, user=user)
             if not preview.problems:
                 writer.write()
+                # The bulk writes send no history signals: the plan's kept figures go here.
+                forget_figures([writer.plan.id])
                 remember_choices(area=writer.plan.area, columns=preview.columns, user=user)
         preview.problems = _in_tables(preview.problems, places)
     except (IntegrityError, DataError) as exc:

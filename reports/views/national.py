@@ -120,11 +120,12 @@ COLUMNS = [
     (None, "BRAGG statuses this month"),
     (None, "RAG impact ratings this month"),
     ("overdue", "Overdue actions"),
+    ("pending", "Changes waiting for approval"),
     ("readiness", "Readiness"),
     ("trend", "Readiness trend"),
     (None, "Latest issued pack"),
 ]
-NUMERIC = {"months-in", "since-closed", "overdue"}
+NUMERIC = {"months-in", "since-closed", "overdue", "pending"}
 
 
 def _headers(request, key: str, descending: bool) -> list:
@@ -190,6 +191,7 @@ def _cells(row: AreaRow, request) -> list:
         _tags(row.bragg, BRAGG_ORDER, "bragg") or "Nothing to rate",
         _tags(row.rag, RAG_ORDER, "rag") or "Nothing to rate",
         {"text": row.overdue, "numeric": True},
+        {"text": row.pending_changes, "numeric": True},
         f"{row.score.words}. {row.band_label}",
         row.trend_words,
         pack,
@@ -245,6 +247,7 @@ def regional_csv(request):
             *[f"BRAGG: {word('bragg', v)}" for v in BRAGG_ORDER],
             *[f"RAG: {word('rag', v)}" for v in RAG_ORDER],
             "Overdue actions",
+            "Change requests waiting for a decision",
             "Readiness checks passed",
             "Readiness checks applicable",
             "Readiness (%)",
@@ -268,6 +271,7 @@ def regional_csv(request):
                 *[r.bragg[v] for v in BRAGG_ORDER],
                 *[r.rag[v] for v in RAG_ORDER],
                 r.overdue,
+                r.pending_changes,
                 r.score.passed,
                 r.score.applicable,
                 _number(r.score.percent, ""),

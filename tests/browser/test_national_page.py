@@ -39,7 +39,7 @@ def _areas_shown(page) -> list[str]:
 
 def _readiness(page) -> list[int]:
     """The readiness percentage of each row, in the table's order."""
-    cells = _table(page).locator("tbody tr td:nth-child(9)").all()
+    cells = _table(page).locator("tbody tr td:nth-child(10)").all()
     return [int(re.search(r"\((\d+)%\)", cell.inner_text()).group(1)) for cell in cells]
 
 
@@ -55,6 +55,11 @@ def test_a_national_adviser_filters_sorts_and_drills_down_to_an_areas_dashboard(
     assert _areas_shown(page) == ["Darlington", "Durham"]
     # Status words are shown in the counts, never colour alone.
     expect(_table(page)).to_contain_text(re.compile(r"Blue|Green|Amber|Red"))
+    # seed_demo's pending target change request for Darlington is counted on its row.
+    header = _table(page).locator("thead th").nth(8)
+    expect(header).to_contain_text("Changes waiting for approval")
+    pending = [c.inner_text() for c in _table(page).locator("tbody tr td:nth-child(9)").all()]
+    assert pending[0].strip() == "1"
     axe(page, "national-page")
     screenshot(page, "national-page")
 

@@ -22,10 +22,18 @@ DOMAIN_APPS = [
 ]
 
 
+# Models that hold no one's word, only what the app worked out from audited rows, and are
+# dropped and worked out again rather than edited: they need no history of their own.
+DERIVED = {
+    "PlanFigures": "progress.figures keeps each plan's headline figures, worked out from "
+    "the audited ratings and dropped whenever the plan changes",
+}
+
+
 def domain_models():
     for app in DOMAIN_APPS:
         for model in apps.get_app_config(app).get_models():
-            if model.__name__.startswith("Historical"):
+            if model.__name__.startswith("Historical") or model.__name__ in DERIVED:
                 continue
             yield model
 
@@ -141,6 +149,10 @@ HISTORY_AWARE_BULK_WRITERS = {
     "row by row in one transaction with the same helpers, each history row naming the "
     "importing user and the import as the reason",
 }
+# Files that bulk-write derived models only (DERIVED above), which keep no history.
+DERIVED_WRITERS = {
+    "progress/figures.py": "upserts PlanFigures rows, worked out from audited rows",
+}
 HISTORY_AWARE_BULK_HELPERS = {"bulk_create_with_history", "bulk_update_with_history"}
 
 
@@ -185,6 +197,8 @@ def test_no_code_writes_around_the_audit_history():
     offenders = []
     for path in _source_files():
         rel = str(path.relative_to(ROOT))
+        if rel in DERIVED_WRITERS:
+            continue
         tree = ast.parse(path.read_text(), filename=rel)
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
@@ -240,6 +254,8 @@ def test_history_aware_bulk_writes_are_listed_and_name_their_user_and_reason():
     used_in = set()
     for path in _source_files():
         rel = str(path.relative_to(ROOT))
+        if rel in DERIVED_WRITERS:
+            continue
         tree = ast.parse(path.read_text(), filename=rel)
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):

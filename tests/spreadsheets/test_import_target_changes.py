@@ -57,3 +57,23 @@ def test_a_later_import_changing_a_target_asks_for_approval_instead_of_editing(i
     assert (change.status, change.requested_by) == (ChangeStatus.PENDING, importer)
     assert change.new_target_month == dt.date(2023, 6, 1)
     assert change.reason.startswith("Imported from spreadsheet on ")
+
+
+def test_a_later_import_forgets_the_plans_kept_figures(importer, tmp_path):
+    # The import writes in bulk, which sends no history signals: it forgets the plan's
+    # kept figures (progress.figures) itself, or the advisers' page would show the old plan.
+    from progress.figures import plan_figures
+    from progress.models import PlanFigures
+
+    plan, _ = import_plan(importer)
+    plan_figures([plan])
+    text = (
+        Path(GOOD)
+        .read_text(encoding="utf-8")
+        .replace(
+            "Implementation of new electronic process", "Implementation of a new electronic process"
+        )
+    )
+    import_plan(importer, source=write_file(tmp_path, "plan.csv", text), updates=None, replace=True)
+    assert plan.actions.filter(text__startswith="Implementation of a new electronic").exists()
+    assert not PlanFigures.objects.filter(plan=plan).exists()

@@ -88,7 +88,28 @@ class Command(BaseCommand):
             default=60,
             help="Length of the gunicorn + locust load run (0: none).",
         )
-        parser.add_argument("--load-users", type=int, default=20, help="Simulated leads.")
+        parser.add_argument(
+            "--load-users",
+            type=int,
+            default=200,
+            help="Simulated users of the load run: leads on deadline day, and advisers.",
+        )
+        parser.add_argument(
+            "--load-wait",
+            type=float,
+            nargs=2,
+            default=(5, 20),
+            metavar=("MIN", "MAX"),
+            help="Seconds a simulated user reads a page before the next click (default 5 20: "
+            "200 people filling in their month, about 16 requests a second).",
+        )
+        parser.add_argument(
+            "--load-advisers",
+            type=int,
+            default=10,
+            metavar="LEADS",
+            help="One simulated adviser for every LEADS leads (0: leads only).",
+        )
         parser.add_argument("--workers", type=int, default=4, help="gunicorn workers.")
         parser.add_argument("--threads", type=int, default=2, help="Threads per worker.")
         parser.add_argument("--no-pdf", action="store_true", help="Skip the quarterly PDF.")
@@ -271,6 +292,15 @@ class Command(BaseCommand):
                 str(options["load_seconds"]),
                 "--users",
                 str(options["load_users"]),
+                "--advisers",
+                str(options["load_advisers"]),
+                # 200 sign-ins take most of a minute of CPU (PBKDF2 on purpose): the
+                # figures are of the minute once everyone is signed in.
+                "--after-sign-in",
+                "--spawn-rate",
+                "5",
+                "--wait",
+                *(f"{s:g}" for s in options["load_wait"]),
                 "--workers",
                 str(options["workers"]),
                 "--threads",
@@ -461,11 +491,25 @@ def format_report(figures: dict) -> str:
     return "\n".join(lines)
 
 
+def _users(load: dict) -> str:
+    every = load.get("leads_per_adviser") or 0
+    if not every:
+        return f"{load['users']} simulated leads"
+    return f"{load['users']} simulated users (leads, an adviser for every {every})"
+
+
 def format_load(load: dict) -> str:
     return (
         f"Load run ({load['database']}, gunicorn {load['workers']} workers x {load['threads']} "
-        f"threads, locust {load['users']} simulated leads, {load['seconds']} s): "
+        f"threads, locust {_users(load)}, {load['wait'][0]:g} to {load['wait'][1]:g} s "
+        f"between clicks, {load['seconds']} s once all signed in): "
         f"{load['requests']} requests, {load['rps']:.1f} req/s, median {load['median_ms']:.0f} "
         f"ms, p95 {load['p95_ms']:.0f} ms, {load['failures']} errors "
         f"({load['server_errors']} 5xx, {load['locked']} 'database is locked' in the log)"
+        + "".join(
+            f"\n    {name:28} {row['requests']:>6} requests, median {row['median_ms']:>5.0f} ms, "
+            f"p95 {row['p95_ms']:>5.0f} ms, {row['failures']} failed"
+            for name, row in sorted(load.get("by_name", {}).items())
+            if row["requests"]
+        )
     )
