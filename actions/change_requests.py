@@ -54,15 +54,46 @@ class ChangeRequestQuerySet(models.QuerySet):
         """Approved on a day from ``first`` to ``last``, both included."""
         return self.approved().filter(decided_at__date__gte=first, decided_at__date__lte=last)
 
-    def revision_lines(self, subject_ids, *, as_at: dt.datetime | None = None) -> dict[int, str]:
+    def not_in_effect(self, month: dt.date, *, as_at: dt.datetime | None = None):
+        """Approved (by ``as_at``, when given) but taking effect only after ``month``."""
+        rows = self.approved().filter(effective_month__gt=month.replace(day=1))
+        if as_at is not None:
+            rows = rows.filter(decided_at__lte=as_at)
+        return rows
+
+    def revision_lines(
+        self,
+        subject_ids,
+        *,
+        as_at: dt.datetime | None = None,
+        month: dt.date | None = None,
+    ) -> dict[int, str]:
         """Each item's latest approved change as pages and packs say it ("Revised on …,
-        approved by …, was: …"), by item id; approved by ``as_at`` when given. One query."""
+        approved by …, was: …"), by item id; approved by ``as_at`` when given, and in
+        effect in ``month`` when given (see ``standing_in_month``). One query."""
         field = f"{self.model.subject_field}_id"
         rows = self.approved().filter(**{f"{field}__in": list(subject_ids)})
         if as_at is not None:
             rows = rows.filter(decided_at__lte=as_at)
+        if month is not None:
+            rows = rows.filter(effective_month__lte=month.replace(day=1))
         rows = rows.select_related("decided_by").order_by("decided_at", "pk")
         return {getattr(row, field): row.revision_words for row in rows}
+
+
+def standing_in_month(changes, month: dt.date) -> dict[int, dict]:
+    """An approved change takes effect from its stated month: in a month before it, the
+    item reads as it stood before the change was approved. ``changes`` are approved
+    changes (of one kind, any items; ``not_in_effect`` finds them); returns, for each item
+    that reads otherwise in ``month``, its values then (``{field: value}``): the "was"
+    values of its first change, by approval, that takes effect after ``month``."""
+    month = month.replace(day=1)
+    first: dict[int, ChangeRequest] = {}
+    for change in sorted(changes, key=lambda c: (c.decided_at, c.pk)):
+        if change.effective_month <= month:
+            continue
+        first.setdefault(getattr(change, f"{change.subject_field}_id"), change)
+    return {subject_id: change.was_values() for subject_id, change in first.items()}
 
 
 def person_name(user) -> str:
@@ -115,6 +146,10 @@ class ChangeRequest(PlanRecord):
         return self.requested_by_id != user.pk
 
     def changes(self) -> list[tuple[str, str, str]]:
+        raise NotImplementedError
+
+    def was_values(self) -> dict:
+        """What the approved change replaced, by the item's field names."""
         raise NotImplementedError
 
     @property

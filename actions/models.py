@@ -98,15 +98,15 @@ class RememberedState(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._state_before = self.state
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         instance._state_before = dict(zip(field_names, values, strict=True)).get("state")
         return instance
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self._state_before = self.state
 
     @property
     def unseen_by_readers(self) -> bool:
@@ -300,6 +300,9 @@ class DueDateChangeRequest(ChangeRequest):
 
     def __str__(self) -> str:
         return f"Due date of {self.action} to {self.due_month:%B %Y}"
+
+    def was_values(self) -> dict:
+        return {"due_month": self.was_due_month}
 
     def changes(self) -> list[tuple[str, str, str]]:
         was = self.was_due_month if self.status == "approved" else self.action.due_month

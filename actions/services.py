@@ -120,6 +120,7 @@ def record_action_update(
         key=key,
         lock_subject=lambda: _record_dates(
             action,
+            month=month,
             key=key,
             user=user,
             completed_on=completed_on,
@@ -133,6 +134,7 @@ def record_action_update(
 def _record_dates(
     action: Action,
     *,
+    month: dt.date,
     key: str,
     user,
     completed_on: dt.date | None,
@@ -161,7 +163,9 @@ def _record_dates(
     ):
         # Too far beyond the plan's promise for a reason alone: ask for approval and
         # keep the due month that stands until then.
-        _request_due_date(current, user=user, due_month=new_due_month, reason=due_revised_reason)
+        _request_due_date(
+            current, user=user, due_month=new_due_month, reason=due_revised_reason, month=month
+        )
         new_due_month = None
         if not reasons:
             return current
@@ -178,7 +182,11 @@ def _record_dates(
     return current
 
 
-def _request_due_date(action: Action, *, user, due_month: dt.date, reason: str) -> None:
+def _request_due_date(
+    action: Action, *, user, due_month: dt.date, reason: str, month: dt.date
+) -> None:
+    """Ask, from the lead's update for ``month``, for a move that needs approval; it takes
+    effect from that month once approved."""
     pending = action.due_date_change_requests.pending().first()
     if pending is not None:
         return  # one waits already; the decision on it comes first
@@ -187,7 +195,7 @@ def _request_due_date(action: Action, *, user, due_month: dt.date, reason: str) 
         action=action,
         due_month=due_month,
         reason=reason,
-        effective_month=timezone.localdate().replace(day=1),
+        effective_month=month.replace(day=1),
         requested_by=user,
     )
     save_with_history(request, user=user, reason="Requested in the monthly update")

@@ -31,7 +31,17 @@ class OutcomeTargetAdmin(PlanChildInlineSaveMixin, AreaScopedAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
             fields += [name for name in PROMISED_FIELDS if name not in fields]
+            fields.append("how_to_change")
         return fields
+
+    @admin.display(description="Changing what it promises")
+    def how_to_change(self, obj) -> str:
+        return (
+            "The wording, baseline, target figure, unit and target date change only through "
+            "a change request: “Ask to change” on the issue's page or in the lead's monthly "
+            "update, approved by a programme manager or an assurance executive member. "
+            "Pending requests are on the plan's changes page."
+        )
 
 
 @admin.register(ImpactRating)

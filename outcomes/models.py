@@ -143,6 +143,9 @@ class TargetChangeRequest(ChangeRequest):
     def proposed(self) -> dict:
         return {field: getattr(self, f"new_{field}") for field in PROMISED_FIELDS}
 
+    def was_values(self) -> dict:
+        return {field: getattr(self, f"was_{field}") for field in PROMISED_FIELDS}
+
     def before(self) -> dict:
         """What stood before: kept on approval; until then the target as it stands."""
         if self.status == ChangeStatus.APPROVED:

@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 
 from governance.models import Forum
 from governance.periods import Period
+from progress.plan_state import rows_as_at
 from sendplan.history import save_with_history
 from sendplan.models import Area, Membership, Plan, Priority, Role, User
 
@@ -175,32 +176,50 @@ def record_response(
     return response
 
 
+def responses_as_at(review: PartnerReview, as_at: dt.datetime | None = None, **filters) -> list:
+    """The review's answers, live or as they stood at ``as_at`` (from the history: a
+    later change of mind does not show). One query."""
+    if as_at is not None and as_at < review.requested_at:
+        return []
+    return rows_as_at(ReviewResponse, as_at, review_id=review.pk, **filters)
+
+
 @dataclass
 class PriorityRow:
     priority: Priority
     response: ReviewResponse | None
 
 
-def reviewer_rows(review: PartnerReview, reviewer) -> list[PriorityRow]:
-    """Each priority of the plan with the reviewer's answer so far."""
-    answered = {
-        r.priority_id: r for r in ReviewResponse.objects.filter(review=review, reviewer=reviewer)
-    }
+def reviewer_rows(
+    review: PartnerReview, reviewer, *, as_at: dt.datetime | None = None
+) -> list[PriorityRow]:
+    """Each priority of the plan with the reviewer's answer so far (or at ``as_at``)."""
+    answered = {r.priority_id: r for r in responses_as_at(review, as_at, reviewer_id=reviewer.pk)}
     priorities = Priority.objects.filter(plan=review.plan).order_by("number")
     return [PriorityRow(p, answered.get(p.id)) for p in priorities]
 
 
-def snapshot(review: PartnerReview | None, *, without_signoff_reason: str = "") -> dict:
+def snapshot(
+    review: PartnerReview | None,
+    *,
+    without_signoff_reason: str = "",
+    as_at: dt.datetime | None = None,
+) -> dict:
     """What the pack prints about partner review, frozen when the pack is asked for: each
     answer verbatim with the reviewer's name, organisation and date, by priority; and the
-    reason for issuing without a sign-off, if one was needed."""
+    reason for issuing without a sign-off, if one was needed. With ``as_at``, the answers
+    as they stood then (the review page as at a date). Three queries."""
     data: dict = {"without_signoff_reason": without_signoff_reason.strip()}
     if review is None:
         return data
-    responses = (
-        ReviewResponse.objects.filter(review=review)
-        .select_related("reviewer", "priority")
-        .order_by("priority__number", "reviewer__last_name", "reviewer__username")
+    rows = responses_as_at(review, as_at)
+    people = User.objects.in_bulk({r.reviewer_id for r in rows})
+    priorities = Priority.objects.in_bulk({r.priority_id for r in rows})
+    for r in rows:
+        r.reviewer, r.priority = people[r.reviewer_id], priorities[r.priority_id]
+    responses = sorted(
+        rows,
+        key=lambda r: (r.priority.number, r.reviewer.last_name, r.reviewer.username),
     )
     data.update(
         review_id=review.pk,
@@ -304,11 +323,13 @@ def open_reviews_for(user, area: Area) -> list[PartnerReview]:
     return [r for r in reviews if answered.get(r.pk, 0) < counts.get(r.plan_id, 0)]
 
 
-def who_answered(review: PartnerReview) -> list[tuple[str, str, int, int]]:
+def who_answered(
+    review: PartnerReview, *, as_at: dt.datetime | None = None
+) -> list[tuple[str, str, int, int]]:
     """For the programme manager: each reviewer with (name, organisation, signed off,
-    dissented)."""
+    dissented), now or at ``as_at``."""
     rows = []
-    responses = list(ReviewResponse.objects.filter(review=review))
+    responses = responses_as_at(review, as_at)
     for membership in reviewer_memberships(review.plan.area):
         mine = [r for r in responses if r.reviewer_id == membership.user_id]
         rows.append(

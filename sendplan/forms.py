@@ -12,6 +12,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from .months import BadMonthOrDate, parse_iso_date, parse_iso_month
@@ -173,3 +174,17 @@ class IsoDateField(_IsoField):
 
     def parse(self, text: str) -> dt.date:
         return parse_iso_date(text)
+
+
+class AsAtForm(forms.Form):
+    """``?as_at=YYYY-MM-DD``: a page as it stood at the end of a past day."""
+
+    as_at = IsoDateField(
+        required=False, label="As at", help_text="See it as it stood at the end of this day."
+    )
+
+    def clean_as_at(self):
+        value = self.cleaned_data["as_at"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("Enter a date that is today or in the past.")
+        return value

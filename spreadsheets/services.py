@@ -58,6 +58,7 @@ class ImportPreview:
     # Changes the sheet makes to what existing outcome targets promise: asked for as
     # change requests on import, applied only once approved.
     target_changes: list[str] = field(default_factory=list)
+    due_changes: list[str] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     area_exists: bool = False
     plan_exists: bool = False
@@ -376,6 +377,7 @@ def _plan_the_import(preview: ImportPreview, plan_ds, updates_ds, *, user) -> Pl
         preview.problems.extend(_result_problems(writer.updates_result, "updates", UPDATES_HEADERS))
     preview.counts = writer.counts()
     preview.target_changes = writer.target_change_lines()
+    preview.due_changes = writer.due_change_lines()
     return writer
 
 

@@ -184,6 +184,9 @@ PROGRAMME_MANAGER = "pm"
 VISITOR = "visitor"
 NATIONAL_ADVISER = "national adviser"
 REGIONAL_ADVISER = "regional adviser"
+# The partner review page is timed as a partner reviewer the benchmark adds to the area
+# (generated areas have none), on a review it sends with one answer given.
+PARTNER = "partner reviewer"
 
 
 def page_urls(plan: Plan, user=None) -> list[tuple[str, str | None, str | None]]:
@@ -193,6 +196,13 @@ def page_urls(plan: Plan, user=None) -> list[tuple[str, str | None, str | None]]
         Forum.objects.filter(area=plan.area, cadence=Cadence.MONTHLY).order_by("order").first()
         or Forum.objects.filter(area=plan.area).order_by("order").first()
     )
+    review_id = _sample_review(plan, forum)
+    review = {
+        "area_slug": plan.area.slug,
+        "forum_slug": forum.slug if forum else "none",
+        "review_id": review_id,
+    }
+    target_id, action_id, change_id = _sample_change(plan, user)
     wanted = [
         ("hello-world view", "benchmark_hello", {}),
         ("plan page", "reports:plan_detail", {"plan_slug": plan.slug}),
@@ -225,14 +235,24 @@ def page_urls(plan: Plan, user=None) -> list[tuple[str, str | None, str | None]]
             {"plan_slug": plan.slug},
             PROGRAMME_MANAGER,
         ),
+        ("partner review", "reports:partner_review", review, PROGRAMME_MANAGER),
+        ("partner review, reviewer", "reports:partner_review", review, PARTNER),
         (
-            "partner review",
-            "reports:partner_review",
-            {
-                "area_slug": plan.area.slug,
-                "forum_slug": forum.slug if forum else "none",
-                "review_id": _sample_review(plan, forum),
-            },
+            "ask to change a target",
+            "progress:propose_target_change",
+            {"plan_slug": plan.slug, "target_id": target_id},
+            PROGRAMME_MANAGER,
+        ),
+        (
+            "ask to move a due date",
+            "progress:propose_due_date_change",
+            {"plan_slug": plan.slug, "action_id": action_id},
+            PROGRAMME_MANAGER,
+        ),
+        (
+            "decide a change",
+            "progress:decide_target_change",
+            {"plan_slug": plan.slug, "change_id": change_id},
             PROGRAMME_MANAGER,
         ),
         # Issue 20: every area for a national adviser (<= 100 ms at 153 x 36 on PostgreSQL),
@@ -278,7 +298,63 @@ def _sample_review(plan: Plan, forum) -> int:
             requested_by=manager,
             requested_at=now,
         )
+    _sample_reviewer(plan, review)
     return review.pk
+
+
+def _sample_reviewer(plan: Plan, review) -> None:
+    """The benchmark's partner reviewer of the area (made once on this copy), with an
+    answer on the plan's first priority, so the review is in progress."""
+    from reports.models import ReviewDecision, ReviewResponse
+    from sendplan.models import Membership, Priority, Role
+
+    user, _ = get_user_model().objects.get_or_create(
+        username=_username(plan, PARTNER),
+        defaults={"first_name": "Benchmark", "last_name": "Reviewer"},
+    )
+    Membership.objects.get_or_create(
+        user=user,
+        area=plan.area,
+        role=Role.PARTNER_REVIEWER,
+        defaults={"organisation": "Benchmark Parent Carer Forum"},
+    )
+    first = Priority.objects.filter(plan=plan).order_by("number").first()
+    if first is not None:
+        ReviewResponse.objects.get_or_create(
+            review=review,
+            reviewer=user,
+            priority=first,
+            defaults={
+                "decision": ReviewDecision.DISSENT,
+                "words": "Families tell us waits are still long.",
+                "decided_at": dt.datetime.now(dt.UTC),
+            },
+        )
+
+
+def _sample_change(plan: Plan, lead) -> tuple[int, int, int]:
+    """A target and an action of the plan for the pages that ask to change them, and a
+    target change the lead asked for, waiting for the manager's decision (made once on
+    this copy: generated areas have none)."""
+    from actions.models import Action
+    from outcomes.models import OutcomeTarget, TargetChangeRequest
+    from outcomes.services import propose_target_change
+
+    target = OutcomeTarget.objects.filter(plan=plan).order_by("pk").first()
+    action = Action.objects.filter(plan=plan, due_month__isnull=False).order_by("pk").first()
+    if target is None or action is None:
+        return 0, 0, 0
+    change = TargetChangeRequest.objects.for_plan(plan).pending().order_by("pk").first()
+    if change is None and lead is not None:
+        change = propose_target_change(
+            target=target,
+            user=lead,
+            reason="Benchmark: the survey changed its question",
+            effective_month=dt.date.today().replace(day=1),
+            is_example=True,
+            text=f"{target.text} (as revised)",
+        )
+    return target.pk, action.pk, change.pk if change else 0
 
 
 def _manager(plan: Plan):
@@ -288,6 +364,8 @@ def _manager(plan: Plan):
 
 
 def _username(plan: Plan, who: str) -> str:
+    if who == PARTNER:
+        return f"{plan.area.slug}-benchmark-pcf"
     if who == NATIONAL_ADVISER:
         return "national-adviser"
     if who == REGIONAL_ADVISER:

@@ -18,8 +18,15 @@ from collections import defaultdict
 
 from django.db.models import OuterRef, Q, Subquery
 
-from actions.models import Action, ActionLead, ActionStatus, EntryState, StoryEntry
-from outcomes.models import ImpactRating, OutcomeTarget
+from actions.models import (
+    Action,
+    ActionLead,
+    ActionStatus,
+    DueDateChangeRequest,
+    EntryState,
+    StoryEntry,
+)
+from outcomes.models import ImpactRating, OutcomeTarget, TargetChangeRequest
 from sendplan.models import Issue, IssueStrategyLink, Person, Plan, Priority, StrategyLink
 from sendplan.months import add_months
 
@@ -30,6 +37,7 @@ from .states import PlanState
 PLAN_TABLES = (Issue, Priority, IssueStrategyLink, Action, ActionLead, OutcomeTarget)
 AREA_TABLES = (Person, StrategyLink)
 MONTHLY_TABLES = (ActionStatus, ImpactRating, StoryEntry)
+CHANGE_TABLES = (DueDateChangeRequest, TargetChangeRequest)
 
 
 class _BatchReading(_Reading):
@@ -43,6 +51,11 @@ class _BatchReading(_Reading):
         if "plan_id" in filters:
             return self.buckets[model].get(filters["plan_id"], [])
         return self.buckets[model].get(filters["area_id"], [])
+
+    def changes_not_in_effect(self, model) -> list:
+        # Read from the earliest month of all the plans: plan_state's rule keeps the
+        # changes that matter in this plan's month.
+        return self.buckets[model].get(self.plan.id, [])
 
     def entries(self, model) -> list:
         if self.months == 0 or (model is StoryEntry and not self.story):
@@ -106,6 +119,10 @@ def plan_states(
         buckets[model] = _bucket(rows, "area_id")
     for model in MONTHLY_TABLES:
         buckets[model] = _bucket(_monthly(model, plan_ids, start, end), "plan_id")
+    for model in CHANGE_TABLES:
+        earliest = min(month_of.values())
+        rows = model.objects.filter(plan_id__in=plan_ids).not_in_effect(earliest).order_by()
+        buckets[model] = _bucket(rows, "plan_id")
     states = {}
     for plan in plans:
         month = month_of[plan.id]

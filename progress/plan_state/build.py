@@ -11,8 +11,16 @@ from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from actions.models import Action, ActionLead, ActionStatus, EntryState, StoryEntry
-from outcomes.models import ImpactRating, OutcomeTarget
+from actions.change_requests import standing_in_month
+from actions.models import (
+    Action,
+    ActionLead,
+    ActionStatus,
+    DueDateChangeRequest,
+    EntryState,
+    StoryEntry,
+)
+from outcomes.models import ImpactRating, OutcomeTarget, TargetChangeRequest
 from sendplan.models import Issue, IssueStrategyLink, Person, Plan, Priority, StrategyLink
 from sendplan.months import add_months
 
@@ -144,6 +152,13 @@ class _Reading:
         ``as_at`` out."""
         return {key: list(ids)} if self.some else {}
 
+    def changes_not_in_effect(self, model) -> list:
+        """The plan's approved changes (``model``: a change request) that take effect only
+        after the month, so the month reads the items as they stood before them."""
+        return list(
+            model.objects.for_plan(self.plan).not_in_effect(self.month, as_at=self.as_at).order_by()
+        )
+
     def wanted(self, row) -> bool:
         return self.include_drafts or row.state == EntryState.SUBMITTED
 
@@ -202,9 +217,18 @@ def _link_issues(read: _Reading, issues: dict[int, IssueState], links: dict[int,
         issue.strategy_links.sort()
 
 
+def _as_in_month(read: _Reading, model, items: dict) -> None:
+    """Put back what stood in the month on items whose approved change takes effect
+    later (actions.change_requests.standing_in_month). One query."""
+    for item_id, values in standing_in_month(read.changes_not_in_effect(model), read.month).items():
+        if item_id in items:
+            for name, value in values.items():
+                setattr(items[item_id], name, value)
+
+
 def _actions(read: _Reading, issues: dict[int, IssueState]) -> dict[int, ActionState]:
     rows = read.rows(Action, plan_id=read.plan.id, **read.of("issue_id__in", issues))
-    return {
+    actions = {
         row.id: ActionState(
             id=row.id,
             issue_id=row.issue_id,
@@ -220,6 +244,8 @@ def _actions(read: _Reading, issues: dict[int, IssueState]) -> dict[int, ActionS
         )
         for row in sorted(rows, key=lambda a: (a.order, a.id))
     }
+    _as_in_month(read, DueDateChangeRequest, actions)
+    return actions
 
 
 def _lead_actions(
@@ -233,7 +259,7 @@ def _lead_actions(
 
 def _targets(read: _Reading, issues: dict[int, IssueState]) -> dict[int, TargetState]:
     rows = read.rows(OutcomeTarget, plan_id=read.plan.id, **read.of("issue_id__in", issues))
-    return {
+    targets = {
         row.id: TargetState(
             id=row.id,
             issue_id=row.issue_id,
@@ -251,6 +277,8 @@ def _targets(read: _Reading, issues: dict[int, IssueState]) -> dict[int, TargetS
         )
         for row in sorted(rows, key=lambda t: (t.order, t.id))
     }
+    _as_in_month(read, TargetChangeRequest, targets)
+    return targets
 
 
 def _rating(row, measured: bool = False) -> Rating:

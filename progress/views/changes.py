@@ -20,8 +20,11 @@ from outcomes import services as target_services
 from outcomes.forms import TargetChangeForm
 from outcomes.models import OutcomeTarget, TargetChangeRequest
 from progress.items import target_lead_ids
+from progress.plan_state import end_of_day
 from sendplan.access import Can, get_plan
+from sendplan.forms import AsAtForm
 from sendplan.months import month_words
+from sendplan.services import open_month_of
 
 # The kinds of request in URLs: their model and the service that decides them.
 KINDS = {
@@ -38,6 +41,13 @@ def _refuse_unless_leads(access, lead_ids) -> None:
     if not access.may_update(lead_ids):
         raise PermissionDenied("Only the item's lead or a programme manager may ask to change it.")
     access.require_write(Can.UPDATE_OWN)
+
+
+def _first_month_in_effect(plan):
+    """The month a change is offered to take effect from: the plan's open month (the one
+    leads report now), else this calendar month."""
+    month = open_month_of(plan)
+    return month.month if month else timezone.localdate().replace(day=1)
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -60,7 +70,7 @@ def propose_target_change(request, plan_slug: str, target_id: int):
     form = TargetChangeForm(
         request.POST or None,
         target=target,
-        initial={"effective_month": timezone.localdate().replace(day=1)},
+        initial={"effective_month": _first_month_in_effect(plan)},
     )
     if request.method == "POST" and pending is None and form.is_valid():
         try:
@@ -99,7 +109,7 @@ def propose_due_date_change(request, plan_slug: str, action_id: int):
         request.POST or None,
         initial={
             "due_month": action.due_month,
-            "effective_month": timezone.localdate().replace(day=1),
+            "effective_month": _first_month_in_effect(plan),
         },
     )
     if request.method == "POST" and pending is None and form.is_valid():
@@ -152,13 +162,21 @@ def _summary(change, access, *, link: bool) -> dict:
 
 @require_GET
 def change_requests(request, plan_slug: str):
-    """The plan's changes waiting for a decision, oldest first."""
+    """The plan's changes waiting for a decision, oldest first; with
+    ``?as_at=YYYY-MM-DD``, those that were waiting at the end of that day."""
     access = get_plan(request, plan_slug)
     plan = access.plan
-    related = ("plan", "requested_by")
+    view_form = AsAtForm(request.GET or None)
+    as_at_date = view_form.cleaned_data["as_at"] if view_form.is_valid() else None
+    as_at = end_of_day(as_at_date) if as_at_date else None
+    related = ("plan", "requested_by", "decided_by")
     waiting = [
-        *TargetChangeRequest.objects.for_plan(plan).pending().select_related("target", *related),
-        *DueDateChangeRequest.objects.for_plan(plan).pending().select_related("action", *related),
+        *TargetChangeRequest.objects.for_plan(plan)
+        .waiting_at(as_at)
+        .select_related("target", *related),
+        *DueDateChangeRequest.objects.for_plan(plan)
+        .waiting_at(as_at)
+        .select_related("action", *related),
     ]
     waiting.sort(key=lambda change: change.requested_at)
     return render(
@@ -167,8 +185,11 @@ def change_requests(request, plan_slug: str):
         {
             "access": access,
             "plan": plan,
-            "waiting": [_summary(change, access, link=True) for change in waiting],
+            "view_form": view_form,
+            "as_at_date": as_at_date,
+            "waiting": [_summary(change, access, link=as_at is None) for change in waiting],
         },
+        status=400 if view_form.errors else 200,
     )
 
 

@@ -126,7 +126,7 @@ def build_dashboard(
     if measures:
         # Each figure the plan changed by an approved request says so, and what it was.
         revisions = TargetChangeRequest.objects.revision_lines(
-            [m["id"] for m in measures], as_at=as_at
+            [m["id"] for m in measures], as_at=as_at, month=state.month
         )
         for m in measures:
             m["revision"] = revisions.get(m["id"], "")

@@ -23,7 +23,7 @@ from progress.readiness import Readiness, plan_milestones, readiness_of
 from sendplan.models import Plan
 from sendplan.ratings import BRAGG, RAG
 
-from .change_log import LoggedChange, change_log
+from .change_log import LoggedChange, LoggedDissent, change_log, dissent_log
 from .changes import (
     TREND_MONTHS,
     Change,
@@ -130,6 +130,7 @@ class ReportData:
     commentary: Commentary = field(default_factory=Commentary)
     readiness: Readiness | None = None  # the quarterly statement's appendix
     change_log: list[LoggedChange] | None = None  # quarterly and annual statements
+    dissent_log: list[LoggedDissent] | None = None  # in the change log, the same statements
 
     @property
     def empty_issues(self) -> list[IssueSection]:
@@ -190,7 +191,9 @@ def build_report_data(
         state = _report_state(plan, period, as_at)
     now = timezone.now()
     found = priority_sections(state, period)
-    revisions = TargetChangeRequest.objects.revision_lines(found.target_rows, as_at=as_at)
+    revisions = TargetChangeRequest.objects.revision_lines(
+        found.target_rows, as_at=as_at, month=state.month
+    )
     for target_id, row in found.target_rows.items():
         row.revision = revisions.get(target_id, "")
     exceptions = state.exceptions()
@@ -234,6 +237,7 @@ def build_report_data(
         commentary=commentary,
         readiness=_quarter_readiness(plan, period, state, as_at),
         change_log=change_log(plan, period, as_at),
+        dissent_log=dissent_log(plan, period, as_at),
     )
 
 

@@ -184,15 +184,28 @@ def issue_detail(request, plan_slug: str, ref: str):
 
 def _story_comments(view: PlanView, issue) -> dict:
     """Partners' comments on the issue's story so far for the open month (one query), and
-    whether this reader may add one: a partner reviewer, on the page as it stands."""
-    month = view.open_month
+    whether this reader may add one: a partner reviewer, on the page as it stands. As at a
+    date, the comments on the month shown as they stood then (two queries)."""
+    as_at = view.state.as_at
+    month = view.open_month if as_at is None else view.month
     if month is None:
         return {"story_comments": [], "may_comment": False}
-    comments = list(
-        StoryComment.objects.filter(plan=view.state.plan, issue_id=issue.id, month=month)
-        .select_related("author")
-        .order_by("written_at")
-    )
+    if as_at is None:
+        comments = list(
+            StoryComment.objects.filter(plan=view.state.plan, issue_id=issue.id, month=month)
+            .select_related("author")
+            .order_by("written_at")
+        )
+    else:
+        comments = sorted(
+            rows_as_at(
+                StoryComment, as_at, plan_id=view.state.plan.id, issue_id=issue.id, month=month
+            ),
+            key=lambda c: c.written_at,
+        )
+        authors = get_user_model().objects.in_bulk({c.author_id for c in comments})
+        for comment in comments:
+            comment.author = authors[comment.author_id]
     may = view.access.can(Can.REVIEW_AS_PARTNER) and view.as_at_date is None
     return {
         "story_comments": comments,
@@ -209,8 +222,12 @@ def _revisions(view: PlanView, issues) -> dict:
     target_ids = [t.id for i in issues for t in i.targets]
     action_ids = [a.id for i in issues for a in i.actions]
     return {
-        "revisions": TargetChangeRequest.objects.revision_lines(target_ids, as_at=as_at),
-        "due_revisions": DueDateChangeRequest.objects.revision_lines(action_ids, as_at=as_at),
+        "revisions": TargetChangeRequest.objects.revision_lines(
+            target_ids, as_at=as_at, month=view.state.month
+        ),
+        "due_revisions": DueDateChangeRequest.objects.revision_lines(
+            action_ids, as_at=as_at, month=view.state.month
+        ),
         "may_propose": view.access.can(Can.UPDATE_OWN),
     }
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actions.services import comment_on_story
 from governance.access import get_forum
+from progress.plan_state import end_of_day
 from sendplan.access import Can, VerificationRequired, get_plan
 from sendplan.models import Issue, issue_lookup
 from sendplan.services import open_month_of
@@ -25,6 +26,7 @@ from ..models import PartnerReview
 from ..pdf.build import build_report
 from ..pdf.render import ReportRenderError
 from .pdf import _pdf_response, period_choices
+from .plan import PlanViewForm
 
 logger = logging.getLogger("sendplan.reports")
 
@@ -94,10 +96,16 @@ def _review(request, area_slug, forum_slug, review_id):
 
 @require_http_methods(["GET", "POST"])
 def review_detail(request, area_slug: str, forum_slug: str, review_id: int):
-    """A reviewer's page (a form for each priority) and everyone's answers so far."""
+    """A reviewer's page (a form for each priority) and everyone's answers so far; with
+    ``?as_at=YYYY-MM-DD``, the answers as they stood at the end of that day, read only."""
     access, forum, review = _review(request, area_slug, forum_slug, review_id)
+    view_form = PlanViewForm(request.GET or None)
+    as_at_date = view_form.cleaned_data["as_at"] if view_form.is_valid() else None
+    as_at = end_of_day(as_at_date) if as_at_date else None
+    if as_at is not None and request.method == "POST":
+        return redirect(review)  # an answer is given on the page as it stands
     reviewing = access.can(Can.REVIEW_AS_PARTNER)
-    rows = reviews.reviewer_rows(review, request.user) if reviewing else []
+    rows = reviews.reviewer_rows(review, request.user, as_at=as_at) if reviewing else []
     forms = {}
     for row in rows:
         initial = (
@@ -148,10 +156,15 @@ def review_detail(request, area_slug: str, forum_slug: str, review_id: int):
         "review": review,
         "reviewing": reviewing,
         "rows": [(row, forms[row.priority.pk]) for row in rows],
-        "is_open": review.is_open(),
-        "partner": reviews.snapshot(review),
-        "answered": reviews.who_answered(review),
+        "is_open": review.is_open() and as_at is None,
+        "partner": reviews.snapshot(review, as_at=as_at),
+        "answered": reviews.who_answered(review, as_at=as_at),
+        "view_form": view_form,
+        "as_at_date": as_at_date,
+        "not_sent_yet": as_at is not None and as_at < review.requested_at,
     }
+    if view_form.errors:
+        status = 400
     return render(request, "reports/review_detail.html", context, status=status)
 
 

@@ -106,6 +106,9 @@ class Changes:
         # (ref, existing target, its promised fields as the sheet gives them): asked for
         # as change requests by ``write``, not written (spreadsheets.writing.targets).
         self.target_changes: list[tuple[str, object, dict]] = []
+        # (ref, existing action, the due month the sheet gives) where that moves it beyond
+        # what a reason alone allows: asked for, not written (spreadsheets.writing.actions).
+        self.due_changes: list[tuple[str, object, object]] = []
 
     def _create(self, obj: models.Model) -> models.Model:
         self.created[type(obj)].append(obj)
@@ -173,3 +176,4 @@ class Changes:
             if records := list(self.deleted.get(model, {}).values()):
                 delete_with_history(records, user=self.user, reason=IMPORT_REASON, when=self.now)
         self.ask_for_target_changes()
+        self.ask_for_due_date_changes()

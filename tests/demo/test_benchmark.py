@@ -102,3 +102,25 @@ def test_the_benchmark_knows_when_the_hashed_static_files_are_missing_or_old(tmp
     os.utime(sources / "app.css", None)  # edited after the last collectstatic
     os.utime(manifest, (1_000_000, 1_000_000))
     assert static_files_stale()
+
+
+def test_the_partner_review_and_change_request_pages_are_timed_as_who_uses_them(installation):
+    from outcomes.models import TargetChangeRequest
+    from reports.models import PartnerReview, ReviewResponse
+
+    pages = {p["name"]: p for p in json.loads(_benchmark("--json"))["pages"]}
+    for name in (
+        "partner review",
+        "partner review, reviewer",
+        "changes to decide",
+        "ask to change a target",
+        "ask to move a due date",
+        "decide a change",
+    ):
+        assert pages[name]["status"] == 200, pages[name]
+        assert pages[name]["median"] > 0
+    # What the rows need is made once: a second run adds nothing.
+    _benchmark("--json")
+    assert PartnerReview.objects.count() == 1
+    assert ReviewResponse.objects.count() == 1
+    assert TargetChangeRequest.objects.pending().count() == 1

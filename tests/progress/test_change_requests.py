@@ -42,7 +42,7 @@ def _proposal(target, **changes) -> dict:
         "unit": target.unit,
         "target_month_0": "12",
         "target_month_1": "2023",
-        "effective_month_0": "6",
+        "effective_month_0": "5",
         "effective_month_1": "2023",
         "reason": "The survey changed its question",
     }
@@ -237,3 +237,159 @@ def test_the_admin_shows_what_a_target_promises_but_does_not_change_it(
     page = client.get(url).content.decode()
     assert 'name="target_value"' not in page
     assert "90% of parents say the plan is effective" in page
+    assert "change only through a change request" in page
+
+
+def _admin_action_form(action, **changes) -> dict:
+    data = {
+        "plan": action.plan_id,
+        "issue": action.issue_id,
+        "text": action.text,
+        "order": action.order,
+        "due_month": action.due_month.isoformat(),
+        "due_as_written": action.due_as_written,
+        "due_revised_reason": action.due_revised_reason,
+        "completed_on": "",
+        "lead_rows-TOTAL_FORMS": "0",
+        "lead_rows-INITIAL_FORMS": "0",
+        "statuses-TOTAL_FORMS": "0",
+        "statuses-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_admin_refuses_a_due_date_move_that_needs_approval_and_keeps_small_ones(
+    client, admin_user, action_a
+):
+    client.force_login(admin_user)
+    url = reverse("admin:actions_action_change", args=[action_a.pk])
+    page = client.get(url).content.decode()
+    assert 'name="original_due_month"' not in page  # what large moves are measured from
+
+    far = client.post(url, _admin_action_form(action_a, due_month="2024-03-01"))
+    assert far.status_code == 200
+    assert "so it needs approval" in far.content.decode()
+    action_a.refresh_from_db()
+    assert action_a.due_month == dt.date(2023, 6, 1)
+
+    no_reason = client.post(url, _admin_action_form(action_a, due_month="2023-09-01"))
+    assert "Enter the reason the due date was revised." in no_reason.content.decode()
+
+    near = client.post(
+        url,
+        _admin_action_form(action_a, due_month="2023-09-01", due_revised_reason="Venue later"),
+    )
+    assert near.status_code == 302
+    action_a.refresh_from_db()
+    assert (action_a.due_month, action_a.original_due_month) == (
+        dt.date(2023, 9, 1),
+        dt.date(2023, 6, 1),
+    )
+
+
+def test_an_approved_change_takes_effect_from_its_stated_month(
+    client, plan_a, lead_a, executive_a, open_may, target_a, action_a
+):
+    """Approved in May to take effect from July: May's pages keep the old promise (and say
+    nothing of a revision yet); July's read the new one."""
+    from actions.services import decide_due_date_change, propose_due_date_change
+    from outcomes.services import decide_target_change, propose_target_change
+    from progress.plan_state import plan_state
+
+    factories.ImpactRatingFactory(target=target_a, month=dt.date(2023, 4, 1), measured_value=70)
+    july = dt.date(2023, 7, 1)
+    change = propose_target_change(
+        target=target_a, user=lead_a, reason="New survey", effective_month=july, target_value=80
+    )
+    decide_target_change(request=change, user=executive_a, approve=True)
+    move = propose_due_date_change(
+        action=action_a,
+        user=lead_a,
+        due_month=dt.date(2024, 3, 1),
+        reason="Funding moved",
+        effective_month=july,
+    )
+    decide_due_date_change(request=move, user=executive_a, approve=True)
+
+    client.force_login(executive_a)
+    assert _dashboard_progress(client, plan_a) == "33"  # May: still a third of the way to 90
+    page = client.get(
+        reverse("reports:issue_detail", kwargs={"plan_slug": plan_a.slug, "ref": "1.1"})
+    ).content.decode()
+    assert "Target 90%" in page
+    assert "Revised on" not in page
+
+    may = plan_state(plan_a, month=dt.date(2023, 5, 1))
+    assert may.targets[0].target_value == Decimal("90")
+    assert may.actions[0].due_month == dt.date(2023, 6, 1)
+    in_july = plan_state(plan_a, month=july)
+    assert in_july.targets[0].target_value == Decimal("80")
+    assert in_july.actions[0].due_month == dt.date(2024, 3, 1)
+    lines = TargetChangeRequest.objects.revision_lines([target_a.pk], month=july)
+    assert lines[target_a.pk].startswith("Revised on ")
+    assert TargetChangeRequest.objects.revision_lines([target_a.pk], month=may.month) == {}
+
+
+def test_a_page_as_at_a_moment_before_the_approval_shows_the_old_promise_in_every_month(
+    plan_a, lead_a, executive_a, open_may, target_a
+):
+    from django.utils import timezone
+
+    from outcomes.services import decide_target_change, propose_target_change
+    from progress.plan_state import plan_state
+
+    before = timezone.now()
+    change = propose_target_change(
+        target=target_a,
+        user=lead_a,
+        reason="New survey",
+        effective_month=dt.date(2023, 5, 1),
+        target_value=80,
+    )
+    decide_target_change(request=change, user=executive_a, approve=True)
+    for month in (dt.date(2023, 4, 1), dt.date(2023, 5, 1), dt.date(2023, 7, 1)):
+        then = plan_state(plan_a, month=month, as_at=before)
+        assert then.targets[0].target_value == Decimal("90")
+    assert plan_state(plan_a, month=dt.date(2023, 4, 1)).targets[0].target_value == 90
+    assert plan_state(plan_a, month=dt.date(2023, 5, 1)).targets[0].target_value == 80
+
+
+def test_a_change_is_offered_to_take_effect_from_the_plans_open_month(
+    client, plan_a, lead_a, open_may, target_a
+):
+    client.force_login(lead_a)
+    page = client.get(_propose_url(plan_a, target_a)).content.decode()
+    assert re.search(r'name="effective_month_0"[^>]*value="5"', page), page
+    assert re.search(r'name="effective_month_1"[^>]*value="2023"', page)
+
+
+def test_the_changes_page_as_at_a_date_lists_what_was_waiting_then(
+    client, plan_a, lead_a, viewer_a, executive_a, open_may, target_a
+):
+    import time_machine
+    from django.utils import timezone
+
+    from outcomes.services import decide_target_change, propose_target_change
+
+    def on(day):
+        return time_machine.travel(timezone.make_aware(dt.datetime(2023, 5, day, 10)))
+
+    with on(2):
+        change = propose_target_change(
+            target=target_a,
+            user=lead_a,
+            reason="New survey",
+            effective_month=dt.date(2023, 5, 1),
+            target_value=85,
+        )
+    with on(4):
+        decide_target_change(request=change, user=executive_a, approve=True)
+    client.force_login(viewer_a)
+    url = reverse("progress:change_requests", kwargs={"plan_slug": plan_a.slug})
+    assert "No change is waiting for a decision." in client.get(url).content.decode()
+    then = client.get(url + "?as_at=2023-05-03").content.decode()
+    assert "As it stood at the end of 3 May 2023." in then
+    assert "Now 90; asked for 85" in then
+    assert "No change is waiting" in client.get(url + "?as_at=2023-05-01").content.decode()
+    assert client.get(url + "?as_at=2999-01-01").status_code == 400

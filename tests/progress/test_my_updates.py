@@ -364,11 +364,12 @@ def test_saving_a_draft_costs_the_same_queries_whatever_the_plan_size(
     data[f"action-{action_a.pk}-status"] = BRAGG.GREEN
     # session, user, plan, memberships, people (access); open month; the lead's issues and
     # plan_state's structure for them (people, strategy links, issues, priorities, issue
-    # links, actions, leads, targets); the changed action. In the save: the open month,
+    # links, actions, due-date changes not yet in effect, leads, targets, target changes not
+    # yet in effect); the changed action. In the save: the open month,
     # locked, then for the item the month again, its status and its action, locked, the
     # status and its history written, with the nested transactions' savepoints; session
     # save.
-    with django_assert_max_num_queries(31):
+    with django_assert_max_num_queries(33):
         response = _post(client, url, data)
     assert response.status_code == 302
 

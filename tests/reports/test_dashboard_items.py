@@ -298,11 +298,12 @@ def test_items_as_at_a_date_are_unchanged_by_later_changes(client, viewer_a, pla
 #  1 session, 2 user                                 (authentication)
 #  3 plan with its area, 4 memberships, 5 person ids (sendplan.access.get_plan)
 #  6 people, 7 strategy links, 8 priorities, 9 issues, 10 issue strategy links,
-#  11 actions, 12 action leads, 13 outcome targets, 14 BRAGG statuses,
-#  15 RAG impact ratings (plan_state: the bar's month, no story so far),
-#  16 names of raters                                (only when a row names one)
+#  11 actions, 12 due-date changes not yet in effect, 13 action leads, 14 outcome targets,
+#  15 target changes not yet in effect, 16 BRAGG statuses,
+#  17 RAG impact ratings (plan_state: the bar's month, no story so far),
+#  18 names of raters                                (only when a row names one)
 #  (no session save: renewed at sign-in, less than a minute before)
-ITEMS_QUERIES = 16
+ITEMS_QUERIES = 18
 
 
 @pytest.mark.parametrize("as_at_today", [False, True])

@@ -246,3 +246,43 @@ def _q1():
     from governance.periods import parse_period
 
     return parse_period("2023-Q1")
+
+
+def test_the_review_page_as_at_a_past_date_shows_the_answers_as_they_stood_then(
+    client, forum, plan_a, reviewer, programme_manager_a
+):
+    first, _second = plan_a.priorities.order_by("number")
+    sent = timezone.make_aware(dt.datetime(2023, 4, 3, 9))
+    with time_machine.travel(sent, tick=False):
+        review = reviews.send_for_review(
+            plan=plan_a, forum=forum, period=_q1(), closes_on=dt.date(2023, 4, 20),
+            user=programme_manager_a,
+        )  # fmt: skip
+    with time_machine.travel(sent + dt.timedelta(days=1), tick=False):
+        reviews.record_response(
+            review=review, reviewer=reviewer, priority=first,
+            decision=ReviewDecision.DISSENT, words="Waits are still long.",
+        )  # fmt: skip
+    with time_machine.travel(sent + dt.timedelta(days=3), tick=False):
+        reviews.record_response(
+            review=review, reviewer=reviewer, priority=first,
+            decision=ReviewDecision.SIGNED_OFF, words="Better since the new panel.",
+        )  # fmt: skip
+    client.force_login(reviewer)
+    url = review.get_absolute_url()
+
+    then = client.get(url + "?as_at=2023-04-05").content.decode()
+    assert "As it stood at the end of 5 April 2023." in then
+    assert "Waits are still long." in then
+    assert "Better since the new panel." not in then
+    assert "Save my answer" not in then  # nothing is answered on the past
+
+    now = client.get(url).content.decode()
+    assert "Better since the new panel." in now
+    assert "Waits are still long." not in now
+
+    before = client.get(url + "?as_at=2023-04-01").content.decode()
+    assert "The draft had not been sent for review yet." in before
+    assert "No answers yet." in before
+
+    assert client.get(url + "?as_at=2999-01-01").status_code == 400

@@ -38,8 +38,9 @@ def approved(plan_a, lead_a):
             target=target,
             user=lead_a,
             reason="The survey changed its question",
-            effective_month=dt.date(2023, 6, 1),
             text="85% of parents say the plan works for them",
+            # From April, the statement's month (its latest with updates).
+            effective_month=dt.date(2023, 4, 1),
         )
         decide_target_change(request=change, user=executive, approve=True)
         move = propose_due_date_change(
@@ -54,7 +55,8 @@ def approved(plan_a, lead_a):
 
 
 def _pages(plan, period: str) -> list[str]:
-    forum = quarterly_forum(plan.area, plan)
+    forum = plan.area.forums.filter(slug="send-assurance-executive").first()
+    forum = forum or quarterly_forum(plan.area, plan)
     with _on(dt.date(2023, 7, 3)):
         built = build_report(plan=plan, forum=forum, period=parse_period(period), isolated=False)
     return pdf_pages(built.pdf.content)
@@ -80,3 +82,80 @@ def test_the_quarterly_statement_logs_each_approved_change_with_was_now_and_appr
 def test_a_statement_for_a_quarter_without_approvals_says_so(plan_a, approved):
     text = " ".join(_pages(plan_a, "2023-Q1"))
     assert "No change to what the plan promised was approved in the period." in text
+
+
+@pytest.fixture
+def dissent(plan_a, programme_manager_a):
+    """A parent carer forum's dissent on the second priority of the Q2 statement, recorded
+    on 2 July 2023 (after the quarter, before the pack); a dissent on the first priority
+    changed to a sign-off the same day; a dissent on a 2022 statement."""
+    from reports import reviews
+    from reports.models import ReviewDecision
+
+    build_readiness_plan(plan_a)
+    forum = quarterly_forum(plan_a.area, plan_a)
+    pcf = factories.UserFactory(username="pcf", first_name="Alex", last_name="Morgan")
+    factories.MembershipFactory(
+        user=pcf, area=plan_a.area, role=Role.PARTNER_REVIEWER, organisation="Example PCF"
+    )
+    first, second = plan_a.priorities.order_by("number")[:2]
+
+    def answer(review, priority, decision, words):
+        reviews.record_response(
+            review=review, reviewer=pcf, priority=priority, decision=decision, words=words
+        )
+
+    with _on(dt.date(2022, 11, 2)):
+        old = reviews.send_for_review(
+            plan=plan_a,
+            forum=forum,
+            period=parse_period("2022-Q3"),
+            closes_on=dt.date(2022, 11, 30),
+            user=programme_manager_a,
+        )
+        answer(old, second, ReviewDecision.DISSENT, "A dissent from last year.")
+    with _on(dt.date(2023, 7, 2)):
+        review = reviews.send_for_review(
+            plan=plan_a,
+            forum=forum,
+            period=parse_period("2023-Q2"),
+            closes_on=dt.date(2023, 7, 20),
+            user=programme_manager_a,
+        )
+        answer(review, second, ReviewDecision.DISSENT, "Families still wait\nfar too long.")
+        answer(review, first, ReviewDecision.DISSENT, "Not yet.")
+        answer(review, first, ReviewDecision.SIGNED_OFF, "On reflection, yes.")
+    return second
+
+
+def test_the_change_log_holds_each_partner_dissent_verbatim_with_name_organisation_and_date(
+    plan_a, dissent
+):
+    text = " ".join(_pages(plan_a, "2023-Q2"))
+    log = text[text.rindex("Change log: changes to what the plan promised") :]
+    assert "Partners' dissent" in log
+    assert "Families still wait far too long." in log
+    assert f"{dissent.number}. {dissent.title}" in log
+    assert "Alex Morgan, Example PCF, 2 July 2023" in log
+    assert "Not yet." not in log  # changed to a sign-off before the pack
+    assert "A dissent from last year." not in log  # another period
+
+
+def test_a_pack_as_at_a_moment_before_the_dissent_does_not_log_it(plan_a, dissent):
+    from reports.pdf.change_log import dissent_log
+
+    before = timezone.make_aware(dt.datetime(2023, 7, 1, 12))
+    later = timezone.make_aware(dt.datetime(2023, 7, 2, 23))
+    quarter = parse_period("2023-Q2")
+    assert dissent_log(plan_a, quarter, before) == []
+    logged = dissent_log(plan_a, quarter, later)
+    assert [d.words for d in logged] == ["Families still wait\nfar too long."]
+    assert [d.words for d in dissent_log(plan_a, parse_period("2022"), None)] == [
+        "A dissent from last year."
+    ]
+    assert dissent_log(plan_a, parse_period("2023-06"), None) is None  # a monthly report
+
+
+def test_a_statement_without_dissent_says_so(plan_a, approved):
+    text = " ".join(_pages(plan_a, "2023-Q2"))
+    assert "No partner recorded dissent in the period." in text

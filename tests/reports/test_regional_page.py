@@ -244,12 +244,13 @@ def test_the_csv_escapes_a_name_a_spreadsheet_would_run(client, national_adviser
 #  5 plans with their areas, regions and latest pack id, 6 reporting months, 7 latest packs
 #  with their forums and areas, 8-15 plan tables (issues, priorities, issue strategy links,
 #  actions, action leads, outcome targets, people, strategy links), 16-18 BRAGG statuses,
-#  RAG ratings, story so far, 19-20 milestones and their priorities.
+#  RAG ratings, story so far, 19-20 due-date and target changes approved but not yet in
+#  effect, 21-22 milestones and their priorities.
 # With each plan's figures kept (progress.figures), 8 reads the kept figures and 9-10 count
 # the change requests waiting (targets, due dates); where some plans' figures are not kept,
-# 9-20 above work them out for those plans and one more query keeps them.
+# 9-22 above work them out for those plans and one more query keeps them.
 KEPT_QUERIES = 10
-REGIONAL_QUERIES = 24
+REGIONAL_QUERIES = 26
 
 
 def _build_areas(count: int, first: int = 0):

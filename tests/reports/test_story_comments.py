@@ -70,3 +70,24 @@ def test_no_comment_once_the_month_has_closed(client, world):
     page = client.post(comment_url, {"comment": "Late words"}, follow=True).content.decode()
     assert "No month is open" in page
     assert not StoryComment.objects.exists()
+
+
+def test_the_issue_page_as_at_a_date_shows_the_comments_as_they_stood_then(client, world, viewer_a):
+    from django.utils import timezone
+
+    plan, issue, _month, reviewer = world
+    client.force_login(reviewer)
+    client.post(
+        reverse("reports:story_comment", args=[plan.slug, issue.ref]),
+        {"comment": "Families say the panel still meets too rarely."},
+    )
+    written = timezone.localdate()
+    comment = StoryComment.objects.get()
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+        comment.delete()
+        client.force_login(viewer_a)
+        url = reverse("reports:issue_detail", args=[plan.slug, issue.ref])
+        assert "meets too rarely" not in client.get(url).content.decode()
+        then = client.get(f"{url}?month=2023-05&as_at={written:%Y-%m-%d}").content.decode()
+        assert "Families say the panel still meets too rarely." in then
+        assert f"Alex Morgan, Example Parent Carer Forum, {written:%-d %B %Y}" in then

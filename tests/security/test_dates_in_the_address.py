@@ -48,6 +48,8 @@ QUERY_DATES = {
     "governance:forum_detail": ({}, {"year": parse_year}),
     "evidence:item": ({}, {"as_at": parse_iso_date}),
     "evidence:decision": ({}, {"as_at": parse_iso_date}),
+    "reports:partner_review": ({}, PLAN_VIEW),
+    "progress:change_requests": ({}, {"as_at": parse_iso_date}),
 }
 # Parameters pages read that are neither a month, a date nor a year, and why.
 NOT_DATES = {

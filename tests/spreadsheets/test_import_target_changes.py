@@ -59,6 +59,51 @@ def test_a_later_import_changing_a_target_asks_for_approval_instead_of_editing(i
     assert change.reason.startswith("Imported from spreadsheet on ")
 
 
+def test_a_later_import_changing_a_targets_wording_asks_for_approval(importer, tmp_path):
+    plan, _ = import_plan(importer)
+    text = Path(GOOD).read_text(encoding="utf-8")
+    text = text.replace(
+        "In post assessment follow up 90% of parents", "In post assessment follow up 80% of parents"
+    )
+    import_plan(importer, source=write_file(tmp_path, "plan.csv", text), updates=None, replace=True)
+
+    target = OutcomeTarget.objects.get(plan=plan, text__startswith=FIRST_TARGET)  # unchanged
+    change = TargetChangeRequest.objects.get(target=target)
+    assert change.new_text.startswith("In post assessment follow up 80% of parents")
+
+
+def test_a_later_import_moving_a_due_date_far_asks_for_approval_and_a_small_move_is_kept(
+    importer, tmp_path
+):
+    from actions.models import Action, DueDateChangeRequest
+
+    plan, _ = import_plan(importer)
+    text = Path(GOOD).read_text(encoding="utf-8")
+    far = "Implementation of new electronic process - DBC purchase new Education Management System"
+    near = "Develop a comprehensive SEND Data Dashboard for all pupils with SEN"
+    text = text.replace("Tony Murphy,Sept 2023,", "Tony Murphy,Sept 2024,")
+    text = text.replace("Wendy Excell,Dec 2022,", "Wendy Excell,Feb 2023,")
+    source = write_file(tmp_path, "plan.csv", text)
+
+    shown = preview_plan_import(
+        source=source,
+        area_name="Darlington",
+        plan_title="Darlington WSoA",
+        user=importer,
+        replace=True,
+    )
+    assert shown.due_changes == [f"1.1 action “{far[:80]}”: due September 2023 → September 2024"]
+    import_plan(importer, source=source, updates=None, replace=True)
+
+    moved_far = Action.objects.get(plan=plan, text=far)
+    assert moved_far.due_month == dt.date(2023, 9, 1)  # stands until approved
+    change = DueDateChangeRequest.objects.get()
+    assert (change.action, change.due_month) == (moved_far, dt.date(2024, 9, 1))
+    assert (change.status, change.requested_by) == (ChangeStatus.PENDING, importer)
+    moved_near = Action.objects.get(plan=plan, text__startswith=near)
+    assert moved_near.due_month == dt.date(2023, 2, 1)  # within the allowance: imported
+
+
 def test_a_later_import_forgets_the_plans_kept_figures(importer, tmp_path):
     # The import writes in bulk, which sends no history signals: it forgets the plan's
     # kept figures (progress.figures) itself, or the advisers' page would show the old plan.
