@@ -264,7 +264,7 @@ class StoryEntry(RememberedState, PlanRecord):
         if self.issue_id:
             where = self.issue.ref
         elif self.priority_id:
-            where = f"priority {self.priority.number}"
+            where = self.priority.short_label
         else:
             where = "(no issue or priority yet)"
         when = f"{self.month:%b %Y}" if self.month else "undated"

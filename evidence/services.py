@@ -43,6 +43,8 @@ class Item:
     lead_ids: frozenset[int]
     label: str
     issue_ref: str = ""
+    # The issue's part of its page's address (``Issue.url_key``).
+    issue_key: str = ""
 
     @property
     def kind_word(self) -> str:
@@ -73,6 +75,7 @@ def plan_item(plan: Plan, kind: str, item_id: int) -> Item:
                 _leads_of_actions([obj]),
                 obj.text,
                 obj.issue.ref,
+                obj.issue.url_key,
             )
     elif kind == "target":
         obj = OutcomeTarget.objects.select_related("issue").filter(plan=plan, pk=item_id).first()
@@ -81,7 +84,9 @@ def plan_item(plan: Plan, kind: str, item_id: int) -> Item:
             leads = _leads_of_actions(actions) | (
                 _leads_of_actions([obj.action_id]) if obj.action_id else frozenset()
             )
-            return Item(kind, obj, plan.area, plan, leads, obj.text, obj.issue.ref)
+            return Item(
+                kind, obj, plan.area, plan, leads, obj.text, obj.issue.ref, obj.issue.url_key
+            )
     elif kind == "story":
         obj = (
             StoryEntry.objects.select_related("issue", "priority")
@@ -92,12 +97,13 @@ def plan_item(plan: Plan, kind: str, item_id: int) -> Item:
             if obj.issue_id:
                 actions = Action.objects.filter(issue_id=obj.issue_id)
                 where, ref = f"issue {obj.issue.ref}", obj.issue.ref
+                key = obj.issue.url_key
             else:
                 actions = Action.objects.filter(issue__priority_id=obj.priority_id)
-                where, ref = f"priority {obj.priority.number}", ""
+                where, ref, key = obj.priority.short_label, "", ""
             when = f"{obj.month:%B %Y}" if obj.month else "undated"
             label = f"Story so far for {where}, {when}"
-            return Item(kind, obj, plan.area, plan, _leads_of_actions(actions), label, ref)
+            return Item(kind, obj, plan.area, plan, _leads_of_actions(actions), label, ref, key)
     raise Http404("No such item in this plan.")
 
 

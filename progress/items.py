@@ -28,7 +28,7 @@ from progress.plan_state import (
     TargetState,
     plan_state,
 )
-from sendplan.models import Issue, Plan, StoryLevel
+from sendplan.models import Issue, Plan, StoryLevel, issue_url_key
 
 SUBMITTED = "submitted"
 DRAFT = "draft"
@@ -111,7 +111,7 @@ class Item:
 
     @property
     def where(self) -> str:
-        return self.issue.ref if self.issue else f"Priority {self.priority.number}"
+        return self.issue.ref if self.issue else self.priority.short_label
 
 
 def _split(ratings: Iterable, month: dt.date):
@@ -194,7 +194,7 @@ def month_items(state: PlanState) -> list[Item]:
                     "story",
                     f"story-p{priority.id}",
                     priority.id,
-                    f"Story so far for priority {priority.number}",
+                    f"Story so far for {priority.short_label}",
                     priority,
                     None,
                     _leads(priority.actions),
@@ -287,7 +287,7 @@ class Group:
     def heading(self) -> str:
         if self.issue:
             return f"{self.issue.ref} {self.issue.description}".strip()
-        return f"Priority {self.priority.number}: {self.priority.title}"
+        return self.priority.label
 
     @property
     def section(self) -> str:
@@ -300,7 +300,13 @@ class Group:
 
 
 def section_of(priority: PriorityState, issue: IssueState | None) -> str:
-    return issue.ref if issue else f"priority-{priority.number}"
+    """An issue's page is its reference, unless that cannot name it alone (another issue
+    writes it too, or it reads like a priority's page): then its id (``issue_url_key``)."""
+    if issue is None:
+        return f"priority-{priority.number}"
+    return issue_url_key(
+        issue.ref, issue.id, shared=issue.shares_ref or issue.ref.startswith("priority-")
+    )
 
 
 def grouped(items: Iterable[Item]) -> list[Group]:

@@ -100,6 +100,8 @@ class Finding:
     text: str
     words: str
     issue_ref: str = ""
+    # The issue's part of its page's address (``IssueState.url_key``).
+    issue_key: str = ""
 
     @property
     def check_words(self) -> str:
@@ -234,6 +236,7 @@ class PendingChange:
     asked_by: str
     asked_on: dt.date
     issue_ref: str
+    issue_key: str = ""
 
 
 def pending_changes(plan: Plan, *, as_at: dt.datetime | None = None) -> list[PendingChange]:
@@ -255,6 +258,7 @@ def pending_changes(plan: Plan, *, as_at: dt.datetime | None = None) -> list[Pen
                     row.requested_by_name,
                     timezone.localtime(row.requested_at).date(),
                     row.subject.issue.ref,
+                    row.subject.issue.url_key,
                 )
             )
     return sorted(found, key=lambda change: change.asked_on)
@@ -358,15 +362,15 @@ def _check_priority(
             "priority_target",
             "priority",
             priority.id,
-            f"Priority {priority.number}",
+            priority.short_label,
             "No outcome target under this priority.",
         ),
     )
-    refs = {issue.id: issue.ref for issue in priority.issues}
+    issues = {issue.id: issue for issue in priority.issues}
     for target in targets:
-        _check_target(tally, target, month, refs[target.issue_id])
+        _check_target(tally, target, month, issues[target.issue_id])
     for action in priority.actions:
-        _check_action(tally, action, month, refs[action.issue_id], evidence_missing)
+        _check_action(tally, action, month, issues[action.issue_id], evidence_missing)
     _check_story(tally, priority, month, by_priority)
     _check_milestones(tally, priority, milestones, month)
     return tally.score, tally.findings
@@ -377,11 +381,17 @@ def _submitted(item, month: dt.date) -> list:
     return [r for r in item.submitted_ratings if r.month <= month]
 
 
-def _check_target(tally: _Tally, target: TargetState, month: dt.date, ref: str) -> None:
+def _check_target(tally: _Tally, target: TargetState, month: dt.date, issue) -> None:
     def finding(check: str, words) -> Callable[[], Finding]:
         # ``words`` may be a callable: what it says is worked out only if it is shown.
         return lambda: Finding(
-            check, "target", target.id, target.text, words() if callable(words) else words, ref
+            check,
+            "target",
+            target.id,
+            target.text,
+            words() if callable(words) else words,
+            issue.ref,
+            issue.url_key,
         )
 
     rows = _submitted(target, month)
@@ -415,12 +425,18 @@ def _check_action(
     tally: _Tally,
     action: ActionState,
     month: dt.date,
-    ref: str,
+    issue,
     evidence_missing: set[int] | None,
 ) -> None:
     def finding(check: str, words) -> Callable[[], Finding]:
         return lambda: Finding(
-            check, "action", action.id, action.text, words() if callable(words) else words, ref
+            check,
+            "action",
+            action.id,
+            action.text,
+            words() if callable(words) else words,
+            issue.ref,
+            issue.url_key,
         )
 
     rows = _submitted(action, month)
@@ -467,17 +483,17 @@ def _last_updated(entries, month: dt.date) -> dt.date | None:
 
 
 def _check_story(tally: _Tally, priority: PriorityState, month: dt.date, by_priority) -> None:
-    def finding(kind, item_id, text, last, ref="") -> Callable[[], Finding]:
+    def finding(kind, item_id, text, last, ref="", key="") -> Callable[[], Finding]:
         def words() -> str:
             return f"Last updated {month_words(last)}." if last else "No story so far written."
 
-        return lambda: Finding("story_updated", kind, item_id, text, words(), ref)
+        return lambda: Finding("story_updated", kind, item_id, text, words(), ref, key)
 
     if by_priority:
         last = _last_updated(priority.story, month)
         tally.check(
             not action_rules.is_story_stale(last_updated=last, month=month),
-            finding("priority", priority.id, f"Priority {priority.number} story so far", last),
+            finding("priority", priority.id, f"{priority.short_label} story so far", last),
         )
         return
     for issue in priority.issues:
@@ -486,7 +502,9 @@ def _check_story(tally: _Tally, priority: PriorityState, month: dt.date, by_prio
         last = _last_updated(issue.story, month)
         tally.check(
             not action_rules.is_story_stale(last_updated=last, month=month),
-            finding("issue", issue.id, f"Story so far of {issue.ref}", last, issue.ref),
+            finding(
+                "issue", issue.id, f"Story so far of {issue.ref}", last, issue.ref, issue.url_key
+            ),
         )
 
 

@@ -108,7 +108,7 @@ def collect(
         raise ValueError("The priority is not in this plan (as at that moment).")
     scope = "the whole plan"
     if priority_id is not None:
-        scope = f"priority {priorities[0].number}: {priorities[0].title}"
+        scope = priorities[0].label
     content = BundleContent(
         plan=plan,
         state=state,
@@ -144,8 +144,8 @@ def _attach_evidence(content: BundleContent) -> None:
         for entry in priority.story:
             words[("story", entry.id)] = (
                 entry,
-                f"Story so far, priority {priority.number}",
-                _folder(f"priority {priority.number}"),
+                f"Story so far, {priority.short_label}",
+                _folder(priority.short_label),
             )
     for item, _, _ in words.values():
         item.bundle_evidence = []  # what the index lists under the item

@@ -52,14 +52,14 @@ class CommentaryForm(forms.Form):
         self.priorities = list(priorities)
         for priority in self.priorities:
             self.fields[self.priority_field(priority)] = forms.CharField(
-                label=f"Commentary on priority {priority.number} (optional)",
+                label=f"Commentary on {priority.short_label} (optional)",
                 help_text=f"{priority.title}. Printed under the priority's heading. "
                 f"Plain text, up to {PRIORITY_MAX:,} characters.",
                 widget=forms.Textarea(attrs={"rows": 3}),
                 max_length=PRIORITY_MAX,
                 required=False,
                 error_messages={
-                    "max_length": f"Commentary on priority {priority.number} must be "
+                    "max_length": f"Commentary on {priority.short_label} must be "
                     f"{PRIORITY_MAX:,} characters or fewer",
                 },
             )

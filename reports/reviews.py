@@ -227,7 +227,7 @@ def snapshot(
         closes=date_format(review.closes_on, "j F Y"),
         responses=[
             {
-                "priority": f"{r.priority.number}. {r.priority.title}",
+                "priority": r.priority.label,
                 "name": _name(r.reviewer),
                 "organisation": r.organisation,
                 "decision": r.decision,

@@ -132,7 +132,7 @@ class MembershipAdmin(AreaScopedAdmin):
 class PriorityInline(ScopedTabularInline):
     model = Priority
     extra = 0
-    fields = ["number", "title"]
+    fields = ["number", "ref", "title"]
     show_change_link = True
 
 
@@ -168,7 +168,7 @@ class IssueInline(ScopedTabularInline):
 
 @admin.register(Priority)
 class PriorityAdmin(AreaScopedAdmin):
-    list_display = ["number", "title", "plan"]
+    list_display = ["number", "ref", "title", "plan"]
     list_filter = ["plan__area", "plan"]
     search_fields = ["title", "description"]
     inlines = [IssueInline]

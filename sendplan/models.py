@@ -9,6 +9,7 @@ reached through its parent: pages scope every query by area in one indexed filte
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -348,11 +349,29 @@ class Finding(PlanRecord):
         return self.text[:80]
 
 
+PRIORITY_REF_MAX = 20
+_BARE_NUMBER = re.compile(r"^\d+$")
+
+
 class Priority(PlanRecord):
-    """A priority or area for improvement (Darlington: an area of significant weakness)."""
+    """A priority or area for improvement (Darlington: an area of significant weakness).
+
+    ``number`` is the priority's place in the plan (1, 2, 3...): it orders the plan and
+    names the priority in addresses, and is never shown as its reference. ``ref`` is the
+    reference as the plan writes it ("2", "A", "Pillar 2", "AFI 1"), or blank when the
+    plan gives the priority only a title.
+    """
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="priorities")
-    number = models.PositiveIntegerField()
+    number = models.PositiveIntegerField(
+        "place in the plan", help_text="Orders the plan's priorities: 1 comes first."
+    )
+    ref = models.CharField(
+        "reference",
+        max_length=PRIORITY_REF_MAX,
+        blank=True,
+        help_text='As the plan writes it, such as 2, A or "Pillar 2"; blank if it has none.',
+    )
     title = models.TextField()
     description = models.TextField(blank=True)
     history = HistoricalRecords()
@@ -365,7 +384,52 @@ class Priority(PlanRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.title}"
+        return self.label
+
+    @property
+    def short_label(self) -> str:
+        return priority_short_label(self.ref, self.title)
+
+    @property
+    def label(self) -> str:
+        return priority_label(self.ref, self.title)
+
+
+def priority_short_label(ref: str, title: str) -> str:
+    """How a page names a priority where there is room for a few words (a chart's column,
+    a filter, a breadcrumb). A reference that is a bare number reads "Priority 2", as the
+    plans that number their priorities say it; any other reference is shown exactly as the
+    plan writes it ("A", "Pillar 2", "AFI 1"); a priority with no reference is named by
+    its title, shortened to 40 characters."""
+    ref = ref.strip()
+    if _BARE_NUMBER.match(ref):
+        return f"Priority {ref}"
+    if ref:
+        return ref
+    return _shorten(title, 40)
+
+
+def priority_label(ref: str, title: str) -> str:
+    """A priority's heading: its short label and its title ("Priority 2: Inclusion",
+    "Pillar 2: Inclusion"); the title alone when the priority has no reference or its
+    title already begins with the reference as written ("Pillar 2 - Inclusion")."""
+    ref, title = ref.strip(), " ".join(title.split())
+    short = priority_short_label(ref, title)
+    if not ref or any(_begins_with(title, words) for words in (ref, short)):
+        return title
+    return f"{short}: {title}" if title else short
+
+
+def _begins_with(text: str, words: str) -> bool:
+    """Whether ``text`` begins with ``words`` as a whole ("Pillar 2 - …", not "Pillar 20")."""
+    head = text[: len(words)]
+    rest = text[len(words) : len(words) + 1]
+    return head.casefold() == words.casefold() and not rest.isalnum()
+
+
+def _shorten(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 class StrategyLink(models.Model):
@@ -386,7 +450,8 @@ class StrategyLink(models.Model):
 
 
 class Issue(PlanRecord):
-    """An issue to be addressed (ref such as 1.2) under a priority."""
+    """An issue to be addressed under a priority, with its reference as the plan writes it
+    ("1.2", "2", "A2", "Action 1.1"); two issues of a plan may share a reference."""
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="issues")
     priority = models.ForeignKey(Priority, models.CASCADE, related_name="issues")
@@ -407,13 +472,41 @@ class Issue(PlanRecord):
         ordering = ["plan", "order", "ref"]
         verbose_name = "issue to be addressed"
         verbose_name_plural = "issues to be addressed"
-        constraints = [models.UniqueConstraint(fields=["plan", "ref"], name="issue_unique_ref")]
+        # No uniqueness on ref: a plan may write the same reference twice, and both are kept.
+        indexes = [models.Index(fields=["plan", "ref"], name="issue_plan_ref")]
 
     def __str__(self) -> str:
         return f"{self.ref} {self.description[:70]}".strip()
 
+    @property
+    def url_key(self) -> str:
+        """The issue's part of its page's address, not knowing whether another issue
+        shares its reference (the page then asks which one is meant)."""
+        return issue_url_key(self.ref, self.pk)
+
     def parent_plan_id(self):
         return self.priority.plan_id if self.priority_id else None
+
+
+ISSUE_ID_KEY = re.compile(r"^id-(\d+)$")
+
+
+def issue_url_key(ref: str, pk: int, *, shared: bool = False) -> str:
+    """An issue's part of an address: its reference as written ("1.2", "A2") when that
+    names it alone, else "id-<its id>": for a reference two issues share (``shared``), one
+    an address cannot hold ("/", "." or ".."), and one that looks like an id key."""
+    ref = ref.strip()
+    if not ref or shared or "/" in ref or ref in {".", ".."} or ISSUE_ID_KEY.match(ref):
+        return f"id-{pk}"
+    return ref
+
+
+def issue_lookup(key: str) -> dict:
+    """The filter for the issue an address names: "id-<id>" (``issue_url_key``), else
+    every issue with that reference."""
+    if m := ISSUE_ID_KEY.match(key):
+        return {"id": int(m[1])}
+    return {"ref": key}
 
 
 class IssueStrategyLink(PlanRecord):

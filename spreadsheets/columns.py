@@ -2,6 +2,8 @@
 
 The plan sheet has one row per line of the plan table; the updates sheet (or file) one
 row per story-so-far entry. These headers are the contract of the import and the export.
+References (``ref``, ``priority_ref``) are text as the plan writes them ("1.2", "2", "A2",
+"Action 1.1", "Pillar 2"), up to 20 characters; a priority's title is as written too.
 """
 
 from __future__ import annotations
@@ -21,8 +23,13 @@ PLAN_HEADERS = (
     "outcome_target",
     "target_date",
     "impact_rag",
+    "priority_ref",
 )
-UPDATES_HEADERS = ("ref", "date", "text")
+# A story so far row names its issue by ``ref``, or its priority by ``priority`` (the
+# priority's reference as the plan writes it, or its title when it has none).
+UPDATES_HEADERS = ("ref", "date", "text", "priority")
+# Columns a sheet may leave out (sheets written before they existed have none).
+OPTIONAL_HEADERS = {"plan": frozenset({"priority_ref"}), "updates": frozenset({"priority"})}
 
 ACTION_COLUMNS = ("actioned_by", "by_when", "completed", "bragg")
 TARGET_COLUMNS = ("target_date", "impact_rag")

@@ -46,16 +46,11 @@ def _latest(rows, key: str) -> dict[int, object]:
     return latest
 
 
-def priority_ref(priority: Priority) -> str:
-    """A priority's reference in the ref column (the one place that says what it is)."""
-    return str(priority.number)
-
-
 def plan_rows(plan: Plan) -> list[list]:
     issues = list(
         Issue.objects.filter(plan=plan)
         .select_related("priority")
-        .order_by("priority__number", "order", "ref")
+        .order_by("priority__number", "order", "ref", "pk")
     )
     links = defaultdict(list)
     for row in (
@@ -130,6 +125,7 @@ def plan_rows(plan: Plan) -> list[list]:
                 issue.description,
                 "; ".join(links[issue.pk]) if index == 0 else "",
                 *line,
+                issue.priority.ref,
             ]
             for index, line in enumerate(lines)
         ]
@@ -141,9 +137,9 @@ def plan_rows(plan: Plan) -> list[list]:
     for priority in Priority.objects.filter(plan=plan).order_by("number"):
         if not by_priority[priority.pk]:
             # A priority with no issues (Durham's areas for improvement) is a row of its
-            # own: its reference in the ref column, its title, nothing else.
+            # own: its reference (in both columns) and its title, nothing else.
             empty = action_cells(None) + target_cells(None)
-            rows.append([priority_ref(priority), priority.title, "", "", *empty])
+            rows.append([priority.ref, priority.title, "", "", *empty, priority.ref])
         for issue in by_priority[priority.pk]:
             rows.extend(issue_rows(issue))
     return rows
@@ -152,7 +148,7 @@ def plan_rows(plan: Plan) -> list[list]:
 def update_rows(plan: Plan) -> list[list]:
     priorities = list(Priority.objects.filter(plan=plan).order_by("number"))
     issues = defaultdict(list)
-    for issue in Issue.objects.filter(plan=plan).order_by("order", "ref"):
+    for issue in Issue.objects.filter(plan=plan).order_by("order", "ref", "pk"):
         issues[issue.priority_id].append(issue)
     entries = defaultdict(list)
     for entry in StoryEntry.objects.filter(plan=plan).order_by("order", "pk"):
@@ -160,12 +156,16 @@ def update_rows(plan: Plan) -> list[list]:
             ("issue", entry.issue_id) if entry.issue_id else ("priority", entry.priority_id)
         ].append(entry)
 
-    def line(ref, entry: StoryEntry) -> list:
-        return [ref, _month_text(entry.date_as_written, entry.month, False), entry.narrative]
+    def line(ref, entry: StoryEntry, priority: str = "") -> list:
+        when = _month_text(entry.date_as_written, entry.month, False)
+        return [ref, when, entry.narrative, priority]
 
     rows = []
     for priority in priorities:
-        rows.extend(line(priority_ref(priority), e) for e in entries[("priority", priority.pk)])
+        # A priority's story names it in the priority column: by its reference, or by its
+        # title when it has none.
+        named = priority.ref or priority.title
+        rows.extend(line("", e, named) for e in entries[("priority", priority.pk)])
         for issue in issues[priority.pk]:
             rows.extend(line(issue.ref, e) for e in entries[("issue", issue.pk)])
     return rows
@@ -210,7 +210,7 @@ def to_xlsx(sheets: dict[str, tuple[tuple, list[list]]]) -> bytes:
             for cell in row:
                 if isinstance(cell.value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
-                elif headers[cell.column - 1] == "ref":
+                elif headers[cell.column - 1] in ("ref", "priority_ref", "priority"):
                     # Text, so that a spreadsheet keeps 1.10 as 1.10 rather than 1.1.
                     cell.number_format = "@"
         sheet.freeze_panes = "A2"

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from .columns import PLAN_HEADERS
+from .columns import OPTIONAL_HEADERS, PLAN_HEADERS
 
 # Field → the headers councils write for it (normalised). Our own header names are in it.
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
@@ -123,6 +123,18 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "target_date": ("target date", "outcome date", "target by"),
     "impact_rag": ("impact rag", "impact rating", "rag impact rating", "impact"),
+    "priority_ref": (
+        "priority ref",
+        "priority reference",
+        "priority no",
+        "priority number",
+        "pillar no",
+        "pillar number",
+        "theme no",
+        "theme number",
+        "afi no",
+        "area for improvement no",
+    ),
 }
 
 # Words of columns no field holds → why they are not imported.
@@ -225,7 +237,8 @@ def find_header_row(rows: list, choices: dict[str, str] | None = None) -> int | 
 def is_own_header_row(header_row) -> bool:
     """The row is exactly our own twelve headers (in any order and case): read as always."""
     found = [str(h).strip().lower() for h in header_row if h is not None and str(h).strip()]
-    return sorted(found) == sorted(PLAN_HEADERS)
+    required = [h for h in PLAN_HEADERS if h not in OPTIONAL_HEADERS["plan"]]
+    return sorted(found) in (sorted(PLAN_HEADERS), sorted(required))
 
 
 def heading_text(row, first: int = 0) -> str | None:

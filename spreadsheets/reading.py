@@ -29,7 +29,7 @@ import zipfile
 
 import tablib
 
-from .columns import PLAN_HEADERS, FormulaCell, Problem
+from .columns import OPTIONAL_HEADERS, PLAN_HEADERS, FormulaCell, Problem
 from .layout import BEYOND, MappedTables
 from .mapping import is_own_header_row, map_header_row, normalise
 from .refusals import refuse_what_cannot_be_read
@@ -330,8 +330,9 @@ def _header_positions(header_row, headers: tuple[str, ...], sheet: str) -> tuple
     found = [("" if _blank(h) else str(h).strip()) for h in (header_row or [])]
     while found and found[-1] == "":
         found.pop()
-    wanted = list(headers)
     normalised = [h.lower() for h in found]
+    optional = OPTIONAL_HEADERS.get(sheet, frozenset())
+    wanted = [h for h in headers if h in normalised or h not in optional]
     if sorted(normalised) != sorted(wanted):
         raise SpreadsheetError(
             [
@@ -341,7 +342,11 @@ def _header_positions(header_row, headers: tuple[str, ...], sheet: str) -> tuple
                 )
             ]
         )
-    return [normalised.index(h) for h in wanted], len(found)
+    # A column left out (an optional one) is read as blank: past the row's last cell.
+    return [normalised.index(h) if h in normalised else _ABSENT for h in headers], len(found)
+
+
+_ABSENT = 1 << 30
 
 
 def _picked(row, positions: list[int], width: int) -> list:

@@ -114,8 +114,7 @@ class _RowResource(resources.Resource):
 
 
 class PlanRowResource(_RowResource):
-    # A priority's own reference ("1") makes a row that holds only the priority.
-    ref = fields.Field(attribute="ref", column_name="ref", widget=RefWidget(allow_priority=True))
+    ref = fields.Field(attribute="ref", column_name="ref", widget=RefWidget())
     priority = fields.Field(
         attribute="priority", column_name="priority", widget=TextWidget(what="priority's title")
     )
@@ -144,6 +143,11 @@ class PlanRowResource(_RowResource):
     )
     impact_rag = fields.Field(
         attribute="impact_rag", column_name="impact_rag", widget=RatingWidget("rag")
+    )
+    priority_ref = fields.Field(
+        attribute="priority_ref",
+        column_name="priority_ref",
+        widget=RefWidget("priority's reference"),
     )
 
     row_class = PlanRow
@@ -186,7 +190,7 @@ class UpdatesFailed(Exception):
 
 
 class StoryRowResource(_RowResource):
-    ref = fields.Field(attribute="ref", column_name="ref", widget=RefWidget(allow_priority=True))
+    ref = fields.Field(attribute="ref", column_name="ref", widget=RefWidget())
     date = fields.Field(
         attribute="date", column_name="date", widget=MonthWidget(allow_ongoing=False)
     )
@@ -194,6 +198,9 @@ class StoryRowResource(_RowResource):
         attribute="text",
         column_name="text",
         widget=TextWidget(max_length=MAX_NARRATIVE_CHARS, what="story so far"),
+    )
+    priority = fields.Field(
+        attribute="priority", column_name="priority", widget=TextWidget(what="priority")
     )
 
     row_class = StoryRow

@@ -18,8 +18,6 @@ from sendplan.months import MonthValue, parse_date_or_month, parse_month
 from .columns import FormulaCell, unescape_text
 from .ratings import parse_bragg, parse_rag
 
-REF_PATTERN = re.compile(r"^(\d{1,4})\.([0-9A-Za-z]{1,6})(?:\.[0-9A-Za-z]{1,6})*$")
-PRIORITY_REF_PATTERN = re.compile(r"^\d{1,4}$")
 # The longest ref the database keeps. It is checked here, against the row and column,
 # because the import writes nothing until every row has passed its checks.
 REF_MAX_LENGTH = Issue._meta.get_field("ref").max_length
@@ -67,33 +65,25 @@ class TextWidget(widgets.Widget):
 
 
 class RefWidget(widgets.Widget):
-    """An issue's reference as the plan writes it ("1.2"); in the updates sheet also a
-    priority's number ("1")."""
+    """A reference as the plan writes it, at any level: "1.2", "2", "A2", "4.1.7",
+    "Action 1.1", "Pillar 2". Any text up to ``REF_MAX_LENGTH`` characters is kept as it
+    is; nothing is read into it (what it belongs to comes from the other columns)."""
 
-    def __init__(self, allow_priority: bool = False):
+    def __init__(self, what: str = "reference"):
         super().__init__()
-        self.allow_priority = allow_priority
+        self.what = what
 
     def clean(self, value, row=None, **kwargs) -> str:
         if isinstance(value, float) and not value.is_integer():
             # Excel turns a typed 1.2 into a number; 1.10 cannot be told from 1.1.
             value = f"{value:g}"
-        text = cell_text(value)
-        if not text:
-            return ""
+        text = " ".join(cell_text(value).split())
         if len(text) > REF_MAX_LENGTH:
             raise ValueError(
-                f"The reference must be {REF_MAX_LENGTH} characters or fewer; "
-                f'"{text[:40]}" has {len(text)}.'
+                f"The {self.what} must be {REF_MAX_LENGTH} characters or fewer, as the plan "
+                f'writes it; "{text[:40]}" has {len(text)}. Put longer words in the title.'
             )
-        if REF_PATTERN.match(text):
-            return text
-        if self.allow_priority and PRIORITY_REF_PATTERN.match(text):
-            return text
-        example = "an issue such as 1.2 or a priority such as 1" if self.allow_priority else "1.2"
-        raise ValueError(
-            f'Enter the reference as the plan writes it, such as {example}; "{text}" is not one.'
-        )
+        return text
 
 
 class MonthWidget(widgets.Widget):

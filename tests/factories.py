@@ -107,6 +107,7 @@ class PriorityFactory(factory.django.DjangoModelFactory):
 
     plan = factory.SubFactory(PlanFactory)
     number = factory.Sequence(lambda n: n + 1)
+    ref = factory.LazyAttribute(lambda o: str(o.number))
     title = factory.Sequence(lambda n: f"Priority {n + 1}")
 
 

@@ -130,6 +130,8 @@ class _Loader(HistoryWriter):
                 Priority(
                     plan=plan,
                     number=p["number"],
+                    # The seeded plans number their priorities: the number is the reference.
+                    ref=str(p.get("ref", p["number"])),
                     title=p["title"],
                     description=p.get("description", ""),
                 )

@@ -72,7 +72,7 @@ class StructureWriter(BulkWriter):
         priorities = self.create(
             Priority,
             [
-                Priority(plan=plan, number=i + 1, title=title)
+                Priority(plan=plan, number=i + 1, ref=str(i + 1), title=title)
                 for i, title in enumerate(PRIORITY_TITLES)
             ],
         )

@@ -7,7 +7,7 @@ the steps is the order of the queries, and their number is fixed whatever the pl
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -189,17 +189,21 @@ def _strategy_links(read: _Reading) -> dict[int, str]:
 def _issues(read: _Reading) -> dict[int, IssueState]:
     kept = {"id__in": read.issue_ids} if read.some else {}
     rows = read.rows(Issue, plan_id=read.plan.id, **kept)
-    return {
+    issues = {
         row.id: IssueState(row.id, row.priority_id, row.ref, row.description, row.is_gap, row.order)
-        for row in sorted(rows, key=lambda i: (i.order, i.ref))
+        for row in sorted(rows, key=lambda i: (i.order, i.ref, i.id))
     }
+    written = Counter(issue.ref.strip() for issue in issues.values())
+    for issue in issues.values():
+        issue.shares_ref = written[issue.ref.strip()] > 1
+    return issues
 
 
 def _priorities(read: _Reading, issues: dict[int, IssueState]) -> dict[int, PriorityState]:
     of_issues = read.of("id__in", {issue.priority_id for issue in issues.values()})
     rows = read.rows(Priority, plan_id=read.plan.id, **of_issues)
     return {
-        p.id: PriorityState(p.id, p.number, p.title, p.description)
+        p.id: PriorityState(p.id, p.number, p.ref, p.title, p.description)
         for p in sorted(rows, key=lambda p: p.number)
     }
 

@@ -12,7 +12,7 @@ from functools import cached_property
 from actions import rules as action_rules
 from actions.models import EntryState
 from outcomes import rules as target_rules
-from sendplan.models import Plan
+from sendplan.models import Plan, issue_url_key, priority_label, priority_short_label
 from sendplan.ratings import BRAGG, NOT_RATED, RAG
 
 
@@ -200,16 +200,31 @@ class IssueState:
     actions: list[ActionState] = field(default_factory=list)
     targets: list[TargetState] = field(default_factory=list)
     story: list[StoryState] = field(default_factory=list)
+    # Whether another issue of the plan (as read) writes the same reference.
+    shares_ref: bool = False
+
+    @property
+    def url_key(self) -> str:
+        return issue_url_key(self.ref, self.id, shared=self.shares_ref)
 
 
 @dataclass(repr=False, eq=False)
 class PriorityState:
     id: int
     number: int
+    ref: str
     title: str
     description: str
     issues: list[IssueState] = field(default_factory=list)
     story: list[StoryState] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return priority_label(self.ref, self.title)
+
+    @property
+    def short_label(self) -> str:
+        return priority_short_label(self.ref, self.title)
 
     @property
     def actions(self) -> list[ActionState]:

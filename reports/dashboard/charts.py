@@ -200,13 +200,13 @@ def distribution_chart(*, scheme, kind_noun, month, priorities, entries, html_id
     (priority, issue, item) the filters keep. A bar's items are listed on the items page
     (``link(priority number, value)``), as a trend bar's are."""
     order = STATUS_ORDER[scheme]
-    labels = [f"Priority {p.number}" for p in priorities]
+    labels = [p.short_label for p in priorities]
     counts = _count_by_priority(order, priorities, entries, month)
     urls = {v: [link(str(p.number), v) for p in priorities] for v in order}
     totals_by_priority = [sum(counts[v][index] for v in order) for index in range(len(priorities))]
     table_rows = [
         [
-            f"Priority {priority.number}: {shorten(priority.title, 70)}",
+            shorten(priority.label, 80),
             *status_cells(scheme, counts, urls, index),
             {"text": str(totals_by_priority[index]), "numeric": True},
         ]

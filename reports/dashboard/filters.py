@@ -53,7 +53,7 @@ class DashboardFilterForm(forms.Form):
         organisations = sorted({p.organisation for p in leads.values() if p.organisation})
         links = sorted({name for issue in state.issues for name in issue.strategy_links})
         self.fields["priority"].choices = [("", "All priorities")] + [
-            (str(p.number), f"{p.number}. {shorten(p.title, 50)}") for p in state.priorities
+            (str(p.number), shorten(p.label, 60)) for p in state.priorities
         ]
         self.fields["lead"].choices = [("", "All leads")] + [
             (str(p.id), p.name) for p in sorted(leads.values(), key=lambda p: p.name)

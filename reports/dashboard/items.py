@@ -35,6 +35,7 @@ class Item:
     value: str  # its BRAGG or RAG value for the list's month
     detail: str = ""
     issue_url: str = ""  # its issue's page in the list's month (``link_issues``), or none
+    issue_key: str = ""  # its issue's part of that address (``IssueState.url_key``)
 
     def __getitem__(self, name: str):
         # A template looks ``item.text`` up as item["text"] first; answering it spares the
@@ -70,12 +71,30 @@ def _leads(action: ActionState) -> str:
 
 def action_item(priority, issue, action: ActionState, value: str, detail: str = "") -> Item:
     return Item(
-        "action", action.id, priority.number, issue.ref, action.text, _leads(action), value, detail
+        "action",
+        action.id,
+        priority.number,
+        issue.ref,
+        action.text,
+        _leads(action),
+        value,
+        detail,
+        issue_key=issue.url_key,
     )
 
 
 def target_item(priority, issue, target: TargetState, value: str, detail: str = "") -> Item:
-    return Item("target", target.id, priority.number, issue.ref, target.text, "", value, detail)
+    return Item(
+        "target",
+        target.id,
+        priority.number,
+        issue.ref,
+        target.text,
+        "",
+        value,
+        detail,
+        issue_key=issue.url_key,
+    )
 
 
 def link_issues(plan: Plan, lists: list[list[Item]], query: str) -> None:
@@ -84,14 +103,15 @@ def link_issues(plan: Plan, lists: list[list[Item]], query: str) -> None:
     urls: dict[str, str] = {}
     for items in lists:
         for item in items:
-            if item.issue_ref not in urls:
+            key = item.issue_key or item.issue_ref
+            if key not in urls:
                 try:
-                    url = reverse("reports:issue_detail", args=[plan.slug, item.issue_ref])
+                    url = reverse("reports:issue_detail", args=[plan.slug, key])
                     url += query
                 except NoReverseMatch:  # a ref the URL cannot carry is shown as text
                     url = ""
-                urls[item.issue_ref] = url
-            item.issue_url = urls[item.issue_ref]
+                urls[key] = url
+            item.issue_url = urls[key]
 
 
 def rating_in(item, month: dt.date) -> Rating | None:
@@ -147,6 +167,7 @@ class BarItems:
     value: str
     items: list[Item]
     priority: int | None = None  # the bar's priority, for a chart by priority
+    priority_label: str = ""  # its short label ("Priority 2", "Pillar 2")
 
     @property
     def scheme(self) -> str:
@@ -156,7 +177,7 @@ class BarItems:
     def title(self) -> str:
         noun = "Actions" if self.scheme == "bragg" else "Outcome targets"
         if self.priority is not None:
-            noun += f" in priority {self.priority}"
+            noun += f" in {self.priority_label or f'priority {self.priority}'}"
         when = month_words(self.month)
         if self.value == NOT_RATED:
             return f"{noun} not rated in {when}"
@@ -189,4 +210,12 @@ def bar_items(
     # Each item's issue shown in the bar's month.
     issue_query = "?" + urlencode(dashboard_query(month, state.as_at, Filters()))
     link_issues(state.plan, [items], issue_query)
-    return BarItems(chart=chart, month=month, value=value, items=items, priority=priority)
+    label = next((p.short_label for p in state.priorities if p.number == priority), "")
+    return BarItems(
+        chart=chart,
+        month=month,
+        value=value,
+        items=items,
+        priority=priority,
+        priority_label=label,
+    )

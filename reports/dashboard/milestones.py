@@ -38,7 +38,7 @@ class MilestoneRow:
     period: str
     due_month: dt.date | None
     text: str
-    priorities: list[int]
+    priorities: list[str]  # their short labels ("Priority 2", "Pillar 2")
     status: str
     reason: str
 
@@ -79,7 +79,7 @@ def milestone_rows(plan, state: PlanState, month, as_at) -> list[MilestoneRow]:
                 milestone.period,
                 milestone.due_month,
                 milestone.text,
-                [p.number for p in linked],
+                [p.short_label for p in linked],
                 status,
                 reason,
             )
@@ -143,7 +143,7 @@ def _milestone_row(r: MilestoneRow) -> list:
         r.period,
         month_words(r.due_month) if r.due_month else "–",
         r.text,
-        ", ".join(str(n) for n in r.priorities) or "–",
+        ", ".join(r.priorities) or "–",
         r.status,
         r.reason,
     ]

@@ -109,7 +109,7 @@ def dissent_log(
         priority = priorities.get(answer.priority_id)
         found.append(
             LoggedDissent(
-                priority=f"{priority.number}. {priority.title}" if priority else "",
+                priority=priority.label if priority else "",
                 statement=f"{review.forum.name}, {review.period_label}",
                 name=(person.get_full_name() or person.username) if person else "Unknown",
                 organisation=answer.organisation,

@@ -18,7 +18,7 @@ from outcomes.models import OutcomeTarget, TargetChangeRequest
 from progress.plan_state import PlanState, end_of_day, plan_state, rows_as_at
 from sendplan.access import Can, get_plan
 from sendplan.forms import IsoDateField, IsoMonthField
-from sendplan.models import Finding, Issue, MonthStatus, ReportingMonth
+from sendplan.models import Finding, Issue, MonthStatus, ReportingMonth, issue_lookup
 from sendplan.month_shown import month_shown
 
 from ..forms import StoryCommentForm
@@ -104,7 +104,9 @@ def load_plan_view(
         month = month_shown(stood, today=timezone.localdate(), as_at_date=as_at_date)
     issue_ids = None
     if issue_ref is not None:
-        issue_ids = [row.id for row in rows_as_at(Issue, as_at, plan_id=plan.id, ref=issue_ref)]
+        issue_ids = [
+            row.id for row in rows_as_at(Issue, as_at, plan_id=plan.id, **issue_lookup(issue_ref))
+        ]
         if not issue_ids:
             raise Http404("No such issue to be addressed in this plan (as at the date shown).")
     state = plan_state(
@@ -153,12 +155,17 @@ def priority_detail(request, plan_slug: str, number: int):
 def issue_detail(request, plan_slug: str, ref: str):
     # Every month of the one issue: its timeline is its whole record.
     view = load_plan_view(request, plan_slug, issue_ref=ref)
-    for priority in view.state.priorities:
-        issue = next((i for i in priority.issues if i.ref == ref), None)
-        if issue:
-            break
-    else:
+    found = [(p, i) for p in view.state.priorities for i in p.issues]
+    if not found:
         raise Http404("No such issue to be addressed in this plan (as at the date shown).")
+    if len(found) > 1:
+        # The plan writes this reference on more than one issue: ask which is meant
+        # rather than show one of them as if it were the only one.
+        return render(request, "reports/issue_choose.html", view.context(ref=ref, found=found))
+    priority, issue = found[0]
+    # Only this issue was read: an address by id says its reference is shared (or cannot
+    # be an address), and its links (the comment form) keep to the id.
+    issue.shares_ref = issue_lookup(ref).keys() == {"id"}
     timeline = issue_timeline(view.state, issue, as_at=view.state.as_at)
     return render(
         request,

@@ -94,10 +94,12 @@ def _link_findings(found: Readiness, plan, query: str) -> None:
     ``section.linked_findings``: each issue's address worked out once."""
     issue_pages: dict[str, str] = {}
 
-    def issue_page(ref: str) -> str:
-        if ref not in issue_pages:
-            issue_pages[ref] = reverse("reports:issue_detail", args=[plan.slug, ref]) + query
-        return issue_pages[ref]
+    def issue_page(finding) -> str:
+        # The issue's part of the address (``issue_url_key``), its ref for an older finding.
+        key = finding.issue_key or finding.issue_ref
+        if key not in issue_pages:
+            issue_pages[key] = reverse("reports:issue_detail", args=[plan.slug, key]) + query
+        return issue_pages[key]
 
     dashboard = reverse("reports:dashboard", args=[plan.slug]) + query
     for section in found.priorities:
@@ -107,13 +109,13 @@ def _link_findings(found: Readiness, plan, query: str) -> None:
         linked = []
         for f in section.findings:
             if f.kind == "action":
-                href = f"{issue_page(f.issue_ref)}#action-{f.item_id}"
+                href = f"{issue_page(f)}#action-{f.item_id}"
                 label = f"{f.issue_ref} action: {_short(f.text)}"
             elif f.kind == "target":
-                href = f"{issue_page(f.issue_ref)}#target-{f.item_id}"
+                href = f"{issue_page(f)}#target-{f.item_id}"
                 label = f"{f.issue_ref} outcome target: {_short(f.text)}"
             elif f.kind == "issue":
-                href, label = f"{issue_page(f.issue_ref)}#story", f.text
+                href, label = f"{issue_page(f)}#story", f.text
             elif f.kind == "milestone":
                 href, label = f"{dashboard}#milestones", f"Milestone {_short(f.text)}"
             else:
@@ -124,9 +126,9 @@ def _link_findings(found: Readiness, plan, query: str) -> None:
 
 def _tables(found: Readiness) -> dict:
     """The score by priority, and by month, as the tables' headers and rows."""
-    numbers = [f"Priority {p.priority.number}" for p in found.priorities]
+    numbers = [p.priority.short_label for p in found.priorities]
     score_rows = [
-        [f"Priority {p.priority.number}", p.score.words, len(p.findings)] for p in found.priorities
+        [p.priority.short_label, p.score.words, len(p.findings)] for p in found.priorities
     ]
     score_rows.append(["Whole plan", found.score.words, len(found.findings)])
     trend_rows = [

@@ -17,7 +17,7 @@ from actions.services import comment_on_story
 from governance.access import get_forum
 from progress.plan_state import end_of_day
 from sendplan.access import Can, VerificationRequired, get_plan
-from sendplan.models import Issue
+from sendplan.models import Issue, issue_lookup
 from sendplan.services import open_month_of
 
 from .. import reviews
@@ -196,9 +196,11 @@ def story_comment(request, plan_slug: str, ref: str):
     access = get_plan(request, plan_slug, Can.REVIEW_AS_PARTNER)
     access.require_write(Can.REVIEW_AS_PARTNER)
     plan = access.plan
-    issue = Issue.objects.filter(plan=plan, ref=ref).order_by("order", "pk").first()
-    if issue is None:
+    found = list(Issue.objects.filter(plan=plan, **issue_lookup(ref))[:2])
+    if len(found) != 1:
+        # None, or a reference two issues share: the form posts the id key then.
         raise Http404("No such issue to be addressed in this plan.")
+    issue = found[0]
     back = reverse("reports:issue_detail", args=[plan.slug, ref]) + "#partner-comments"
     month = open_month_of(plan)
     if month is None:

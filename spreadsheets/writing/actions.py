@@ -34,7 +34,7 @@ def note_for(status: str, note: str) -> str:
 
 class ActionWriting:
     def _action(self, issue: Issue, row: PlanRow) -> Action:
-        position = self._next(self.action_count, row.ref)
+        position = self._next(self.action_count, row.key)
         due = row.by_when
         values = {
             "text": row.action,

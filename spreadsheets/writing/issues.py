@@ -2,45 +2,68 @@
 
 from __future__ import annotations
 
-from sendplan.models import Issue, IssueStrategyLink, Priority, StrategyLink
+from sendplan.models import Issue, IssueStrategyLink, Priority, StrategyLink, priority_short_label
 
-from .rows import PlanRow
+from .rows import PlanRow, text_key
 
 
 class IssueWriting:
-    def _priority(self, number: int, title: str) -> Priority:
-        priority = self.priorities.get(number)
+    def _priority(self, key: tuple, ref: str, title: str) -> Priority:
+        """The priority ``key`` names: the plan's own (by reference, else by title), or a
+        new one. A new priority comes after every priority the plan has, in the sheet's
+        order; one the plan has keeps its place (its number is its address)."""
+        priority = self.priorities.get(key)
+        if priority is None and title:
+            candidate = self.priorities_by_title.get(text_key(title))
+            if candidate is not None and candidate.pk not in self.seen[Priority]:
+                priority = candidate
+                self.priorities[key] = priority
+        if key not in self.priority_order:
+            self.priority_order[key] = len(self.priority_order)
         if priority is None:
-            priority = self._create(Priority(plan=self.plan, number=number, title=title))
-            self.priorities[number] = priority
-        elif title:
-            self._update(priority, {"title": title})
+            numbers = [p.number for p in self.priorities.values()]
+            priority = self._create(
+                Priority(
+                    plan=self.plan,
+                    number=max(numbers, default=0) + 1,
+                    ref=ref,
+                    title=title or priority_short_label(ref, ""),
+                )
+            )
+            self.priorities[key] = priority
+        else:
+            values = {}
+            if title:
+                values["title"] = title
+            if ref:
+                values["ref"] = ref
+            self._update(priority, values)
         self._seen(priority)
         return priority
 
     def _issue(self, row: PlanRow, priority: Priority) -> Issue:
-        ref = row.ref
-        first_time = ref not in self.issue_order
+        key = row.key
+        first_time = key not in self.issue_order
         if first_time:
-            self.issue_order[ref] = len(self.issue_order)
-        issue = self.issues.get(ref)
+            self.issue_order[key] = len(self.issue_order)
+        issue = self.issues.get(key)
         if issue is None:
             issue = self._create(
                 Issue(
                     plan=self.plan,
                     priority=priority,
-                    ref=ref,
+                    ref=row.ref,
                     description=row.issue,
-                    order=self.issue_order[ref],
+                    order=self.issue_order[key],
                 )
             )
-            self.issues[ref] = issue
+            self.issues[key] = issue
         else:
             values = {"priority": priority}
             if row.issue:
                 values["description"] = row.issue
             if first_time:
-                values["order"] = self.issue_order[ref]
+                values["order"] = self.issue_order[key]
             self._update(issue, values)
         self._seen(issue)
         self._issue_links(issue, row)
@@ -49,12 +72,12 @@ class IssueWriting:
     def _issue_links(self, issue: Issue, row: PlanRow) -> None:
         for name in row.strategy_links:
             link = self._strategy_link(name)
-            through = self.issue_links.get((row.ref, name.casefold()))
+            through = self.issue_links.get((row.key, name.casefold()))
             if through is None:
                 through = self._create(
                     IssueStrategyLink(plan=self.plan, issue=issue, strategy_link=link)
                 )
-                self.issue_links[row.ref, name.casefold()] = through
+                self.issue_links[row.key, name.casefold()] = through
             self._seen(through)
 
     def _strategy_link(self, name: str) -> StrategyLink:

@@ -10,12 +10,15 @@ from actions.models import Action, ActionLead, ActionStatus, StoryEntry
 from outcomes.models import ImpactRating, OutcomeTarget
 from sendplan.models import Area, Issue, IssueStrategyLink, Person, Plan, Priority, StrategyLink
 
+from .checks import priority_key
+from .rows import text_key
+
 
 class PlanLoading:
     """Finds or creates the area and the plan, and reads their records into memory.
     Records read from the database are looked up by their ids; new ones, which have none
-    until they are written, by what the sheet calls them (a priority's number, an
-    issue's ref, a person's name)."""
+    until they are written, by what the sheet calls them (a priority's reference or
+    title, an issue's ref with how many issues wrote it before, a person's name)."""
 
     def open_plan(self) -> None:
         self.area = Area.objects.filter(name__iexact=self.area_name).first()
@@ -38,8 +41,10 @@ class PlanLoading:
         return slug
 
     def _load(self) -> None:
-        self.priorities: dict[int, Priority] = {}
-        self.issues: dict[str, Issue] = {}
+        self.priorities: dict[tuple, Priority] = {}
+        # Priorities of the plan by their title, for a sheet that names them by it alone.
+        self.priorities_by_title: dict[str, Priority] = {}
+        self.issues: dict[tuple, Issue] = {}
         self.people: dict[str, Person] = {}
         self.links: dict[str, StrategyLink] = {}
         self.issue_links: dict[tuple[str, str], IssueStrategyLink] = {}
@@ -59,20 +64,39 @@ class PlanLoading:
 
     def _start_counting(self) -> None:
         """What this import has said and done so far."""
-        self.declared_priority: dict[int, tuple[str, int]] = {}
-        self.declared_issue: dict[str, tuple[str, int]] = {}
-        self.issue_order: dict[str, int] = {}
-        self.action_count: dict[str, int] = {}
-        self.target_count: dict[str, int] = {}
-        self.last_action: dict[str, Action | None] = {}
+        # priority key -> (title, reference as written, the row that first named it)
+        self.declared_priority: dict[tuple, tuple[str, str, int]] = {}
+        self.current_priority: tuple | None = None
+        # (ref, priority key, issue text, issue key) of the row above's issue
+        self.current_issue: tuple | None = None
+        self.ref_count: dict[str, int] = {}
+        self.priority_order: dict[tuple, int] = {}
+        self.issue_order: dict[tuple, int] = {}
+        self.action_count: dict[tuple, int] = {}
+        self.target_count: dict[tuple, int] = {}
+        self.last_action: dict[tuple, Action | None] = {}
         self.story_count: dict[tuple, int] = {}
         self.used: dict[str, set[int]] = defaultdict(set)
         self.sheet_texts: dict[str, dict[str, set[str]]] = defaultdict(dict)
 
     def _load_plan_records(self, plan: Plan) -> None:
-        self.priorities = {p.number: p for p in Priority.objects.filter(plan=plan)}
-        self.issues = {i.ref: i for i in Issue.objects.filter(plan=plan)}
-        ref_of = {i.pk: i.ref for i in self.issues.values()}
+        priorities = list(Priority.objects.filter(plan=plan).order_by("number"))
+        for p in priorities:
+            self.priorities.setdefault(priority_key(p.ref, p.title), p)
+            self.priorities_by_title.setdefault(text_key(p.title), p)
+        number_of = {p.pk: p.number for p in priorities}
+        # Issues in the export's order, each keyed by its ref and how many issues before
+        # it wrote the same ref, as the checks key the sheet's issues.
+        count: dict[str, int] = {}
+        issues = sorted(
+            Issue.objects.filter(plan=plan),
+            key=lambda i: (number_of.get(i.priority_id, 0), i.order, i.ref, i.pk),
+        )
+        for issue in issues:
+            seen = count.get(issue.ref, 0)
+            count[issue.ref] = seen + 1
+            self.issues[issue.ref, seen] = issue
+        ref_of = {i.pk: key for key, i in self.issues.items()}
         link_name_of = {s.pk: key for key, s in self.links.items()}
         for row in IssueStrategyLink.objects.filter(plan=plan):
             self.old_issue_links.append(row)
@@ -91,10 +115,10 @@ class PlanLoading:
         self.old_ratings = {
             r.target_id: r for r in ImpactRating.objects.filter(plan=plan, month=self.month)
         }
-        number_of = {p.pk: p.number for p in self.priorities.values()}
+        key_of = {p.pk: key for key, p in self.priorities.items()}
         for entry in StoryEntry.objects.filter(plan=plan).order_by("order", "pk"):
             if entry.issue_id:
                 key = ("issue", ref_of.get(entry.issue_id))
             else:
-                key = ("priority", number_of.get(entry.priority_id))
+                key = ("priority", key_of.get(entry.priority_id))
             self.old_story[key].append(entry)

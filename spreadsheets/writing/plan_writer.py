@@ -5,7 +5,8 @@ creates, changes and deletes in memory (``changes``), a preview reports them, an
 confirmed import with no problem writes them all at the end (``write``).
 
 Into a plan that already has content (``replace``), the writer updates in place rather
-than deleting and re-creating: priorities are matched by number, issues by ref, actions
+than deleting and re-creating: priorities are matched by reference (else title), issues
+by ref and how many issues before wrote the same ref, actions
 and outcome targets by their text under their issue (an edited line takes over a line
 whose text the sheet no longer has), story-so-far entries by their position under their
 issue or priority, and BRAGG and RAG rows by the import month. Only what differs is
@@ -33,7 +34,7 @@ from .changes import Changes
 from .checks import RowChecks
 from .issues import IssueWriting
 from .loading import PlanLoading
-from .rows import PlanRow, blank, text_key
+from .rows import ISSUE_CONTENT, PlanRow, blank, text_key
 from .story import StoryWriting
 from .targets import TargetWriting
 
@@ -83,19 +84,22 @@ class PlanWriter(
                     self.sheet_texts[kind].setdefault(ref, set()).add(text_key(text))
 
     def carry_down(self, row: dict) -> None:
-        """A blank ref means "as the row above" (the updates sheet likewise)."""
+        """A blank ref means "as the row above" (the updates sheet likewise), except on a
+        row that gives a priority and nothing under it."""
         if all(blank(v) for v in row.values()):
             return
         if blank(row.get("ref")):
-            if self.previous_ref is not None:
+            priority_only = all(blank(row.get(c)) for c in ISSUE_CONTENT) and not (
+                blank(row.get("priority")) and blank(row.get("priority_ref"))
+            )
+            if self.previous_ref is not None and not priority_only:
                 row["ref"] = self.previous_ref
         else:
             self.previous_ref = row["ref"]
             self.sheet_refs.add(str(row["ref"]).strip())
 
     def write_row(self, row: PlanRow) -> None:
-        number = int(row.ref.split(".")[0])
-        priority = self._priority(number, row.priority_title)
+        priority = self._priority(row.priority_key, row.written_priority_ref, row.priority_title)
         if row.is_priority_only:
             return
         issue = self._issue(row, priority)
@@ -104,9 +108,9 @@ class PlanWriter(
             action = self._action(issue, row)
             self._leads(action, row.actioned_by)
             self._status(action, row.bragg)
-            self.last_action[row.ref] = action
+            self.last_action[row.key] = action
         if row.outcome_target:
-            measured_action = action if row.action else self.last_action.get(row.ref)
+            measured_action = action if row.action else self.last_action.get(row.key)
             target = self._target(issue, measured_action, row)
             self._rating(target, row.impact_rag)
 

@@ -23,12 +23,43 @@ class PlanRow:
         self.outcome_target = ""
         self.target_date = None
         self.impact_rag = ""
+        self.priority_ref = ""
+        # Worked out by the checks: the priority's key, title and reference as written,
+        # and the key of the issue the row belongs to.
+        self.priority_key: tuple | None = None
         self.priority_title = ""
+        self.written_priority_ref = ""
+        self.key: tuple | None = None
 
     @property
     def is_priority_only(self) -> bool:
-        """A row whose ref is a priority's ("1"): it gives the priority and nothing else."""
-        return bool(self.ref) and "." not in self.ref
+        """A row that gives a priority and nothing under it (Durham's areas for
+        improvement, a heading row): its ref, if any, is the priority's own (the same as
+        priority_ref, or with no priority_ref, one without a "." as in "2")."""
+        if any(getattr(self, column) for column in ISSUE_CONTENT):
+            return False
+        if not (self.priority or self.priority_ref):
+            return False
+        return (
+            not self.ref
+            or self.ref == self.priority_ref
+            or (not self.priority_ref and "." not in self.ref)
+        )
+
+
+# The cells that put something under a priority: a row with any of them is an issue's.
+ISSUE_CONTENT = (
+    "issue",
+    "strategy_links",
+    "action",
+    "actioned_by",
+    "by_when",
+    "completed",
+    "bragg",
+    "outcome_target",
+    "target_date",
+    "impact_rag",
+)
 
 
 class StoryRow:
@@ -40,6 +71,7 @@ class StoryRow:
         self.ref = ""
         self.date = None
         self.text = ""
+        self.priority = ""
 
 
 def blank(value) -> bool:

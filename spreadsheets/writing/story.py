@@ -9,7 +9,7 @@ import re
 from actions.models import EntryState, StoryEntry
 from sendplan.text import sanitise_narrative
 
-from .rows import StoryRow, add_error, blank
+from .rows import StoryRow, add_error, blank, text_key
 
 _HAS_TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
 
@@ -29,37 +29,54 @@ class StoryWriting:
     def carry_down_story(self, row: dict) -> None:
         if all(blank(v) for v in row.values()):
             return
-        if blank(row.get("ref")):
+        if blank(row.get("ref")) and blank(row.get("priority")):
             if self.previous_story_ref is not None:
-                row["ref"] = self.previous_story_ref
+                row["ref"], row["priority"] = self.previous_story_ref
         else:
-            self.previous_story_ref = row["ref"]
+            self.previous_story_ref = (row.get("ref"), row.get("priority"))
 
-    def _story_owner(self, ref: str):
-        """("issue", the issue, its ref) or ("priority", the priority, its number)."""
-        if "." in ref:
-            issue = self.issues.get(ref)
-            return ("issue", issue, ref) if issue else None
-        priority = self.priorities.get(int(ref))
-        return ("priority", priority, int(ref)) if priority else None
+    def _story_priority(self, text: str):
+        """The priority a story row names by its reference or, failing that, its title."""
+        text = " ".join(text.split())
+        for key in (("ref", text.casefold()), ("title", text_key(text))):
+            if key in self.priorities:
+                return ("priority", self.priorities[key], key)
+        return None
+
+    def _story_owner(self, row: StoryRow):
+        """("issue", the issue, its key) or ("priority", the priority, its key). A ref two
+        issues write names the first of them."""
+        if row.priority:
+            return self._story_priority(row.priority)
+        issue = self.issues.get((row.ref, 0))
+        if issue is not None:
+            return ("issue", issue, (row.ref, 0))
+        # Sheets written before the priority column name a priority by its number.
+        return self._story_priority(row.ref)
 
     def check_story_row(self, row: StoryRow, errors: dict, skip: set[str]) -> None:
-        if "ref" not in skip:
-            if not row.ref:
+        if not ({"ref", "priority"} & skip):
+            if not row.ref and not row.priority:
                 add_error(
                     errors,
                     "ref",
-                    "Enter the issue (such as 1.2) or priority (such as 1) this story so far "
-                    "belongs to.",
+                    "Enter the issue (such as 1.2) this story so far belongs to, or its "
+                    "priority in the priority column.",
                 )
-            elif self._story_owner(row.ref) is None and row.ref not in self.sheet_refs:
-                what = "issue" if "." in row.ref else "priority"
-                add_error(errors, "ref", f"There is no {what} {row.ref} in the plan.")
+            elif self._story_owner(row) is None and row.ref not in self.sheet_refs:
+                if row.priority:
+                    add_error(
+                        errors, "priority", f"There is no priority {row.priority} in the plan."
+                    )
+                else:
+                    add_error(
+                        errors, "ref", f"There is no issue or priority {row.ref} in the plan."
+                    )
         if "text" not in skip and not row.text:
             add_error(errors, "text", "Enter the story so far.")
 
     def write_story_row(self, row: StoryRow) -> None:
-        owner = self._story_owner(row.ref)
+        owner = self._story_owner(row)
         if owner is None:
             # Its issue is in the plan sheet but that row failed: the plan sheet's
             # errors say why, and the import will not be written.

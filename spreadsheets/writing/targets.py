@@ -19,7 +19,7 @@ PROMISED = ("text", "target_month")
 
 class TargetWriting:
     def _target(self, issue: Issue, action: Action | None, row: PlanRow) -> OutcomeTarget:
-        position = self._next(self.target_count, row.ref)
+        position = self._next(self.target_count, row.key)
         when = row.target_date
         values = {
             "text": row.outcome_target,

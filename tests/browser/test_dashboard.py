@@ -56,7 +56,7 @@ def test_member_sees_the_charts_and_drills_into_a_bar(
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(page).to_have_url(re.compile(r"/dashboard/items/\?chart=bragg-priority&bar=1"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Actions in priority 1 rated Red in April 2023 (1)"
+        "Actions in Priority 1 rated Red in April 2023 (1)"
     )
     items = page.locator(".sendplan-items-table tbody")
     expect(items).to_contain_text("Action 1.1.3")
@@ -111,7 +111,7 @@ def test_dashboard_tables_work_without_javascript(browser, live_server, member, 
     table = page.get_by_role("table", name=re.compile("Figures: Actions by priority"))
     table.get_by_role("link", name="1").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Actions in priority 1 rated Blue in April 2023 (1)"
+        "Actions in Priority 1 rated Blue in April 2023 (1)"
     )
     expect(page.locator(".sendplan-items-table")).to_contain_text("Action 1.1.0")
     page.get_by_role("link", name="Back to the dashboard").first.click()

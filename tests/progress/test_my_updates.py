@@ -403,14 +403,14 @@ def test_a_plan_reporting_by_priority_has_one_story_per_priority(
     client.force_login(lead_a)
     priority = action_a.issue.priority
     tasks = client.get(reverse("progress:my_updates", kwargs={"plan_slug": plan_a.slug}))
-    assert f"Story so far for priority {priority.number}" in tasks.content.decode()
+    assert f"Story so far for {priority.short_label}" in tasks.content.decode()
     url = reverse(
         "progress:my_section",
         kwargs={"plan_slug": plan_a.slug, "section": f"priority-{priority.number}"},
     )
     page = client.get(url)
     html = page.content.decode()
-    assert f"Story so far for priority {priority.number}" in html
+    assert f"Story so far for {priority.short_label}" in html
     data = form_data(page)
     data[f"story-p{priority.pk}-narrative"] = "The priority's story"
     assert _post(client, url, data).status_code == 302

@@ -128,9 +128,9 @@ def test_a_bar_of_the_months_chart_by_priority_lists_that_prioritys_items(client
         _url(built, chart="rag-priority", bar="2", value="amber", month="2023-04")
     ).content
 
-    assert _h1(red.decode()) == "Actions in priority 1 rated Red in April 2023 (1)"
+    assert _h1(red.decode()) == "Actions in Priority 1 rated Red in April 2023 (1)"
     assert _texts(red.decode()) == ["Action 1.1.3"]
-    assert _h1(none.decode()) == "Outcome targets in priority 2 rated Amber in April 2023 (1)"
+    assert _h1(none.decode()) == "Outcome targets in Priority 2 rated Amber in April 2023 (1)"
     assert _texts(none.decode()) == ["Target 2.1.1"]
 
 
@@ -140,7 +140,7 @@ def test_a_priority_bar_without_a_month_is_the_dashboards_default_month(client, 
     body = client.get(_url(built, chart="bragg-priority", bar="2")).content.decode()
 
     # April is the newest closed month, which the dashboard shows by default.
-    assert _h1(body) == "Actions in priority 2 rated Red in April 2023 (1)"
+    assert _h1(body) == "Actions in Priority 2 rated Red in April 2023 (1)"
 
 
 def test_every_list_has_as_many_items_as_a_direct_count_of_the_ratings(client, viewer_a, built):
@@ -174,7 +174,7 @@ def test_filters_narrow_the_list_as_they_narrow_the_bar(client, viewer_a, built)
     assert _texts(led) == ["Action 1.1.3", "Action 2.1.3"]
     assert "Lead: Jo Littler" in led
     assert _texts(first) == ["Action 1.1.3"]
-    assert "Priority: 1. Meeting needs early" in first
+    assert "Priority: Priority 1: Meeting needs early" in first
 
 
 def test_the_back_link_keeps_the_dashboards_query(client, viewer_a, built):

@@ -34,7 +34,7 @@ def test_the_issue_page_asks_for_a_summary_and_a_commentary_on_each_priority(
     assert 'maxlength="3000"' in html
     for priority in plan_a.priorities.all():
         assert f'name="priority_{priority.id}"' in html
-        assert f"Commentary on priority {priority.number} (optional)" in html
+        assert f"Commentary on Priority {priority.number} (optional)" in html
     assert "the commentary is added when the report is issued" in html
 
     response = client.post(_issue_url(forum), {"period": "2023-Q1", "summary": " "})

@@ -135,7 +135,7 @@ def test_the_change_log_holds_each_partner_dissent_verbatim_with_name_organisati
     log = text[text.rindex("Change log: changes to what the plan promised") :]
     assert "Partners' dissent" in log
     assert "Families still wait far too long." in log
-    assert f"{dissent.number}. {dissent.title}" in log
+    assert dissent.label in log
     assert "Alex Morgan, Example PCF, 2 July 2023" in log
     assert "Not yet." not in log  # changed to a sign-off before the pack
     assert "A dissent from last year." not in log  # another period

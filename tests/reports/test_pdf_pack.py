@@ -122,8 +122,9 @@ def test_priority_titles_are_printed_in_full(pack):
     text = " ".join(pages)
     assert "…" not in text
     summary = " ".join(pages[_first_page(pages, "Summary:") - 1 : _first_page(pages, "What")])
-    assert f"1. {LONG_TITLE}" in summary  # the off-track table
-    assert text.count(f"Priority 1: {LONG_TITLE}") == 2  # the contents and the heading
+    assert f"Priority 1: {LONG_TITLE}" in summary  # the off-track table
+    # The off-track table, the contents and the heading.
+    assert text.count(f"Priority 1: {LONG_TITLE}") == 3
 
 
 def test_no_list_leaves_stray_punctuation(pack):

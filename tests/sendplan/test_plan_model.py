@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from sendplan.models import Priority, issue_url_key
 from tests import factories
 
 
@@ -44,3 +45,28 @@ def test_the_admin_views_a_plan_on_the_site_at_its_plan_page(client, admin_user,
 
     assert view_on_site, "no View on site link"
     assert client.get(view_on_site[1])["Location"].endswith("/plans/area-a-wsoa/")
+
+
+@pytest.mark.parametrize(
+    ("ref", "title", "label", "short"),
+    [
+        ("2", "Inclusion", "Priority 2: Inclusion", "Priority 2"),
+        ("A", "Ready for adulthood", "A: Ready for adulthood", "A"),
+        ("Pillar 2", "Inclusion", "Pillar 2: Inclusion", "Pillar 2"),
+        ("Pillar 2", "Pillar 2 - Inclusion", "Pillar 2 - Inclusion", "Pillar 2"),
+        ("1", "10 ways to listen", "Priority 1: 10 ways to listen", "Priority 1"),
+        ("", "Area for improvement 1", "Area for improvement 1", "Area for improvement 1"),
+    ],
+)
+def test_a_priority_is_named_as_the_plan_writes_it(ref, title, label, short):
+    priority = Priority(number=7, ref=ref, title=title)
+
+    assert (priority.label, priority.short_label) == (label, short)
+
+
+@pytest.mark.parametrize(
+    ("ref", "shared", "key"),
+    [("1.2", False, "1.2"), ("A2", True, "id-9"), ("1/2", False, "id-9"), ("id-3", False, "id-9")],
+)
+def test_an_issues_address_is_its_ref_unless_that_cannot_name_it_alone(ref, shared, key):
+    assert issue_url_key(ref, 9, shared=shared) == key

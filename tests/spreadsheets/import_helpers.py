@@ -31,15 +31,13 @@ BAD_PROBLEMS = [
     'G); "Purple" is not one.',
     'Row 3, column target_date: Enter a month such as "Dec 2022" or "2023-03"; "Q5 2023" is '
     'not a quarter: financial-year quarters run from Q1 to Q4, such as "Q3 2023/24".',
-    'Row 5, column issue: Issue 1.2 is described differently on row 4 ("Responsiveness to '
-    'changing needs"). Leave the cell blank or repeat the same text.',
     "Row 5, column completed: Enter the date the action was completed, as it is Blue.",
     "Row 6, column priority: Enter the title of priority 2: this is the first row that names it.",
     "Row 6, column actioned_by: Enter the action this actioned_by belongs to in the action "
     "column, or leave actioned_by blank.",
     'Row 6, column by_when: Enter a month such as "Dec 2022" or "2023-03"; "Smarch 2023" is '
     "not a month we can read.",
-    "Updates row 3, column ref: There is no issue 1.9 in the plan.",
+    "Updates row 3, column ref: There is no issue or priority 1.9 in the plan.",
     'Updates row 4, column date: Enter the month the entry was written, such as "Dec 2022".',
     "Updates row 4, column text: Enter the story so far.",
 ]

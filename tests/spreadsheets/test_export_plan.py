@@ -199,8 +199,9 @@ def test_no_xlsx_string_cell_begins_with_a_formula_trigger_and_numbers_stay_nume
     assert "'\tTabbed target" in strings
     completed = workbook["plan"]["H3"]
     assert completed.is_date and completed.value.date() == dt.date(2022, 10, 31)
-    # References are text, even a priority's bare number, so 1.10 stays 1.10.
-    priority_ref = list(workbook["updates"].iter_rows(min_row=2))[-1][0]
+    # References are text, even a priority's bare number, so 1.10 stays 1.10; a
+    # priority's story names it in the priority column.
+    priority_ref = list(workbook["updates"].iter_rows(min_row=2))[-1][3]
     assert (priority_ref.value, priority_ref.number_format) == ("2", "@")
 
 

@@ -1,7 +1,7 @@
 """The seeded plans exported, imported into an empty area and exported again: the same file.
 
 Durham's plan has priorities (its areas for improvement) with no issues under them; they
-are rows of their own with the priority's number as the ref.
+are rows of their own with the priority's reference in ref and priority_ref.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from spreadsheets.services import (
     confirm_plan_import,
     export_plan,
     export_plan_updates,
-    preview_plan_import,
 )
 
 FIXTURES = settings.BASE_DIR / "fixtures"
@@ -99,19 +98,24 @@ def test_xlsx_refs_are_text_so_1_10_stays_1_10(db):
     assert "1.10" in {cell.value for cell in refs}
 
 
-def test_a_priority_row_with_an_action_is_refused_and_nothing_is_written(importer):
+def test_a_bare_reference_with_an_action_is_an_issue_under_its_priority(importer):
+    # A plan numbering by pillar alone: "1" is the issue's reference, not a priority's.
     sheet = (
         b"ref,priority,issue,strategy_links,action,actioned_by,by_when,completed,bragg,"
         b"outcome_target,target_date,impact_rag\r\n"
         b"1,Area for improvement 1,,,Audit EHC plans,,,,,,,\r\n"
     )
 
-    preview = preview_plan_import(
-        source=Upload("plan.csv", sheet), area_name="Durham", plan_title="LAP", user=importer
+    plan, _ = confirm_plan_import(
+        source=Upload("plan.csv", sheet),
+        area_name="Durham",
+        plan_title="LAP",
+        user=importer,
+        month=MONTH,
     )
 
-    assert [str(p) for p in preview.problems] == [
-        "Row 2, column action: The ref 1 is a priority's, so this row gives the priority "
-        "alone: give the issue's ref (such as 1.1) or leave action blank."
+    priority = Priority.objects.get(plan=plan)
+    assert (priority.ref, priority.label) == ("", "Area for improvement 1")
+    assert [(i.ref, i.actions.get().text) for i in priority.issues.all()] == [
+        ("1", "Audit EHC plans")
     ]
-    assert not Priority.objects.exists()

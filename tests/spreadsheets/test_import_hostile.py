@@ -121,13 +121,6 @@ def _row_with(column: str, value: str) -> Upload:
     return Upload("plan.csv", _csv(GOOD_ROW, ",".join(cells)))
 
 
-def _duplicate_refs() -> Upload:
-    return Upload(
-        "plan.csv",
-        _csv(GOOD_ROW, GOOD_ROW.replace("Information shared", "Something else entirely")),
-    )
-
-
 def _formula_cell() -> Upload:
     return Upload("plan.xlsx", _xlsx([GOOD_ROW.split(","), GOOD_ROW.split(",")], (3, 5)))
 
@@ -164,8 +157,8 @@ CASES = {
     ),
     "a ref longer than the database keeps": (
         lambda tmp: _row_with("ref", "1.1.1.1.1.1.1.1.1.1.1"),
-        "Row 3, column ref: The reference must be 20 characters or fewer; "
-        '"1.1.1.1.1.1.1.1.1.1.1" has 21.',
+        "Row 3, column ref: The reference must be 20 characters or fewer, as the plan "
+        'writes it; "1.1.1.1.1.1.1.1.1.1.1" has 21.',
     ),
     "unknown BRAGG": (
         lambda tmp: _row_with("bragg", "Purple"),
@@ -178,10 +171,6 @@ CASES = {
         "actions, outcome targets or issues to be addressed (the first row has: Colour, Size, "
         'Shape, Weight). Give the columns with --columns, such as {"ref": "No.", "action": '
         '"What we will do"}, or choose them on the preview page.',
-    ),
-    "duplicate refs": (
-        lambda tmp: _duplicate_refs(),
-        'Row 3, column issue: Issue 1.1 is described differently on row 2 ("Information shared").',
     ),
     "formula cell": (
         lambda tmp: _formula_cell(),

@@ -166,10 +166,8 @@ def test_a_problem_in_a_sheet_below_title_rows_names_the_sheets_own_row(tmp_path
     assert not Plan.objects.exists()
 
 
-def test_pillar_only_and_letter_references_are_each_listed_while_refs_are_numbered(tmp_path):
-    # A plan numbering issues by pillar alone ("2") and actions by letter ("A2"). Until
-    # references are free text (issue 17, point 1), each is refused, all at once, with the
-    # sheet's own row.
+def test_pillar_only_and_letter_references_are_kept_as_the_plan_writes_them(tmp_path):
+    # A plan numbering issues by pillar alone ("2") and actions by letter ("A2").
     text = (
         "Theme,Ref,Identified need,Actions,Owner,Deadline\n"
         "Theme 2 - Inclusion,2,Too many exclusions,Launch the charter,Jo,Jan 2025\n"
@@ -177,12 +175,16 @@ def test_pillar_only_and_letter_references_are_each_listed_while_refs_are_number
     )
     source = _write(tmp_path, "pillars.csv", text)
 
-    with pytest.raises(CommandError) as error:
-        _command(source, area="Borough", plan="Borough plan")
+    _command(source, area="Borough", plan="Borough plan")
 
-    # "2" reads as a priority's reference, which may not carry an action; "A2" as none.
-    assert "3 problems were found; nothing was imported." in str(error.value)
-    assert not Plan.objects.exists()
+    plan = Plan.objects.get(slug="borough-plan")
+    priority = plan.priorities.get()
+    assert (priority.ref, priority.title, priority.label) == (
+        "",
+        "Theme 2 - Inclusion",
+        "Theme 2 - Inclusion",
+    )
+    assert list(plan.issues.order_by("order").values_list("ref", flat=True)) == ["2", "A2"]
 
 
 def test_the_same_reference_on_two_actions_keeps_both(tmp_path):

@@ -14,9 +14,6 @@ from sendplan.models import Area, Issue, Person, Priority
 from sendplan.ratings import BRAGG, RAG
 from spreadsheets.ratings import parse_bragg, parse_rag
 from spreadsheets.resources import IMPORTED_NOTE
-from spreadsheets.services import (
-    PlanImportError,
-)
 from tests import factories
 
 from .import_helpers import (
@@ -308,7 +305,8 @@ def test_a_priority_named_only_by_its_number_takes_the_number_as_its_title(impor
     ]
 
 
-def test_a_priority_cell_naming_another_priority_than_the_ref_is_refused(importer, tmp_path):
+def test_an_issue_goes_under_the_priority_its_row_names_whatever_its_ref_says(importer, tmp_path):
+    # References are not parsed: 1.3 under "2. Poor preparation" is the plan's own choice.
     source = write_file(
         tmp_path,
         "plan.csv",
@@ -317,10 +315,12 @@ def test_a_priority_cell_naming_another_priority_than_the_ref_is_refused(importe
         "1.3,2. Poor preparation for adulthood,Post 19 offer,,,,,,,,,\n",
     )
 
-    with pytest.raises(PlanImportError) as error:
-        import_plan(importer, source=source, updates=None)
+    plan, _ = import_plan(importer, source=source, updates=None)
 
-    assert str(error.value) == (
-        "Row 2, column priority: The ref 1.3 puts this issue under priority 1, but this cell "
-        "names priority 2."
+    issue = Issue.objects.get(plan=plan)
+    assert (issue.ref, issue.priority.ref, issue.priority.title) == (
+        "1.3",
+        "2",
+        "Poor preparation for adulthood",
     )
+    assert issue.priority.label == "Priority 2: Poor preparation for adulthood"

@@ -82,7 +82,7 @@ def test_a_good_sheet_whose_story_so_far_has_one_bad_row_writes_nothing(importer
         import_plan(importer, updates=updates)
 
     assert [str(p) for p in error.value.problems] == [
-        "Updates row 3, column ref: There is no issue 3.1 in the plan."
+        "Updates row 3, column ref: There is no issue or priority 3.1 in the plan."
     ]
     assert row_counts() == before
 

@@ -53,7 +53,7 @@ def readiness_text(readiness: Readiness) -> list[str]:
     lines = [heading, f"Whole plan: {readiness.score.words}.", ""]
     for section in readiness.priorities:
         priority = section.priority
-        lines.append(f"Priority {priority.number}: {priority.title}")
+        lines.append(priority.label)
         lines.append(f"  Score: {section.score.words}.")
         trend = "; ".join(
             f"{month_label(s.month)} {s.passed} of {s.applicable}" for s in section.trend

@@ -83,11 +83,16 @@ class Command(BaseCommand):
 
 
 def priority_reference(priority) -> str:
-    return str(priority.number)
+    """How the command names a priority: its reference as the plan writes it, else its
+    place in the plan."""
+    return priority.ref or str(priority.number)
 
 
 def priority_by_reference(plan, text: str):
+    """The priority ``text`` names: by its reference as written, else by its place."""
     wanted = text.strip().casefold()
+    priorities = list(plan.priorities.all())
     return next(
-        (p for p in plan.priorities.all() if priority_reference(p).casefold() == wanted), None
+        (p for p in priorities if priority_reference(p).casefold() == wanted),
+        next((p for p in priorities if str(p.number) == wanted), None),
     )
