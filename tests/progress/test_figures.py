@@ -62,7 +62,7 @@ def test_a_change_to_the_plan_forgets_its_figures_and_no_other_plans(built, plan
 
 
 def test_a_change_in_a_transaction_forgets_the_figures_once_and_a_rolled_back_one_is_undone(
-    built, django_assert_num_queries
+    built,
 ):
     plan_figures([built], today=TODAY)
     target = OutcomeTarget.objects.get(plan=built, text="Nothing to measure by (1)")
