@@ -42,6 +42,13 @@ class OutcomeTarget(PlanRecord):
     is_ongoing = models.BooleanField("ongoing", default=False)
     unit = models.CharField(max_length=40, blank=True, help_text="%, cases, young people...")
     baseline = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    baseline_month = models.DateField(
+        "baseline date",
+        null=True,
+        blank=True,
+        validators=[validate_first_of_month],
+        help_text="The month the baseline was measured, where the plan says.",
+    )
     target_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     direction = models.CharField(max_length=10, choices=Direction.choices, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
