@@ -24,15 +24,70 @@ PLAN_HEADERS = (
     "target_date",
     "impact_rag",
     "priority_ref",
+    # What makes the export whole (issue 17): each may be left out of a sheet, and a
+    # column left out leaves what the plan holds as it is.
+    "priority_description",
+    "gap",
+    "originally_due",
+    "due_revised_reason",
+    "unit",
+    "baseline",
+    "baseline_date",
+    "target_value",
+    "direction",
+    "latest_figure",
 )
 # A story so far row names its issue by ``ref``, or its priority by ``priority`` (the
 # priority's reference as the plan writes it, or its title when it has none).
 UPDATES_HEADERS = ("ref", "date", "text", "priority")
 # Columns a sheet may leave out (sheets written before they existed have none).
-OPTIONAL_HEADERS = {"plan": frozenset({"priority_ref"}), "updates": frozenset({"priority"})}
+OPTIONAL_HEADERS = {
+    "plan": frozenset(PLAN_HEADERS[PLAN_HEADERS.index("priority_ref") :]),
+    "updates": frozenset({"priority"}),
+}
+# The plan as a whole, on sheets of their own in the workbook: the plan's own fields (one
+# row per field), the inspection's findings, and the milestones with the priorities they
+# serve (named as the updates sheet names them: by reference, else by title).
+ABOUT_HEADERS = ("field", "value")
+ABOUT_FIELDS = (
+    "title",
+    "kind",
+    "inspection_date",
+    "publication_date",
+    "source",
+    "introduction",
+    "vision",
+    "monitoring",
+)
+FINDINGS_HEADERS = ("kind", "text")
+MILESTONES_HEADERS = ("period", "due", "text", "priorities")
+# Sheet name → its headers, in the order the export writes them.
+PLAN_PART_SHEETS = {
+    "about": ABOUT_HEADERS,
+    "findings": FINDINGS_HEADERS,
+    "milestones": MILESTONES_HEADERS,
+}
 
-ACTION_COLUMNS = ("actioned_by", "by_when", "completed", "bragg")
-TARGET_COLUMNS = ("target_date", "impact_rag")
+ACTION_COLUMNS = (
+    "actioned_by",
+    "by_when",
+    "completed",
+    "bragg",
+    "originally_due",
+    "due_revised_reason",
+)
+TARGET_COLUMNS = (
+    "target_date",
+    "impact_rag",
+    "unit",
+    "baseline",
+    "baseline_date",
+    "target_value",
+    "direction",
+    "latest_figure",
+)
+# Columns whose cells are numbers: the export writes them as numbers.
+FIGURE_COLUMNS = frozenset({"baseline", "target_value", "latest_figure"})
 
 # A spreadsheet runs a cell beginning with one of these as a formula (OWASP "CSV
 # injection"), so the export puts an apostrophe before them and the import takes exactly
@@ -75,9 +130,10 @@ class Problem:
         if self.table is not None:
             where.append(f"Table {self.table}, row {self.row}")
         elif self.row is not None:
-            where.append(f"{'Updates row' if self.sheet == 'updates' else 'Row'} {self.row}")
-        elif self.sheet == "updates" and self.column:
-            where.append("Updates")
+            sheet = "Row" if self.sheet == "plan" else f"{self.sheet.capitalize()} row"
+            where.append(f"{sheet} {self.row}")
+        elif self.sheet != "plan" and self.column:
+            where.append(self.sheet.capitalize())
         if self.column:
             where.append(f"column {self.column}")
         return f"{', '.join(where)}: {self.message}" if where else self.message

@@ -13,16 +13,27 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
+from decimal import Decimal
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from actions.models import Action, ActionLead, ActionStatus, EntryState, StoryEntry
-from outcomes.models import ImpactRating, OutcomeTarget
-from sendplan.models import Issue, IssueStrategyLink, Plan, Priority
+from outcomes.models import Direction, ImpactRating, OutcomeTarget
+from sendplan.models import (
+    Finding,
+    FindingKind,
+    Issue,
+    IssueStrategyLink,
+    Milestone,
+    MilestonePriority,
+    Plan,
+    PlanKind,
+    Priority,
+)
 from sendplan.months import format_month, parse_month
 from sendplan.ratings import BRAGG, RAG
 
-from .columns import PLAN_HEADERS, UPDATES_HEADERS, escape_cell
+from .columns import ABOUT_FIELDS, PLAN_HEADERS, PLAN_PART_SHEETS, UPDATES_HEADERS, escape_cell
 
 
 def _month_text(as_written: str, month: dt.date | None, is_ongoing: bool) -> str:
@@ -85,7 +96,7 @@ def plan_rows(plan: Plan) -> list[list]:
 
     def action_cells(action: Action | None) -> list:
         if action is None:
-            return ["", "", "", "", ""]
+            return ["", "", "", "", ""], ["", ""]
         status = statuses.get(action.pk)
         return [
             action.text,
@@ -93,17 +104,34 @@ def plan_rows(plan: Plan) -> list[list]:
             _month_text(action.due_as_written, action.due_month, action.is_ongoing),
             action.completed_on,
             BRAGG(status.status).word if status else "",
+        ], [
+            format_month(action.original_due_month) if action.original_due_month else "",
+            action.due_revised_reason,
         ]
 
     def target_cells(target: OutcomeTarget | None) -> list:
         if target is None:
-            return ["", "", ""]
+            return ["", "", ""], ["", "", "", "", "", ""]
         rating = ratings.get(target.pk)
         return [
             target.text,
             _month_text(target.target_as_written, target.target_month, target.is_ongoing),
             RAG(rating.rag).word if rating else "",
+        ], [
+            target.unit,
+            target.baseline,
+            format_month(target.baseline_month) if target.baseline_month else "",
+            target.target_value,
+            Direction(target.direction).label if target.direction else "",
+            rating.measured_value if rating else None,
         ]
+
+    def line(action: Action | None, target: OutcomeTarget | None) -> tuple[list, list]:
+        """The action and target cells of one row, in the order of the columns: the
+        twelve of every sheet, then the ones that make the export whole."""
+        action_main, action_more = action_cells(action)
+        target_main, target_more = target_cells(target)
+        return action_main + target_main, action_more + target_more
 
     def issue_rows(issue: Issue) -> list[list]:
         issue_actions = actions[issue.pk]
@@ -111,23 +139,27 @@ def plan_rows(plan: Plan) -> list[list]:
         by_action = defaultdict(list)
         for target in targets[issue.pk]:
             by_action[target.action_id if target.action_id in action_ids else None].append(target)
-        lines = [action_cells(None) + target_cells(t) for t in by_action[None]]
+        lines = [line(None, t) for t in by_action[None]]
         for action in issue_actions:
             linked = by_action[action.pk]
-            lines.append(action_cells(action) + target_cells(linked[0] if linked else None))
-            lines.extend(action_cells(None) + target_cells(t) for t in linked[1:])
+            lines.append(line(action, linked[0] if linked else None))
+            lines.extend(line(None, t) for t in linked[1:])
         if not lines:
-            lines.append(action_cells(None) + target_cells(None))
+            lines.append(line(None, None))
+        priority = issue.priority
         return [
             [
                 issue.ref,
-                issue.priority.title,
+                priority.title,
                 issue.description,
                 "; ".join(links[issue.pk]) if index == 0 else "",
-                *line,
-                issue.priority.ref,
+                *main,
+                priority.ref,
+                priority.description,
+                "Yes" if issue.is_gap else "",
+                *more,
             ]
-            for index, line in enumerate(lines)
+            for index, (main, more) in enumerate(lines)
         ]
 
     by_priority = defaultdict(list)
@@ -138,8 +170,20 @@ def plan_rows(plan: Plan) -> list[list]:
         if not by_priority[priority.pk]:
             # A priority with no issues (Durham's areas for improvement) is a row of its
             # own: its reference (in both columns) and its title, nothing else.
-            empty = action_cells(None) + target_cells(None)
-            rows.append([priority.ref, priority.title, "", "", *empty, priority.ref])
+            main, more = line(None, None)
+            rows.append(
+                [
+                    priority.ref,
+                    priority.title,
+                    "",
+                    "",
+                    *main,
+                    priority.ref,
+                    priority.description,
+                    "",
+                    *more,
+                ]
+            )
         for issue in by_priority[priority.pk]:
             rows.extend(issue_rows(issue))
     return rows
@@ -162,19 +206,71 @@ def update_rows(plan: Plan) -> list[list]:
 
     rows = []
     for priority in priorities:
-        # A priority's story names it in the priority column: by its reference, or by its
-        # title when it has none.
-        named = priority.ref or priority.title
+        # A priority's story names it in the priority column.
+        named = priority_name(priority)
         rows.extend(line("", e, named) for e in entries[("priority", priority.pk)])
         for issue in issues[priority.pk]:
             rows.extend(line(issue.ref, e) for e in entries[("issue", issue.pk)])
     return rows
 
 
+def priority_name(priority: Priority) -> str:
+    """How the updates and milestones sheets name a priority: by its reference, or by its
+    title when it has none."""
+    return priority.ref or priority.title
+
+
+def plan_part_rows(plan: Plan) -> dict[str, list[list]]:
+    """The rows of the sheets that hold the plan as a whole: its own fields, the
+    inspection's findings and the milestones."""
+    about = {
+        "title": plan.title,
+        "kind": PlanKind(plan.kind).label if plan.kind else "",
+        "inspection_date": plan.inspection_date,
+        "publication_date": plan.publication_date,
+        "source": plan.source,
+        "introduction": plan.introduction,
+        "vision": plan.vision,
+        "monitoring": plan.monitoring,
+    }
+    findings = [
+        [FindingKind(f.kind).label, f.text]
+        for f in Finding.objects.filter(plan=plan).order_by("kind", "order", "pk")
+    ]
+    served = defaultdict(list)
+    for row in (
+        MilestonePriority.objects.filter(plan=plan)
+        .select_related("priority")
+        .order_by("priority__number", "pk")
+    ):
+        served[row.milestone_id].append(priority_name(row.priority))
+    milestones = [
+        [
+            m.period,
+            format_month(m.due_month) if m.due_month else "",
+            m.text,
+            "; ".join(served[m.pk]),
+        ]
+        for m in Milestone.objects.filter(plan=plan).order_by("due_month", "order", "pk")
+    ]
+    return {
+        "about": [[name, about[name]] for name in ABOUT_FIELDS],
+        "findings": findings,
+        "milestones": milestones,
+    }
+
+
+def _number(value: Decimal):
+    """A figure as a workbook's number: 56.5, 100."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def _clean(value):
     if isinstance(value, str):
         # Control characters other than tab and new lines cannot be stored in XLSX.
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, Decimal):
+        return _number(value)
     return escape_cell(value)
 
 
@@ -191,6 +287,9 @@ def to_csv(headers, rows) -> bytes:
 def _csv_value(value):
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        # "56.5", "100": as the plan writes a figure, without the database's trailing zeros.
+        return f"{value.normalize():f}" if value else "0"
     return escape_cell(value)
 
 
@@ -228,6 +327,13 @@ def updates_to_csv(plan: Plan) -> bytes:
 
 
 def plan_to_xlsx(plan: Plan) -> bytes:
+    """The whole plan: the plan table, the story so far, and the sheets of the plan as a
+    whole (``PLAN_PART_SHEETS``)."""
+    parts = plan_part_rows(plan)
     return to_xlsx(
-        {"plan": (PLAN_HEADERS, plan_rows(plan)), "updates": (UPDATES_HEADERS, update_rows(plan))}
+        {
+            "plan": (PLAN_HEADERS, plan_rows(plan)),
+            "updates": (UPDATES_HEADERS, update_rows(plan)),
+            **{name: (headers, parts[name]) for name, headers in PLAN_PART_SHEETS.items()},
+        }
     )

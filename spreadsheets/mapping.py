@@ -135,6 +135,28 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
         "afi no",
         "area for improvement no",
     ),
+    "priority_description": ("priority description", "about this priority", "pillar description"),
+    "gap": ("gap", "gap in the source", "illegible"),
+    "originally_due": ("originally due", "original due date", "original timescale"),
+    "due_revised_reason": (
+        "due revised reason",
+        "reason for revised date",
+        "reason for revised timescale",
+        "reason for change of date",
+    ),
+    "unit": ("unit", "units", "unit of measure"),
+    "baseline": ("baseline", "baseline figure", "starting point"),
+    "baseline_date": ("baseline date", "baseline as at", "date of baseline"),
+    "target_value": ("target value", "target figure", "target level"),
+    "direction": ("direction", "better is", "polarity"),
+    "latest_figure": (
+        "latest figure",
+        "latest measured figure",
+        "current figure",
+        "current performance",
+        "latest data",
+        "measured figure",
+    ),
 }
 
 # Words of columns no field holds → why they are not imported.
@@ -235,10 +257,11 @@ def find_header_row(rows: list, choices: dict[str, str] | None = None) -> int | 
 
 
 def is_own_header_row(header_row) -> bool:
-    """The row is exactly our own twelve headers (in any order and case): read as always."""
+    """The row is our own headers (in any order and case): the twelve every sheet of ours
+    has, and any of the optional ones, each once. It is read as always."""
     found = [str(h).strip().lower() for h in header_row if h is not None and str(h).strip()]
-    required = [h for h in PLAN_HEADERS if h not in OPTIONAL_HEADERS["plan"]]
-    return sorted(found) in (sorted(PLAN_HEADERS), sorted(required))
+    required = {h for h in PLAN_HEADERS if h not in OPTIONAL_HEADERS["plan"]}
+    return len(set(found)) == len(found) and required <= set(found) <= set(PLAN_HEADERS)
 
 
 def heading_text(row, first: int = 0) -> str | None:

@@ -29,7 +29,7 @@ import zipfile
 
 import tablib
 
-from .columns import OPTIONAL_HEADERS, PLAN_HEADERS, FormulaCell, Problem
+from .columns import OPTIONAL_HEADERS, PLAN_HEADERS, PLAN_PART_SHEETS, FormulaCell, Problem
 from .layout import BEYOND, MappedTables
 from .mapping import is_own_header_row, map_header_row, normalise
 from .refusals import refuse_what_cannot_be_read
@@ -212,7 +212,8 @@ def _read_xlsx(
             sheets.updates = _sheet_dataset(upload, workbook, name, headers, "updates", limits)
             return sheets
         plan_name = by_lower.get("plan") or next(
-            (n for n in names if n.strip().lower() != "updates"), None
+            (n for n in names if n.strip().lower() not in {"updates", *PLAN_PART_SHEETS}),
+            None,
         )
         if plan_name is None:
             raise SpreadsheetError([Problem(f"The workbook {upload.name} has no sheets.")])
@@ -229,6 +230,11 @@ def _read_xlsx(
             sheets.updates = _sheet_dataset(
                 upload, workbook, by_lower["updates"], UPDATES_HEADERS, "updates", limits
             )
+        for part, part_headers in PLAN_PART_SHEETS.items():
+            if part in by_lower:
+                sheets.parts[part] = _sheet_dataset(
+                    upload, workbook, by_lower[part], part_headers, part, limits
+                )
         return sheets
     except (SpreadsheetError, MemoryError):
         raise

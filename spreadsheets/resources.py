@@ -16,17 +16,21 @@ from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Error
 
+from outcomes.models import Direction
 from sendplan.text import MAX_NARRATIVE_CHARS
 
 from .columns import PLAN_HEADERS, UPDATES_HEADERS
 from .reading import BEYOND
 from .widgets import (
+    ChoiceWidget,
     CompletedWidget,
+    FigureWidget,
     ListWidget,
     MonthWidget,
     RatingWidget,
     RefWidget,
     TextWidget,
+    YesNoWidget,
 )
 from .writing import (
     IMPORT_REASON,
@@ -149,12 +153,54 @@ class PlanRowResource(_RowResource):
         column_name="priority_ref",
         widget=RefWidget("priority's reference"),
     )
+    priority_description = fields.Field(
+        attribute="priority_description",
+        column_name="priority_description",
+        widget=TextWidget(what="priority's description"),
+    )
+    gap = fields.Field(
+        attribute="gap", column_name="gap", widget=YesNoWidget("the source is missing here")
+    )
+    originally_due = fields.Field(
+        attribute="originally_due", column_name="originally_due", widget=MonthWidget()
+    )
+    due_revised_reason = fields.Field(
+        attribute="due_revised_reason",
+        column_name="due_revised_reason",
+        widget=TextWidget(what="reason the due date was revised"),
+    )
+    unit = fields.Field(
+        attribute="unit", column_name="unit", widget=TextWidget(max_length=40, what="unit")
+    )
+    baseline = fields.Field(
+        attribute="baseline", column_name="baseline", widget=FigureWidget("baseline")
+    )
+    baseline_date = fields.Field(
+        attribute="baseline_date",
+        column_name="baseline_date",
+        widget=MonthWidget(allow_ongoing=False),
+    )
+    target_value = fields.Field(
+        attribute="target_value", column_name="target_value", widget=FigureWidget("target figure")
+    )
+    direction = fields.Field(
+        attribute="direction",
+        column_name="direction",
+        widget=ChoiceWidget(Direction.choices, "direction"),
+    )
+    latest_figure = fields.Field(
+        attribute="latest_figure",
+        column_name="latest_figure",
+        widget=FigureWidget("latest measured figure"),
+    )
 
     row_class = PlanRow
 
-    def __init__(self, *, writer: PlanWriter, updates=None, **kwargs):
+    def __init__(self, *, writer: PlanWriter, updates=None, parts=None, **kwargs):
         super().__init__(writer=writer, **kwargs)
         self.updates = updates
+        # The workbook's sheets of the plan as a whole, by name (``writing.plan_parts``).
+        self.parts = parts or {}
 
     def before_import(self, dataset, **kwargs):
         self.writer.open_plan()
@@ -175,6 +221,8 @@ class PlanRowResource(_RowResource):
             return
         if writer.replace:
             writer.delete_what_the_sheet_no_longer_has()
+        # After every plan row, so that milestones can name the sheet's priorities.
+        writer.part_problems = writer.write_parts(self.parts)
         if self.updates is not None:
             story = StoryRowResource(writer=writer)
             writer.updates_result = story.import_data(self.updates, use_transactions=False)

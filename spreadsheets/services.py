@@ -32,7 +32,7 @@ from outcomes.models import OutcomeTarget
 from progress.figures import forget as forget_figures
 from sendplan.models import Issue, MonthStatus, Plan, Priority, ReportingMonth
 
-from .columns import PLAN_HEADERS, UPDATES_HEADERS, Problem
+from .columns import OPTIONAL_HEADERS, PLAN_HEADERS, UPDATES_HEADERS, Problem
 from .export import plan_to_csv, plan_to_xlsx, updates_to_csv
 from .reading import Sheets, SpreadsheetError, Upload, load_upload
 from .remembered import remember_choices
@@ -170,6 +170,7 @@ def read_plan_files(*, source, updates=None, choices: dict | None = None) -> Par
         read = read_sheets_in_child(upload, headers=PLAN_HEADERS, role="plan", choices=choices)
         sheets.plan, sheets.updates = read.plan, read.updates
         sheets.columns, sheets.places = read.columns, read.places
+        sheets.parts = read.parts
         sheets.notes.extend(read.notes)
     except SpreadsheetError as exc:
         parsed.problems.extend(exc.problems)
@@ -312,6 +313,7 @@ def _run(
     preview.notes.extend(parsed.sheets.notes)
     preview.columns = parsed.sheets.columns
     plan_ds, updates_ds = parsed.sheets.plan, parsed.sheets.updates
+    parts = parsed.sheets.parts
     if expected_sha256 and preview.sha256 and expected_sha256 != preview.sha256:
         preview.problems.append(
             Problem("The file is not the one that was previewed; preview it again.")
@@ -332,14 +334,14 @@ def _run(
 
     places = parsed.sheets.places
     if dry_run:
-        _plan_the_import(preview, plan_ds, updates_ds, user=user)
+        _plan_the_import(preview, plan_ds, updates_ds, parts, user=user)
         preview.problems = _in_tables(preview.problems, places)
         return preview, None
     try:
         # One transaction around reading the plan as it is and writing it as the sheet
         # says (area, plan, rows, story so far, history).
         with transaction.atomic():
-            writer = _plan_the_import(preview, plan_ds, updates_ds, user=user)
+            writer = _plan_the_import(preview, plan_ds, updates_ds, parts, user=user)
             if not preview.problems:
                 writer.write()
                 # The bulk writes send no history signals: the plan's kept figures go here.
@@ -357,7 +359,9 @@ def _run(
     return preview, writer.plan
 
 
-def _plan_the_import(preview: ImportPreview, plan_ds, updates_ds, *, user) -> PlanWriter:
+def _plan_the_import(
+    preview: ImportPreview, plan_ds, updates_ds, parts: dict, *, user
+) -> PlanWriter:
     """Read and check every row and work out what the import changes, writing nothing:
     the problems and the counts go into ``preview``."""
     writer = PlanWriter(
@@ -367,18 +371,30 @@ def _plan_the_import(preview: ImportPreview, plan_ds, updates_ds, *, user) -> Pl
         user=user,
         month=preview.month,
         replace=preview.replace,
+        present=_fields_present(preview.columns),
     )
-    resource = PlanRowResource(writer=writer, updates=updates_ds)
+    resource = PlanRowResource(writer=writer, updates=updates_ds, parts=parts)
     # import-export only reads and checks the rows here, so it needs neither its dry run
     # nor its transactions (which would put every row in a savepoint).
     result = resource.import_data(plan_ds, use_transactions=False)
     preview.problems.extend(_result_problems(result, "plan", PLAN_HEADERS))
+    preview.problems.extend(getattr(writer, "part_problems", []))
     if writer.updates_result is not None:
         preview.problems.extend(_result_problems(writer.updates_result, "updates", UPDATES_HEADERS))
     preview.counts = writer.counts()
     preview.target_changes = writer.target_change_lines()
     preview.due_changes = writer.due_change_lines()
     return writer
+
+
+def _fields_present(columns: dict | None) -> frozenset[str]:
+    """The fields the plan sheet has a column for. An upload read before the columns were
+    kept (none are) had our twelve headers and the priority's reference."""
+    if columns is None:
+        return frozenset(h for h in PLAN_HEADERS if h not in OPTIONAL_HEADERS["plan"]) | {
+            "priority_ref"
+        }
+    return frozenset(c["field"] for c in columns.get("columns", []) if c.get("field"))
 
 
 def _in_tables(problems: list[Problem], places: list | None) -> list[Problem]:

@@ -64,6 +64,9 @@ class Sheets:
     # A Word document's rows: [table, row] of each dataset row (None: a sheet's rows
     # keep their numbers).
     places: list | None = None
+    # The workbook's sheets of the plan as a whole ("about", "findings", "milestones"),
+    # those it has.
+    parts: dict[str, tablib.Dataset] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {
@@ -72,6 +75,7 @@ class Sheets:
             "notes": list(self.notes),
             "columns": self.columns,
             "places": self.places,
+            "parts": {name: _dataset_json(d) for name, d in self.parts.items()},
         }
 
     @classmethod
@@ -82,6 +86,7 @@ class Sheets:
             notes=list(data["notes"]),
             columns=data.get("columns"),
             places=data.get("places"),
+            parts={n: _dataset_from_json(d) for n, d in data.get("parts", {}).items()},
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from import_export import widgets
 
@@ -24,6 +25,8 @@ REF_MAX_LENGTH = Issue._meta.get_field("ref").max_length
 # Leads are separated by ";" or new lines only: "and", "&" and "/" appear inside the
 # names of teams and posts ("SEND and Inclusion team", "Head of SEN/Inclusion").
 LIST_SEPARATORS = re.compile(r"[;\n\r]+")
+# A figure the database keeps has at most 12 digits, two of them after the point.
+FIGURE_LIMIT = Decimal(10) ** 10
 
 
 def cell_text(value) -> str:
@@ -149,3 +152,79 @@ class ListWidget(widgets.Widget):
             seen.add(name.casefold())
             names.append(name)
         return names
+
+
+class FigureWidget(widgets.Widget):
+    """A measured or target figure: "56", "56.5", "56%", "1,200". Kept to two decimal
+    places, as the plan keeps it."""
+
+    def __init__(self, what: str):
+        super().__init__()
+        self.what = what
+
+    def clean(self, value, row=None, **kwargs) -> Decimal | None:
+        if isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            text = f"{value}"
+        else:
+            text = cell_text(value)
+        text = text.replace(",", "").removesuffix("%").strip()
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(
+                f'Enter the {self.what} as a number, such as 56 or 56.5; "{text[:40]}" is not '
+                f"one. Put its unit in the unit column."
+            ) from None
+        if not number.is_finite() or abs(number) >= FIGURE_LIMIT:
+            raise ValueError(f"The {self.what} must be a number below 10,000,000,000.")
+        rounded = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if rounded != number:
+            raise ValueError(
+                f"The {self.what} may have up to two decimal places; {text[:40]} has more."
+            )
+        return rounded
+
+
+class YesNoWidget(widgets.Widget):
+    """ "Yes" (or "Y", "True", "1", "x") or blank."""
+
+    def __init__(self, what: str):
+        super().__init__()
+        self.what = what
+
+    def clean(self, value, row=None, **kwargs) -> bool:
+        text = cell_text(value).casefold()
+        if text in {"", "no", "n", "false", "0"}:
+            return False
+        if text in {"yes", "y", "true", "1", "x"}:
+            return True
+        raise ValueError(f'Enter "Yes" if {self.what}, or leave the cell blank.')
+
+
+class ChoiceWidget(widgets.Widget):
+    """One of a model field's choices, by its words or its code, in any case."""
+
+    def __init__(self, choices, what: str):
+        super().__init__()
+        self.what = what
+        self.labels = [str(label) for _, label in choices]
+        self.by_text = {}
+        for code, label in choices:
+            self.by_text[str(code).casefold()] = code
+            self.by_text[str(label).casefold()] = code
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        text = " ".join(cell_text(value).split())
+        if not text:
+            return ""
+        try:
+            return self.by_text[text.casefold()]
+        except KeyError:
+            raise ValueError(
+                f"Enter the {self.what} as one of: {', '.join(self.labels)}; "
+                f'"{text[:40]}" is not one.'
+            ) from None

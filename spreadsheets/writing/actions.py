@@ -44,6 +44,9 @@ class ActionWriting:
             "is_ongoing": bool(due and due.is_ongoing),
             "completed_on": row.completed,
         }
+        if "due_revised_reason" in self.present:
+            values["due_revised_reason"] = row.due_revised_reason
+        originally = row.originally_due if "originally_due" in self.present else None
         old = self.old_actions.get(issue.pk, []) if issue.pk else []
         action = self._match(old, row.action, row.ref, "actions")
         if action is not None:
@@ -54,10 +57,13 @@ class ActionWriting:
                 self.due_changes.append((row.ref, action, due_month))
                 for name in ("due_month", "due_as_written", "is_ongoing"):
                     values.pop(name)
+            if originally is not None:
+                values["original_due_month"] = originally.month
             self._update(action, values)
         else:
-            # What Action.save() does for a new action, which the bulk write skips.
-            values["original_due_month"] = values["due_month"]
+            # What Action.save() does for a new action, which the bulk write skips, unless
+            # the sheet says when the plan first had it due.
+            values["original_due_month"] = originally.month if originally else values["due_month"]
             action = self._create(Action(plan=self.plan, issue=issue, **values))
         self._seen(action)
         return action

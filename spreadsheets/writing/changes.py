@@ -22,8 +22,10 @@ from actions.models import Action, ActionLead, ActionStatus, StoryEntry
 from outcomes.models import ImpactRating, OutcomeTarget
 from sendplan.models import (
     Area,
+    Finding,
     Issue,
     IssueStrategyLink,
+    Milestone,
     MilestonePriority,
     Person,
     Plan,
@@ -38,6 +40,9 @@ WRITE_ORDER = (
     Area,
     Plan,
     Priority,
+    Finding,
+    Milestone,
+    MilestonePriority,
     StrategyLink,
     Person,
     Issue,
@@ -61,6 +66,8 @@ DELETE_ORDER = (
     IssueStrategyLink,
     Issue,
     MilestonePriority,
+    Milestone,
+    Finding,
     Priority,
 )
 

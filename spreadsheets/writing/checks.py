@@ -101,6 +101,18 @@ class RowChecks:
                     )
         if row.action and row.bragg and not ({"bragg", "completed"} & skip):
             _check_bragg(row, errors)
+        if (
+            row.outcome_target
+            and row.latest_figure is not None
+            and not row.impact_rag
+            and not ({"impact_rag", "latest_figure"} & skip)
+        ):
+            add_error(
+                errors,
+                "latest_figure",
+                "Enter the RAG impact rating this figure was measured with in impact_rag, "
+                "or leave latest_figure blank.",
+            )
 
     def _known_priority(self, key: tuple) -> bool:
         return key in self.declared_priority or key in self.priorities

@@ -8,10 +8,15 @@ from .rows import PlanRow, text_key
 
 
 class IssueWriting:
-    def _priority(self, key: tuple, ref: str, title: str) -> Priority:
+    def _priority(
+        self, key: tuple, ref: str, title: str, description: str | None = None
+    ) -> Priority:
         """The priority ``key`` names: the plan's own (by reference, else by title), or a
         new one. A new priority comes after every priority the plan has, in the sheet's
-        order; one the plan has keeps its place (its number is its address)."""
+        order; one the plan has keeps its place (its number is its address). Its
+        ``description`` is the first row's that names it (None: the sheet has no such
+        column, and the description stays as it is)."""
+        first_time = key not in self.priority_order
         priority = self.priorities.get(key)
         if priority is None and title:
             candidate = self.priorities_by_title.get(text_key(title))
@@ -28,6 +33,7 @@ class IssueWriting:
                     number=max(numbers, default=0) + 1,
                     ref=ref,
                     title=title or priority_short_label(ref, ""),
+                    description=description or "",
                 )
             )
             self.priorities[key] = priority
@@ -37,6 +43,8 @@ class IssueWriting:
                 values["title"] = title
             if ref:
                 values["ref"] = ref
+            if first_time and description is not None:
+                values["description"] = description
             self._update(priority, values)
         self._seen(priority)
         return priority
@@ -55,6 +63,7 @@ class IssueWriting:
                     ref=row.ref,
                     description=row.issue,
                     order=self.issue_order[key],
+                    is_gap=row.gap,
                 )
             )
             self.issues[key] = issue
@@ -64,6 +73,8 @@ class IssueWriting:
                 values["description"] = row.issue
             if first_time:
                 values["order"] = self.issue_order[key]
+                if "gap" in self.present:
+                    values["is_gap"] = row.gap
             self._update(issue, values)
         self._seen(issue)
         self._issue_links(issue, row)

@@ -29,25 +29,45 @@ from actions.models import Action, ActionStatus
 from outcomes.models import ImpactRating, OutcomeTarget
 from sendplan.models import Area, Issue, IssueStrategyLink, MilestonePriority, Plan, Priority
 
+from ..columns import PLAN_HEADERS
 from .actions import ActionWriting
 from .changes import Changes
 from .checks import RowChecks
 from .issues import IssueWriting
 from .loading import PlanLoading
+from .plan_parts import PlanPartsWriting
 from .rows import ISSUE_CONTENT, PlanRow, blank, text_key
 from .story import StoryWriting
-from .targets import TargetWriting
+from .targets import KEEP, TargetWriting
 
 
 class PlanWriter(
-    PlanLoading, RowChecks, IssueWriting, ActionWriting, TargetWriting, StoryWriting, Changes
+    PlanLoading,
+    RowChecks,
+    IssueWriting,
+    ActionWriting,
+    TargetWriting,
+    StoryWriting,
+    PlanPartsWriting,
+    Changes,
 ):
     """Works out what the rows say for one plan, then writes it all at once (``write``)."""
 
     def __init__(
-        self, *, area_name: str, plan_title: str, slug: str, user, month: dt.date, replace: bool
+        self,
+        *,
+        area_name: str,
+        plan_title: str,
+        slug: str,
+        user,
+        month: dt.date,
+        replace: bool,
+        present: frozenset[str] = frozenset(PLAN_HEADERS),
     ):
         super().__init__()
+        # The fields the sheet has a column for: a field it leaves out keeps what the plan
+        # holds (a council's own sheet has no baseline column, say).
+        self.present = present
         self.area_name = area_name
         self.plan_title = plan_title
         self.slug = slug
@@ -99,7 +119,12 @@ class PlanWriter(
             self.sheet_refs.add(str(row["ref"]).strip())
 
     def write_row(self, row: PlanRow) -> None:
-        priority = self._priority(row.priority_key, row.written_priority_ref, row.priority_title)
+        priority = self._priority(
+            row.priority_key,
+            row.written_priority_ref,
+            row.priority_title,
+            row.priority_description if "priority_description" in self.present else None,
+        )
         if row.is_priority_only:
             return
         issue = self._issue(row, priority)
@@ -112,7 +137,8 @@ class PlanWriter(
         if row.outcome_target:
             measured_action = action if row.action else self.last_action.get(row.key)
             target = self._target(issue, measured_action, row)
-            self._rating(target, row.impact_rag)
+            figure = row.latest_figure if "latest_figure" in self.present else KEEP
+            self._rating(target, row.impact_rag, figure)
 
     def _match(self, old: list, text: str, ref: str, kind: str):
         """The existing record a line of the sheet updates, when replacing: the one with

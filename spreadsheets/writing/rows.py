@@ -24,6 +24,16 @@ class PlanRow:
         self.target_date = None
         self.impact_rag = ""
         self.priority_ref = ""
+        self.priority_description = ""
+        self.gap = False
+        self.originally_due = None
+        self.due_revised_reason = ""
+        self.unit = ""
+        self.baseline = None
+        self.baseline_date = None
+        self.target_value = None
+        self.direction = ""
+        self.latest_figure = None
         # Worked out by the checks: the priority's key, title and reference as written,
         # and the key of the issue the row belongs to.
         self.priority_key: tuple | None = None
@@ -59,6 +69,15 @@ ISSUE_CONTENT = (
     "outcome_target",
     "target_date",
     "impact_rag",
+    "gap",
+    "originally_due",
+    "due_revised_reason",
+    "unit",
+    "baseline",
+    "baseline_date",
+    "target_value",
+    "direction",
+    "latest_figure",
 )
 
 

@@ -14,7 +14,13 @@ from .rows import PlanRow
 
 # What an existing target promises that the sheet may set: a change to these is listed as
 # a change request to approve (issue 19), not written. A new target takes them directly.
+# The figures and unit are among them only when the sheet has their columns.
 PROMISED = ("text", "target_month")
+PROMISED_FIGURES = ("unit", "baseline", "target_value")
+# A target's other quantified fields, written directly: sheet column → model field.
+DESCRIBED = {"baseline_date": "baseline_month", "direction": "direction"}
+# "The sheet has no latest_figure column": a rating's measured figure stays as it is.
+KEEP = object()
 
 
 class TargetWriting:
@@ -29,10 +35,18 @@ class TargetWriting:
             "target_as_written": when.as_written if when else "",
             "is_ongoing": bool(when and when.is_ongoing),
         }
+        promising = PROMISED + tuple(f for f in PROMISED_FIGURES if f in self.present)
+        for column in PROMISED_FIGURES:
+            if column in self.present:
+                values[column] = getattr(row, column)
+        for column, name in DESCRIBED.items():
+            if column in self.present:
+                value = getattr(row, column)
+                values[name] = value.month if column == "baseline_date" and value else value
         old = self.old_targets.get(issue.pk, []) if issue.pk else []
         target = self._match(old, row.outcome_target, row.ref, "targets")
         if target is not None:
-            promised = {name: values.pop(name) for name in PROMISED}
+            promised = {name: values.pop(name) for name in promising}
             if any(_differs(target, name, value) for name, value in promised.items()):
                 self.target_changes.append((row.ref, target, promised))
                 values.pop("target_as_written")  # the date stands as written until approved
@@ -71,7 +85,9 @@ class TargetWriting:
             except ValidationError:
                 continue
 
-    def _rating(self, target: OutcomeTarget, rag: str) -> None:
+    def _rating(self, target: OutcomeTarget, rag: str, figure=KEEP) -> None:
+        """The target's RAG rating for the import month, with its measured ``figure``
+        (``KEEP``: the sheet has no such column, and a rating keeps the one it has)."""
         existing = self.old_ratings.get(target.pk) if target.pk else None
         if not rag:
             if existing is not None:
@@ -79,16 +95,12 @@ class TargetWriting:
                 self.old_ratings[target.pk] = None
             return
         if existing is not None:
-            if existing.rag != rag or existing.state != EntryState.SUBMITTED:
-                self._update(
-                    existing,
-                    {
-                        "rag": rag,
-                        "state": EntryState.SUBMITTED,
-                        "rated_by": self.user,
-                        "rated_at": self.now,
-                    },
-                )
+            values = {"rag": rag, "state": EntryState.SUBMITTED}
+            if figure is not KEEP:
+                values["measured_value"] = figure
+            if any(getattr(existing, k) != v for k, v in values.items()):
+                values.update(rated_by=self.user, rated_at=self.now)
+                self._update(existing, values)
             self._seen(existing)
             return
         rating = ImpactRating(
@@ -96,6 +108,7 @@ class TargetWriting:
             target=target,
             month=self.month,
             rag=rag,
+            measured_value=None if figure is KEEP else figure,
             state=EntryState.SUBMITTED,
             rated_by=self.user,
             rated_at=self.now,

@@ -282,7 +282,7 @@ def test_the_plan_list_exports_one_plan_as_xlsx(darlington, admin_user, client):
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="darlington-wsoa.xlsx"'
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["plan", "updates"]
+    assert workbook.sheetnames == ["plan", "updates", "about", "findings", "milestones"]
     assert [c.value for c in workbook["plan"][1]] == list(PLAN_HEADERS)
 
 

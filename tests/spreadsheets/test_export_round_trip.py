@@ -43,7 +43,7 @@ def test_xlsx_export_import_export_gives_the_same_cells(seeded, importer):
     copy, _ = confirm_plan_import(
         source=Upload("plan.xlsx", first),
         area_name="Empty area",
-        plan_title="Copy",
+        plan_title=seeded.title,
         user=importer,
         month=MONTH,
     )
@@ -63,7 +63,7 @@ def test_csv_export_import_export_gives_the_same_bytes(seeded, importer):
         source=Upload("plan.csv", plan_csv),
         updates=Upload("updates.csv", updates_csv) if len(updates_csv.splitlines()) > 1 else None,
         area_name="Empty area",
-        plan_title="Copy",
+        plan_title=seeded.title,
         user=importer,
         month=MONTH,
     )

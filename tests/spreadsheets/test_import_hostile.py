@@ -11,6 +11,7 @@ import zipfile
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from spreadsheets.columns import PLAN_HEADERS
 from spreadsheets.reading import Upload
@@ -256,7 +257,10 @@ def test_a_cell_in_an_xlsx_typed_as_text_starting_with_equals_is_text_not_a_form
 
 def test_a_workbook_with_a_value_beyond_the_last_header_names_its_column(db):
     user = factories.UserFactory(username="importer")
-    source = Upload("plan.xlsx", _xlsx([[*GOOD_ROW.split(","), None, "stray"]]))
+    cells = GOOD_ROW.split(",")
+    cells += [None] * (len(PLAN_HEADERS) - len(cells))
+    source = Upload("plan.xlsx", _xlsx([[*cells, None, "stray"]]))
+    stray = get_column_letter(len(PLAN_HEADERS) + 2)
 
     with pytest.raises(PlanImportError) as error:
         confirm_plan_import(
@@ -264,6 +268,6 @@ def test_a_workbook_with_a_value_beyond_the_last_header_names_its_column(db):
         )
 
     assert [str(p) for p in error.value.problems] == [
-        "Row 2: The cell in column N has no header above it; move its value into a column "
-        "with a header or remove it."
+        f"Row 2: The cell in column {stray} has no header above it; move its value into a "
+        "column with a header or remove it."
     ]
