@@ -74,9 +74,9 @@ def super_header_workbook(*, lead: str = "Lead officer") -> bytes:
 
 def word_plan(*, lead: str = "Lead officer") -> bytes:
     """A statement of action as councils write them: a title, a table whose priorities
-    are heading rows merged across it, an issue merged down over its two actions, a lead
-    cell of two paragraphs, and a second table continuing the first without headers.
-    ``lead`` heads the column of who leads each action."""
+    are heading rows merged across it, an issue and a timescale merged down over its two
+    actions ("as above"), a lead cell of two paragraphs, and a second table continuing the
+    first without headers. ``lead`` heads the column of who leads each action."""
     document = Document()
     document.add_heading("Written Statement of Action", 0)
     table = document.add_table(rows=5, cols=5)
@@ -88,7 +88,7 @@ def word_plan(*, lead: str = "Lead officer") -> bytes:
     heading.text = "Priority 1: Inclusion"
     for row, values in (
         (2, ["1.1", "Too many exclusions", "Launch the charter", "", "Jan 2025"]),
-        (3, ["1.1", "", "Audit timetables", "Head of inclusion", "Mar 2025"]),
+        (3, ["1.1", "", "Audit timetables", "Head of inclusion", ""]),
     ):
         for column, value in enumerate(values):
             if value:
@@ -96,6 +96,7 @@ def word_plan(*, lead: str = "Lead officer") -> bytes:
     table.cell(2, 3).text = "Head of inclusion"
     table.cell(2, 3).add_paragraph("Virtual school head")
     table.cell(2, 1).merge(table.cell(3, 1))  # the issue, "as above" on row 4
+    table.cell(2, 4).merge(table.cell(3, 4))  # the timescale, "as above" on row 4
     table.cell(4, 0).merge(table.cell(4, 4)).text = "Priority 2: Transitions"
     document.add_paragraph("Continued overleaf")
     second = document.add_table(rows=1, cols=5)

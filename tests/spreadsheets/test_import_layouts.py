@@ -4,6 +4,7 @@ mapping chosen with --columns and remembered for the area's next import."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from io import StringIO
@@ -231,6 +232,8 @@ def test_a_word_plan_with_merged_cells_imports_as_the_document_reads(tmp_path):
         "Head of inclusion",
         "Virtual school head",
     ]
+    # The timescale merged down over both actions is the second's too.
+    assert [a.due_month for a in issue.actions.order_by("pk")] == [dt.date(2025, 1, 1)] * 2
     assert Issue.objects.get(plan=plan, ref="2.1").actions.count() == 1
 
 
