@@ -72,6 +72,18 @@ def super_header_workbook(*, lead: str = "Lead officer") -> bytes:
     return buffer.getvalue()
 
 
+# A borough numbering its pillars "Pillar 2" in a column of their own, an issue by the
+# pillar's number alone ("2") and others by letter ("A2"), "A2" kept on two actions.
+# "Pillar ref" is not a header the import knows.
+PILLARS_CSV = (
+    "Pillar ref,Pillar,Ref,Identified need,Actions,Owner,Deadline\n"
+    "Pillar 2,Inclusion,2,Too many exclusions,Launch the inclusion charter,Jo Bloggs,Jan 2025\n"
+    "Pillar 2,Inclusion,A2,Too few specialist places,Open two resource bases,Sam Smith,"
+    "Sep 2025\n"
+    "Pillar 2,Inclusion,A2,,Train staff for the resource bases,Sam Smith,Dec 2025\n"
+)
+
+
 def word_plan(*, lead: str = "Lead officer") -> bytes:
     """A statement of action as councils write them: a title, a table whose priorities
     are heading rows merged across it, an issue and a timescale merged down over its two
