@@ -4,6 +4,7 @@ mapping chosen with --columns and remembered for the area's next import."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from io import StringIO
@@ -12,11 +13,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from docx import Document
-from openpyxl import Workbook
 
 from actions.models import Action
 from sendplan.models import Area, Issue, Plan, Priority
 from spreadsheets.models import ColumnMapping
+
+from .layouts import county_csv, super_header_workbook, word_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -33,65 +35,8 @@ def _write(tmp_path, name: str, data: bytes | str) -> str:
     return str(path)
 
 
-# Modelled on a county's Written Statement of Action: its own words for every column,
-# a progress column no field holds.
-COUNTY_CSV = (
-    "Ref,Area for improvement,Area of weakness,What we will do,Responsible officer (action lead),"
-    "Timescale,RAG rating,Key measures of success,November progress update from action lead\n"
-    "1.1,1. Identifying needs early,Children wait too long for assessment,Review the "
-    "assessment pathway,Jo Bloggs,Sept 2024,Green,90% of plans issued within 20 weeks,"
-    "Pathway mapped\n"
-    "1.1,,,Train SENCOs in the new pathway,Sam Smith; Ali Khan,Dec 2024,Amber,,\n"
-    "2.1,2. Working together,Families tell their story many times,Set up a shared record,"
-    "Pat Lee,Mar 2025,Red,Families say they tell their story once,Delayed\n"
-)
-
-
-def _super_header_workbook() -> bytes:
-    """A title row and a super-header row above the header row, and each priority as a
-    heading row merged across the table (a city's local area partnership plan)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "LAP action plan"
-    sheet.append(["Local Area SEND Partnership: action plan 2024-26"])
-    sheet.append(["", "", "Delivery", "", "", "Impact", ""])
-    sheet.append(["No.", "Issue", "Action", "Lead officer", "By when", "Success criteria", "BRAGG"])
-    sheet.append(["Priority 1: Inclusion"])
-    sheet.merge_cells("A4:G4")
-    sheet.append(
-        [
-            "1.1",
-            "Too many exclusions",
-            "Launch the inclusion charter",
-            "Head of inclusion",
-            "Jan 2025",
-            "Exclusions fall by a third",
-            "Green",
-        ]
-    )
-    sheet.append(
-        ["1.1", "", "Audit part-time timetables", "Head of inclusion", "Mar 2025", "", "Amber"]
-    )
-    sheet.append(["Priority 2: Transitions"])
-    sheet.merge_cells("A7:G7")
-    sheet.append(
-        [
-            "2.1",
-            "Moves to adulthood are late",
-            "Start planning at year 9",
-            "Transitions lead",
-            "Sept 2025",
-            "Every year 9 review plans ahead",
-            "Red",
-        ]
-    )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def test_a_countys_own_headers_are_recognised_and_the_progress_column_listed(tmp_path):
-    source = _write(tmp_path, "county.csv", COUNTY_CSV)
+    source = _write(tmp_path, "county.csv", county_csv())
 
     out, _ = _command(source, area="Shire", plan="Shire WSoA", show_columns=True)
 
@@ -115,7 +60,7 @@ def test_a_countys_own_headers_are_recognised_and_the_progress_column_listed(tmp
 
 
 def test_a_countys_own_headers_import_every_action(tmp_path):
-    source = _write(tmp_path, "county.csv", COUNTY_CSV)
+    source = _write(tmp_path, "county.csv", county_csv())
 
     _command(source, area="Shire", plan="Shire WSoA")
 
@@ -132,7 +77,7 @@ def test_a_countys_own_headers_import_every_action(tmp_path):
 
 
 def test_a_header_row_below_title_rows_and_merged_priority_headings_are_read(tmp_path):
-    source = _write(tmp_path, "lap.xlsx", _super_header_workbook())
+    source = _write(tmp_path, "lap.xlsx", super_header_workbook())
 
     _command(source, area="City", plan="City LAP plan")
 
@@ -147,7 +92,7 @@ def test_a_header_row_below_title_rows_and_merged_priority_headings_are_read(tmp
 
 
 def test_a_problem_in_a_sheet_below_title_rows_names_the_sheets_own_row(tmp_path):
-    data = _super_header_workbook()
+    data = super_header_workbook()
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(data))
@@ -267,45 +212,8 @@ def test_a_bad_columns_map_is_refused_with_a_clear_message(tmp_path, content, me
 # --- Word ------------------------------------------------------------------------------
 
 
-def _word_plan() -> bytes:
-    """A statement of action as councils write them: a title, a table whose priorities
-    are heading rows merged across it, an issue merged down over its two actions, a lead
-    cell of two paragraphs, and a second table continuing the first without headers."""
-    document = Document()
-    document.add_heading("Written Statement of Action", 0)
-    table = document.add_table(rows=5, cols=5)
-    for cell, text in zip(
-        table.rows[0].cells, ["Ref", "Issue", "Action", "Lead officer", "Timescale"], strict=True
-    ):
-        cell.text = text
-    heading = table.cell(1, 0).merge(table.cell(1, 4))
-    heading.text = "Priority 1: Inclusion"
-    for row, values in (
-        (2, ["1.1", "Too many exclusions", "Launch the charter", "", "Jan 2025"]),
-        (3, ["1.1", "", "Audit timetables", "Head of inclusion", "Mar 2025"]),
-    ):
-        for column, value in enumerate(values):
-            if value:
-                table.cell(row, column).text = value
-    table.cell(2, 3).text = "Head of inclusion"
-    table.cell(2, 3).add_paragraph("Virtual school head")
-    table.cell(2, 1).merge(table.cell(3, 1))  # the issue, "as above" on row 4
-    table.cell(4, 0).merge(table.cell(4, 4)).text = "Priority 2: Transitions"
-    document.add_paragraph("Continued overleaf")
-    second = document.add_table(rows=1, cols=5)
-    for cell, text in zip(
-        second.rows[0].cells,
-        ["2.1", "Moves to adulthood are late", "Plan from year 9", "Transitions lead", "Sept 2025"],
-        strict=True,
-    ):
-        cell.text = text
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def test_a_word_plan_with_merged_cells_imports_as_the_document_reads(tmp_path):
-    source = _write(tmp_path, "wsoa.docx", _word_plan())
+    source = _write(tmp_path, "wsoa.docx", word_plan())
 
     _command(source, area="County", plan="County WSoA")
 
@@ -324,12 +232,14 @@ def test_a_word_plan_with_merged_cells_imports_as_the_document_reads(tmp_path):
         "Head of inclusion",
         "Virtual school head",
     ]
+    # The timescale merged down over both actions is the second's too.
+    assert [a.due_month for a in issue.actions.order_by("pk")] == [dt.date(2025, 1, 1)] * 2
     assert Issue.objects.get(plan=plan, ref="2.1").actions.count() == 1
 
 
 def test_a_word_plans_problem_names_its_table_and_row(tmp_path):
-    data = _word_plan().replace(b"Sept 2025", b"Smarch 25")
-    document = Document(io.BytesIO(_word_plan()))
+    data = word_plan().replace(b"Sept 2025", b"Smarch 25")
+    document = Document(io.BytesIO(word_plan()))
     document.tables[1].cell(0, 4).text = "Smarch 2025"
     buffer = io.BytesIO()
     document.save(buffer)
@@ -413,7 +323,7 @@ def test_the_preview_refuses_one_field_for_two_columns(admin_user, client, tmp_p
     from django.urls import reverse
 
     client.force_login(admin_user)
-    source = _write(tmp_path, "county.csv", COUNTY_CSV)
+    source = _write(tmp_path, "county.csv", county_csv())
     with open(source, "rb") as plan_file:
         uploaded = client.post(
             reverse("admin:spreadsheets_planimport_add"),
