@@ -37,6 +37,33 @@ PLAN_HEADERS = (
     "direction",
     "latest_figure",
 )
+# What each column holds, in the words the pages use: the preview's column chooser.
+FIELD_LABELS = {
+    "ref": "Reference",
+    "priority": "Priority",
+    "issue": "Issue to be addressed",
+    "strategy_links": "Strategy links",
+    "action": "Action",
+    "actioned_by": "Actioned by (leads)",
+    "by_when": "By when (due)",
+    "completed": "Completed on",
+    "bragg": "BRAGG status",
+    "outcome_target": "Outcome target",
+    "target_date": "Target date",
+    "impact_rag": "RAG impact rating",
+    "priority_ref": "Priority's reference",
+    "priority_description": "Priority's description",
+    "gap": "Gap in the source",
+    "originally_due": "Originally due",
+    "due_revised_reason": "Reason the due date was revised",
+    "unit": "Unit",
+    "baseline": "Baseline",
+    "baseline_date": "Baseline date",
+    "target_value": "Target figure",
+    "direction": "Direction (which way is better)",
+    "latest_figure": "Latest measured figure",
+}
+assert set(FIELD_LABELS) == set(PLAN_HEADERS)  # noqa: S101
 # A story so far row names its issue by ``ref``, or its priority by ``priority`` (the
 # priority's reference as the plan writes it, or its title when it has none).
 UPDATES_HEADERS = ("ref", "date", "text", "priority")

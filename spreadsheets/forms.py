@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from sendplan.forms import GovukRadios
 from sendplan.models import Area, Role
 
-from .columns import PLAN_HEADERS
+from .columns import FIELD_LABELS, PLAN_HEADERS
 from .mapping import HEADING, normalise
 from .services import current_month
 
@@ -121,7 +121,7 @@ class ColumnMappingForm(forms.Form):
     def __init__(self, *args, columns: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.file_columns = list((columns or {}).get("columns", []))
-        options = [("", "Not imported"), *((f, f) for f in PLAN_HEADERS)]
+        options = [("", "Not imported"), *((f, FIELD_LABELS[f]) for f in PLAN_HEADERS)]
         for column in self.file_columns:
             self.fields[f"column_{column['letter']}"] = forms.ChoiceField(
                 label=f"{column['letter']}: {column['header']}",
@@ -146,7 +146,7 @@ class ColumnMappingForm(forms.Form):
                 self.add_error(
                     f"column_{column['letter']}",
                     f"Select another field or not imported: column {seen[field]} already "
-                    f"fills {field}.",
+                    f"fills {FIELD_LABELS[field]}.",
                 )
             seen.setdefault(field, column["letter"])
         return cleaned

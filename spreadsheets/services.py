@@ -329,8 +329,10 @@ def _run(
     _check_target(preview)
     if preview.problems or plan_ds is None:
         return preview, None
-    preview.plan_rows = len(plan_ds)
-    preview.update_rows = len(updates_ds) if updates_ds is not None else 0
+    # Rows with something in them: a sheet's blank rows, and those a council's layout
+    # keeps blank for its title and super-header rows, are not rows read.
+    preview.plan_rows = _filled(plan_ds)
+    preview.update_rows = _filled(updates_ds) if updates_ds is not None else 0
 
     places = parsed.sheets.places
     if dry_run:
@@ -385,6 +387,10 @@ def _plan_the_import(
     preview.target_changes = writer.target_change_lines()
     preview.due_changes = writer.due_change_lines()
     return writer
+
+
+def _filled(dataset) -> int:
+    return sum(1 for row in dataset if any(v not in (None, "") for v in row))
 
 
 def _fields_present(columns: dict | None) -> frozenset[str]:

@@ -157,7 +157,7 @@ def test_the_preview_shows_the_columns_of_the_file(manager, plan_a):
     page = manager.get(_preview(plan_a, PlanImport.objects.get())).content.decode()
 
     assert "Columns of the file" in page
-    assert '<option value="outcome_target" selected>outcome_target</option>' in page
+    assert '<option value="outcome_target" selected>Outcome target</option>' in page
     assert "_beyond" not in page  # the reader's own column is not the file's
 
 
@@ -172,7 +172,7 @@ def test_a_council_layout_is_mapped_and_a_column_can_be_chosen_again_on_the_page
     manager.post(_page(plan_a), {"file": upload, "into": "this", "month": "2024-03"})
     stored = PlanImport.objects.get()
     page = manager.get(_preview(plan_a, stored)).content.decode()
-    assert '<option value="action" selected>action</option>' in page
+    assert '<option value="action" selected>Action</option>' in page
     assert "will not be imported" in page and "Owner&#x27;s notes" in page
 
     # The programme manager says the notes column is the BRAGG column after all: refused,
@@ -192,7 +192,7 @@ def test_a_council_layout_is_mapped_and_a_column_can_be_chosen_again_on_the_page
         },
     )
     assert response.status_code == 400
-    assert "already fills action" in response.content.decode()
+    assert "already fills Action." in response.content.decode()
 
     response = manager.post(
         _preview(plan_a, stored),

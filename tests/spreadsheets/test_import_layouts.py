@@ -17,6 +17,8 @@ from docx import Document
 from actions.models import Action
 from sendplan.models import Area, Issue, Plan, Priority
 from spreadsheets.models import ColumnMapping
+from spreadsheets.reading import Upload
+from spreadsheets.services import import_user, preview_plan_import
 
 from .layouts import county_csv, super_header_workbook, word_plan
 
@@ -79,8 +81,17 @@ def test_a_countys_own_headers_import_every_action(tmp_path):
 def test_a_header_row_below_title_rows_and_merged_priority_headings_are_read(tmp_path):
     source = _write(tmp_path, "lap.xlsx", super_header_workbook())
 
+    preview = preview_plan_import(
+        source=Upload("lap.xlsx", super_header_workbook()),
+        area_name="City",
+        plan_title="City LAP plan",
+        user=import_user(),
+    )
     _command(source, area="City", plan="City LAP plan")
 
+    # Three action rows, each carrying the heading above it: the title, super-header and
+    # heading rows are not counted as rows read of their own.
+    assert preview.plan_rows == 3
     plan = Plan.objects.get(slug="city-lap-plan")
     assert list(
         Priority.objects.filter(plan=plan).order_by("number").values_list("number", "title")
@@ -335,6 +346,6 @@ def test_the_preview_refuses_one_field_for_two_columns(admin_user, client, tmp_p
     )
 
     assert response.status_code == 200
-    assert "Select another field or not imported: column A already fills ref." in (
+    assert "Select another field or not imported: column A already fills Reference." in (
         response.content.decode()
     )
