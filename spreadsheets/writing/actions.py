@@ -34,11 +34,9 @@ def note_for(status: str, note: str) -> str:
 
 class ActionWriting:
     def _action(self, issue: Issue, row: PlanRow) -> Action:
-        position = self._next(self.action_count, row.key)
         due = row.by_when
         values = {
             "text": row.action,
-            "order": position,
             "due_month": due.month if due else None,
             "due_as_written": due.as_written if due else "",
             "is_ongoing": bool(due and due.is_ongoing),
@@ -49,6 +47,9 @@ class ActionWriting:
         originally = row.originally_due if "originally_due" in self.present else None
         old = self.old_actions.get(issue.pk, []) if issue.pk else []
         action = self._match(old, row.action, row.ref, "actions")
+        values["order"] = self._place(
+            self.action_count, row.key, action.order if action is not None else None
+        )
         if action is not None:
             due_month = values["due_month"]
             if due_month != action.due_month and needs_due_date_approval(action, due_month):

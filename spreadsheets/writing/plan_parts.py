@@ -107,6 +107,7 @@ class PlanPartsWriting:
             for finding in Finding.objects.filter(plan=self.plan).order_by("kind", "order", "pk"):
                 old.setdefault(finding.kind, []).append(finding)
         position: dict[str, int] = {}
+        placed: dict[str, int] = {}
         for number, row in _rows(dataset, "findings", problems):
             try:
                 kind = _FINDING_KIND.clean(row.get("kind"))
@@ -118,11 +119,12 @@ class PlanPartsWriting:
             text = _required_text(row, "text", "the finding", number, "findings", problems)
             if text is None:
                 continue
-            order = position.get(kind, 0)
-            position[kind] = order + 1
+            index = position.get(kind, 0)
+            position[kind] = index + 1
             existing = old.get(kind, [])
-            if order < len(existing):
-                finding = existing[order]
+            finding = existing[index] if index < len(existing) else None
+            order = self._place(placed, kind, finding.order if finding else None)
+            if finding is not None:
                 self._update(finding, {"text": text, "order": order})
                 self._seen(finding)
             else:
@@ -141,7 +143,8 @@ class PlanPartsWriting:
             old = list(milestones.order_by("due_month", "order", "pk"))
             for link in MilestonePriority.objects.filter(plan=self.plan):
                 old_links.setdefault(link.milestone_id, {})[link.priority_id] = link
-        order = 0
+        index = 0
+        placed: dict[str, int] = {}
         for number, row in _rows(dataset, "milestones", problems):
             period = _cell(row, "period", _PERIOD, number, problems)
             due = _cell(row, "due", _DUE, number, problems)
@@ -159,21 +162,21 @@ class PlanPartsWriting:
                     )
                 )
                 continue
+            milestone = old[index] if index < len(old) else None
             values = {
                 "period": period,
                 "due_month": due.month if due else None,
                 "text": text,
-                "order": order,
+                "order": self._place(placed, "", milestone.order if milestone else None),
             }
-            if order < len(old):
-                milestone = old[order]
+            if milestone is not None:
                 self._update(milestone, values)
                 self._seen(milestone)
                 links = old_links.get(milestone.pk, {})
             else:
                 milestone = self._create(Milestone(plan=self.plan, **values))
                 links = {}
-            order += 1
+            index += 1
             for priority in served:
                 link = links.get(priority.pk) if priority.pk is not None else None
                 if link is None:
@@ -184,7 +187,7 @@ class PlanPartsWriting:
             for priority_id, link in links.items():
                 if priority_id not in wanted:
                     self._delete(link)
-        for milestone in old[order:]:
+        for milestone in old[index:]:
             for link in old_links.get(milestone.pk, {}).values():
                 self._delete(link)
             self._delete(milestone)

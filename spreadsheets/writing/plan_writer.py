@@ -158,6 +158,16 @@ class PlanWriter(
             used.add(same.pk)
         return same
 
+    def _place(self, counter: dict, key, kept: int | None) -> int:
+        """The ``order`` of the next record under ``key``: a record the plan has keeps its
+        own while it still comes after the one before (the plan's numbering need not
+        start at 0 or go up by one), so that a file in the plan's order changes nothing;
+        otherwise one more than the one before."""
+        before = counter.get(key, -1)
+        place = kept if kept is not None and kept > before else before + 1
+        counter[key] = place
+        return place
+
     def _next(self, counter: dict, key) -> int:
         position = counter.get(key, 0)
         counter[key] = position + 1

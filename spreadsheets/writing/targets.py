@@ -25,11 +25,9 @@ KEEP = object()
 
 class TargetWriting:
     def _target(self, issue: Issue, action: Action | None, row: PlanRow) -> OutcomeTarget:
-        position = self._next(self.target_count, row.key)
         when = row.target_date
         values = {
             "text": row.outcome_target,
-            "order": position,
             "action": action,
             "target_month": when.month if when else None,
             "target_as_written": when.as_written if when else "",
@@ -45,6 +43,13 @@ class TargetWriting:
                 values[name] = value.month if column == "baseline_date" and value else value
         old = self.old_targets.get(issue.pk, []) if issue.pk else []
         target = self._match(old, row.outcome_target, row.ref, "targets")
+        if target is not None:
+            # A target the plan has keeps its place: the sheet lists an issue's targets
+            # tied to no action first, so it cannot say where the plan put them among
+            # the actions' targets. A new one comes after those above it.
+            self.target_count[row.key] = max(self.target_count.get(row.key, -1), target.order)
+        else:
+            values["order"] = self._place(self.target_count, row.key, None)
         if target is not None:
             promised = {name: values.pop(name) for name in promising}
             if any(_differs(target, name, value) for name, value in promised.items()):

@@ -119,3 +119,26 @@ def test_a_bare_reference_with_an_action_is_an_issue_under_its_priority(importer
     assert [(i.ref, i.actions.get().text) for i in priority.issues.all()] == [
         ("1", "Audit EHC plans")
     ]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_plans_own_export_imported_back_into_it_changes_nothing(seeded, importer, fmt):
+    """The programme manager downloads the plan and uploads it again unchanged: the
+    preview says nothing will change (it said 37 outcome targets would, when the export
+    left out what the import then set)."""
+    from spreadsheets.services import preview_plan_import
+
+    data = export_plan(plan=seeded, fmt=fmt)
+
+    preview = preview_plan_import(
+        source=Upload(f"plan.{fmt}", data),
+        area_name=seeded.area.name,
+        plan_title=seeded.title,
+        slug=seeded.slug,
+        replace=True,
+        user=importer,
+        month=MONTH,
+    )
+
+    assert preview.ok, preview.problems
+    assert preview.changes == 0, preview.summary()
