@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from .columns import OPTIONAL_HEADERS, PLAN_HEADERS
+from .columns import FIELD_LABELS, OPTIONAL_HEADERS, PLAN_HEADERS
 
 # Field → the headers councils write for it (normalised). Our own header names are in it.
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
@@ -227,12 +227,14 @@ def map_header_row(header_row, choices: dict[str, str] | None = None) -> list[Co
         if not text:
             continue
         key = normalise(text)
-        if key in choices:
+        field, why = guess(text)
+        if key in choices and (choices[key] or None) != field:
             field, why = (choices[key] or None), "chosen not to import"
-        else:
-            field, why = guess(text)
+        elif key in choices and field is None:
+            # Left as the table leaves it: the table's reason still says why.
+            why = why or "chosen not to import"
         if field is not None and field in taken:
-            field, why = None, f"column {taken[field]} already fills {field}"
+            field, why = None, f"column {taken[field]} already fills {FIELD_LABELS[field]}"
         letter = column_letter(index)
         if field is not None:
             taken[field] = letter

@@ -349,3 +349,18 @@ def test_the_preview_refuses_one_field_for_two_columns(admin_user, client, tmp_p
     assert "Select another field or not imported: column A already fills Reference." in (
         response.content.decode()
     )
+
+
+def test_a_column_left_not_imported_keeps_the_tables_reason_after_preview_again():
+    from spreadsheets.mapping import map_header_row, normalise
+
+    headers = ["Ref", "What we will do", "November progress update", "Success criteria"]
+    # The preview posts every column's field: the progress column left as it was, the
+    # success criteria chosen not to be imported.
+    choices = {normalise(h): f for h, f in zip(headers, ["ref", "action", "", ""], strict=True)}
+
+    columns = {c.header: c for c in map_header_row(headers, choices)}
+
+    assert columns["November progress update"].why.startswith("a progress update has no month")
+    assert columns["Success criteria"].field is None
+    assert columns["Success criteria"].why == "chosen not to import"
