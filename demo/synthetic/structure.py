@@ -51,6 +51,8 @@ class StructureWriter(BulkWriter):
                     inspection_date=add_months(self.before, -9),
                     publication_date=self.before,
                     introduction="A generated plan for scale tests and benchmarks.",
+                    vision="Children and young people with SEND are healthy, happy and safe, "
+                    "and achieve their best.",
                     source="generate_demo_data",
                 )
             ],
@@ -242,6 +244,8 @@ class StructureWriter(BulkWriter):
                     target.text = f"{text}: {goal} {unit}".strip()
                     target.unit = unit
                     target.baseline = Decimal(shape.randint(low, high))
+                    # Measured at the inspection, as plans write it ("56% in 2022").
+                    target.baseline_month = add_months(self.before, -9)
                     target.target_value = Decimal(goal)
                     target.direction = direction
                 else:
