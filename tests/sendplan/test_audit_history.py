@@ -154,6 +154,14 @@ DERIVED_WRITERS = {
     "progress/figures.py": "upserts PlanFigures rows, worked out from audited rows",
 }
 HISTORY_AWARE_BULK_HELPERS = {"bulk_create_with_history", "bulk_update_with_history"}
+# Functions that insert with the plain bulk_create and write each record's history row
+# themselves, in the same transaction, naming the user and the reason.
+HISTORY_WRITING_FUNCTIONS = {
+    # (path, function): reason
+    ("spreadsheets/writing/changes.py", "create_with_history"): "the whole-plan import's new "
+    "records: the database copies each one's history row from the row just inserted, "
+    "with the importing user, the import as the reason and the import's time",
+}
 
 
 QUERYSET_METHODS = {
@@ -200,10 +208,19 @@ def test_no_code_writes_around_the_audit_history():
         if rel in DERIVED_WRITERS:
             continue
         tree = ast.parse(path.read_text(), filename=rel)
+        allowed = {
+            id(call)
+            for function in ast.walk(tree)
+            if isinstance(function, ast.FunctionDef)
+            and (rel, function.name) in HISTORY_WRITING_FUNCTIONS
+            for call in ast.walk(function)
+        }
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
             name = node.func.attr
+            if name == "bulk_create" and id(node) in allowed:
+                continue
             if (name == "update" and _looks_like_a_queryset(node.func.value)) or name in {
                 "bulk_create",
                 "bulk_update",

@@ -22,20 +22,19 @@ import os, sys, time
 import django
 
 django.setup()
-from simple_history.manager import HistoryManager
+from spreadsheets.writing import changes
 
-write_history = HistoryManager.bulk_history_create
+create_with_history = changes.create_with_history
 
 
-def bulk_history_create(self, *args, **kwargs):
-    rows = write_history(self, *args, **kwargs)
-    if self.model._meta.model_name == "historicalactionlead":
+def create_and_hold(objs, model, **kwargs):
+    create_with_history(objs, model, **kwargs)
+    if model._meta.model_name == "actionlead":
         open(os.environ["IMPORT_HELD"], "w").close()
         time.sleep(600)
-    return rows
 
 
-HistoryManager.bulk_history_create = bulk_history_create
+changes.create_with_history = create_and_hold
 from django.core.management import execute_from_command_line
 
 execute_from_command_line(["manage.py", *sys.argv[1:]])

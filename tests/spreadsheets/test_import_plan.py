@@ -137,6 +137,29 @@ def test_every_history_row_the_import_writes_names_the_importing_user(importer):
     assert {r.history_change_reason for r in rows} == {"Imported from spreadsheet"}
 
 
+def test_each_record_the_import_creates_has_one_history_row_holding_what_was_written(importer):
+    marks = history_marks()
+
+    plan, _ = import_plan(importer)
+
+    rows = new_history_rows(marks)
+    assert {r.history_type for r in rows} == {"+"}
+    assert len({r.history_date for r in rows}) == 1
+    checked = 0
+    for model in (Priority, Issue, Action, ActionLead, ActionStatus, OutcomeTarget, ImpactRating):
+        history = model.history.model
+        records = list(model.objects.filter(plan=plan))
+        assert records, model.__name__
+        for record in records:
+            (row,) = [r for r in rows if isinstance(r, history) and r.id == record.pk]
+            for field in history.tracked_fields:
+                assert getattr(row, field.attname) == getattr(record, field.attname), (
+                    f"{model.__name__}.{field.name}"
+                )
+            checked += 1
+    assert checked > 30
+
+
 # --- A messy but valid sheet ---------------------------------------------------------
 
 
