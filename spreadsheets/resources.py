@@ -76,6 +76,8 @@ class _RowResource(resources.Resource):
     def __init__(self, *, writer: PlanWriter, **kwargs):
         super().__init__(**kwargs)
         self.writer = writer
+        # import-export works the list out again for every row.
+        self.import_fields = self.get_import_fields()
 
     def get_db_connection_name(self):
         return "default"
@@ -92,10 +94,15 @@ class _RowResource(resources.Resource):
         if instance.is_blank:
             return
         errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
+        # What import-export's import_instance does through three calls a cell: each
+        # column's widget reads its cell, and a ValueError is that column's problem.
+        for field in self.import_fields:
+            if field.column_name not in row:
+                continue
+            try:
+                setattr(instance, field.attribute, field.clean(row))
+            except ValueError as exc:
+                errors[field.attribute] = [str(exc)]
         if row.get(BEYOND):
             errors.setdefault(NON_FIELD_ERRORS, []).append(
                 f"The cell in column {row[BEYOND]} has no header above it; move its "
@@ -115,6 +122,9 @@ class _RowResource(resources.Resource):
 
     def do_instance_save(self, instance, is_create):
         self.save_row(instance)
+
+    def save_m2m(self, instance, row, **kwargs):
+        pass  # no column is many-to-many: the writer writes an action's leads
 
 
 class PlanRowResource(_RowResource):
