@@ -8,6 +8,7 @@ import-export then reports it against the row and the column.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -27,6 +28,12 @@ REF_MAX_LENGTH = Issue._meta.get_field("ref").max_length
 LIST_SEPARATORS = re.compile(r"[;\n\r]+")
 # A figure the database keeps has at most 12 digits, two of them after the point.
 FIGURE_LIMIT = Decimal(10) ** 10
+
+
+# A plan writes the same few months in thousands of cells, and reading one is pure (the
+# value is frozen, a refusal is raised again each time). Text only: 1, 1.0 and True are
+# equal as keys but not as cells.
+_parse_month_text = functools.lru_cache(maxsize=1024)(parse_month)
 
 
 def cell_text(value) -> str:
@@ -101,7 +108,7 @@ class MonthWidget(widgets.Widget):
             value = unescape_text(value.strip())
         if value is None or value == "":
             return None
-        parsed = parse_month(value)
+        parsed = _parse_month_text(value) if isinstance(value, str) else parse_month(value)
         if len(parsed.as_written) > 60:
             raise ValueError("The month must be 60 characters or fewer.")
         if parsed.is_ongoing and not self.allow_ongoing:
