@@ -493,7 +493,8 @@ def import_sheet(rows: int = 500) -> bytes:
                 "Amber",
             ]
         )
-    return to_csv(PLAN_HEADERS, lines)
+    # The twelve columns every plan sheet has (a council's sheet has no more).
+    return to_csv(PLAN_HEADERS[:12], lines)
 
 
 def import_document(rows: int = 500) -> bytes:
