@@ -195,7 +195,9 @@ def update_rows(plan: Plan) -> list[list]:
     for issue in Issue.objects.filter(plan=plan).order_by("order", "ref", "pk"):
         issues[issue.priority_id].append(issue)
     entries = defaultdict(list)
-    for entry in StoryEntry.objects.filter(plan=plan).order_by("order", "pk"):
+    # The story so far as readers see it: a lead's draft is not yet the plan's word.
+    submitted = StoryEntry.objects.filter(plan=plan, state=EntryState.SUBMITTED)
+    for entry in submitted.order_by("order", "pk"):
         entries[
             ("issue", entry.issue_id) if entry.issue_id else ("priority", entry.priority_id)
         ].append(entry)

@@ -381,6 +381,7 @@ def _plan_the_import(
     result = resource.import_data(plan_ds, use_transactions=False)
     preview.problems.extend(_result_problems(result, "plan", PLAN_HEADERS))
     preview.problems.extend(getattr(writer, "part_problems", []))
+    preview.notes.extend(writer.figure_notes)
     if writer.updates_result is not None:
         preview.problems.extend(_result_problems(writer.updates_result, "updates", UPDATES_HEADERS))
     preview.counts = writer.counts()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from actions.models import ActionStatus, EntryState, StoryEntry
+from outcomes.figures import is_count, is_percent
 from outcomes.models import ImpactRating
 from sendplan.models import MonthStatus, ReportingMonth
 from sendplan.months import add_months
@@ -123,8 +124,8 @@ class MonthlyWriter(BulkWriter):
             if target.target_value is not None:
                 span = target.target_value - target.baseline
                 noise = Decimal(rng.randint(-5, 5)) / 100
-                measured = (target.baseline + span * Decimal(progress) * (1 + noise)).quantize(
-                    Decimal("0.01")
+                measured = _plausible(
+                    target, target.baseline + span * Decimal(progress) * (1 + noise)
                 )
             return {"rag": rag, "measured_value": measured, "note": "", "user": user}
 
@@ -162,3 +163,13 @@ class MonthlyWriter(BulkWriter):
 
 def item_field(model) -> str:
     return "action" if model is ActionStatus else "target"
+
+
+def _plausible(target, figure: Decimal) -> Decimal:
+    """A made-up figure the monthly update would accept (``outcomes.figures``): a count in
+    whole numbers, never below 0, and a percentage from 0 to 100."""
+    if is_count(target.unit, target.baseline, target.target_value):
+        return max(figure.quantize(Decimal(1)), Decimal(0))
+    if is_percent(target.unit):
+        figure = min(max(figure, Decimal(0)), Decimal(100))
+    return figure.quantize(Decimal("0.01"))

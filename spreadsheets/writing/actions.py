@@ -47,9 +47,7 @@ class ActionWriting:
         originally = row.originally_due if "originally_due" in self.present else None
         old = self.old_actions.get(issue.pk, []) if issue.pk else []
         action = self._match(old, row.action, row.ref, "actions")
-        values["order"] = self._place(
-            self.action_count, row.key, action.order if action is not None else None
-        )
+        values["order"] = self._place(self.action_count, row.key, action)
         if action is not None:
             due_month = values["due_month"]
             if due_month != action.due_month and needs_due_date_approval(action, due_month):

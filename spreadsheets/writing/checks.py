@@ -12,6 +12,7 @@ import re
 from django.core.exceptions import ValidationError
 
 from actions.models import check_bragg_rules
+from outcomes.figures import figure_problem
 from sendplan.models import priority_short_label
 
 from ..columns import ACTION_COLUMNS, TARGET_COLUMNS
@@ -101,18 +102,38 @@ class RowChecks:
                     )
         if row.action and row.bragg and not ({"bragg", "completed"} & skip):
             _check_bragg(row, errors)
-        if (
-            row.outcome_target
-            and row.latest_figure is not None
-            and not row.impact_rag
-            and not ({"impact_rag", "latest_figure"} & skip)
-        ):
+        if row.outcome_target and row.latest_figure is not None:
+            self._check_figure(row, errors, skip)
+
+    def _check_figure(self, row: PlanRow, errors: dict, skip: set[str]) -> None:
+        """A measured figure by the rules the monthly update applies (``outcomes.figures``);
+        one far beyond both the baseline and the target is imported, with a note in the
+        preview to check it."""
+        if "latest_figure" in skip:
+            return
+        if not row.impact_rag and "impact_rag" not in skip:
             add_error(
                 errors,
                 "latest_figure",
                 "Enter the RAG impact rating this figure was measured with in impact_rag, "
                 "or leave latest_figure blank.",
             )
+            return
+        if {"unit", "baseline", "target_value"} & skip:
+            return
+        problem = figure_problem(
+            row.latest_figure, unit=row.unit, baseline=row.baseline, target=row.target_value
+        )
+        if problem is None:
+            return
+        if problem.can_confirm:
+            self.figure_notes.append(
+                f"Row {row.number}, column latest_figure: {row.latest_figure.normalize():f} "
+                f"is far beyond both the baseline and the target. Check it before importing: "
+                f"it is imported as the sheet gives it."
+            )
+        else:
+            add_error(errors, "latest_figure", f"{problem.message}.")
 
     def _known_priority(self, key: tuple) -> bool:
         return key in self.declared_priority or key in self.priorities

@@ -52,9 +52,11 @@ class IssueWriting:
     def _issue(self, row: PlanRow, priority: Priority) -> Issue:
         key = row.key
         first_time = key not in self.issue_order
-        if first_time:
-            self.issue_order[key] = len(self.issue_order)
         issue = self.issues.get(key)
+        if first_time:
+            # An issue the plan has keeps its place while the sheet keeps the plan's order.
+            kept = issue if issue is not None and issue.pk is not None else None
+            self.issue_order[key] = self._place(self.issue_places, None, kept)
         if issue is None:
             issue = self._create(
                 Issue(

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.utils.text import slugify
 
-from actions.models import Action, ActionLead, ActionStatus, StoryEntry
+from actions.models import Action, ActionLead, ActionStatus, EntryState, StoryEntry
 from outcomes.models import ImpactRating, OutcomeTarget
 from sendplan.models import Area, Issue, IssueStrategyLink, Person, Plan, Priority, StrategyLink
 
@@ -55,6 +55,7 @@ class PlanLoading:
         self.old_statuses: dict[int, ActionStatus | None] = {}
         self.old_ratings: dict[int, ImpactRating | None] = {}
         self.old_story: dict[tuple, list[StoryEntry]] = defaultdict(list)
+        self.old_drafts: list[StoryEntry] = []
         self._start_counting()
         if self.area.pk is not None:
             self.people = {p.name.casefold(): p for p in Person.objects.filter(area=self.area)}
@@ -72,10 +73,13 @@ class PlanLoading:
         self.ref_count: dict[str, int] = {}
         self.priority_order: dict[tuple, int] = {}
         self.issue_order: dict[tuple, int] = {}
-        self.action_count: dict[tuple, int] = {}
-        self.target_count: dict[tuple, int] = {}
+        # key -> (the order given last, the id of the record it was given to): _place
+        self.issue_places: dict[None, tuple] = {}
+        self.action_count: dict[tuple, tuple] = {}
+        self.target_count: dict[tuple, tuple] = {}
         self.last_action: dict[tuple, Action | None] = {}
         self.story_count: dict[tuple, int] = {}
+        self.story_places: dict[tuple, tuple] = {}
         self.used: dict[str, set[int]] = defaultdict(set)
         self.sheet_texts: dict[str, dict[str, set[str]]] = defaultdict(dict)
 
@@ -117,6 +121,11 @@ class PlanLoading:
         }
         key_of = {p.pk: key for key, p in self.priorities.items()}
         for entry in StoryEntry.objects.filter(plan=plan).order_by("order", "pk"):
+            if entry.state != EntryState.SUBMITTED:
+                # A lead's draft is not yet the plan's word: the sheet neither gives nor
+                # replaces it, and it goes only with its issue or priority.
+                self.old_drafts.append(entry)
+                continue
             if entry.issue_id:
                 key = ("issue", ref_of.get(entry.issue_id))
             else:

@@ -123,7 +123,7 @@ class PlanPartsWriting:
             position[kind] = index + 1
             existing = old.get(kind, [])
             finding = existing[index] if index < len(existing) else None
-            order = self._place(placed, kind, finding.order if finding else None)
+            order = self._place(placed, kind, finding)
             if finding is not None:
                 self._update(finding, {"text": text, "order": order})
                 self._seen(finding)
@@ -167,7 +167,7 @@ class PlanPartsWriting:
                 "period": period,
                 "due_month": due.month if due else None,
                 "text": text,
-                "order": self._place(placed, "", milestone.order if milestone else None),
+                "order": self._place(placed, "", milestone),
             }
             if milestone is not None:
                 self._update(milestone, values)

@@ -68,6 +68,8 @@ class PlanWriter(
         # The fields the sheet has a column for: a field it leaves out keeps what the plan
         # holds (a council's own sheet has no baseline column, say).
         self.present = present
+        # Figures the sheet gives that look wrong but may be right: said in the preview.
+        self.figure_notes: list[str] = []
         self.area_name = area_name
         self.plan_title = plan_title
         self.slug = slug
@@ -158,14 +160,21 @@ class PlanWriter(
             used.add(same.pk)
         return same
 
-    def _place(self, counter: dict, key, kept: int | None) -> int:
-        """The ``order`` of the next record under ``key``: a record the plan has keeps its
-        own while it still comes after the one before (the plan's numbering need not
-        start at 0 or go up by one), so that a file in the plan's order changes nothing;
-        otherwise one more than the one before."""
-        before = counter.get(key, -1)
-        place = kept if kept is not None and kept > before else before + 1
-        counter[key] = place
+    def _place(self, counter: dict, key, record=None) -> int:
+        """The ``order`` of the next record under ``key``, where ``record`` is the plan's
+        own record the row matched (None: a new one). The plan's record keeps its order
+        while that still puts it after the one before: the plan's numbering need not start
+        at 0, go up by one or differ (ties are read by id, oldest first), so a file in the
+        plan's order changes nothing. Otherwise, and for a new record, one more than the
+        one before."""
+        before, before_id = counter.get(key, (-1, None))
+        kept = getattr(record, "order", None) if record is not None else None
+        pk = record.pk if record is not None else None
+        after = kept is not None and (
+            kept > before or (kept == before and None not in (before_id, pk) and pk > before_id)
+        )
+        place = kept if after else before + 1
+        counter[key] = (place, pk)
         return place
 
     def _next(self, counter: dict, key) -> int:
@@ -200,7 +209,7 @@ class PlanWriter(
         for action in actions:
             for lead in self.old_leads.get(action.pk, []):
                 self._delete(lead)
-        for entries in self.old_story.values():
+        for entries in [*self.old_story.values(), self.old_drafts]:
             for entry in entries:
                 if not (entry.issue_id in seen[Issue] or entry.priority_id in seen[Priority]):
                     self._delete(entry)

@@ -85,17 +85,17 @@ class StoryWriting:
         self.story_levels.add(level)
         key = (level, name)
         position = self._next(self.story_count, key)
+        existing = self.old_story.get(key, [])
+        entry = existing[position] if position < len(existing) else None
         when = row.date
         values = {
             "month": when.month if when else None,
             "date_as_written": when.as_written if when else "",
             "narrative": narrative_html(row.text),
-            "order": position,
+            "order": self._place(self.story_places, key, entry),
             "state": EntryState.SUBMITTED,
         }
-        existing = self.old_story.get(key, [])
-        if position < len(existing):
-            entry = existing[position]
+        if entry is not None:
             self._update(entry, values)
         else:
             entry = self._create(

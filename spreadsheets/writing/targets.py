@@ -47,9 +47,10 @@ class TargetWriting:
             # A target the plan has keeps its place: the sheet lists an issue's targets
             # tied to no action first, so it cannot say where the plan put them among
             # the actions' targets. A new one comes after those above it.
-            self.target_count[row.key] = max(self.target_count.get(row.key, -1), target.order)
+            before, _ = self.target_count.get(row.key, (-1, None))
+            self.target_count[row.key] = (max(before, target.order), None)
         else:
-            values["order"] = self._place(self.target_count, row.key, None)
+            values["order"] = self._place(self.target_count, row.key)
         if target is not None:
             promised = {name: values.pop(name) for name in promising}
             if any(_differs(target, name, value) for name, value in promised.items()):

@@ -142,3 +142,58 @@ def test_a_plans_own_export_imported_back_into_it_changes_nothing(seeded, import
 
     assert preview.ok, preview.problems
     assert preview.changes == 0, preview.summary()
+
+
+def test_the_demo_plans_own_exports_imported_back_change_only_this_months_ratings(db, importer):
+    """With seed_demo's months of example updates on top: the plan's structure and story
+    so far are as they were; only the import month's BRAGG and RAG ratings are new."""
+    from sendplan.models import Plan
+    from spreadsheets.services import preview_plan_import
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    for plan in Plan.objects.filter(slug__in=["darlington-wsoa-2023", "durham-lap-2024"]):
+        preview = preview_plan_import(
+            source=Upload("plan.xlsx", export_plan(plan=plan, fmt="xlsx")),
+            area_name=plan.area.name,
+            plan_title=plan.title,
+            slug=plan.slug,
+            replace=True,
+            user=importer,
+        )
+
+        assert preview.ok, preview.problems
+        assert set(preview.counts) <= {"BRAGG statuses", "RAG impact ratings"}, (
+            plan.slug,
+            preview.summary(),
+        )
+
+
+def test_a_leads_draft_story_is_not_exported_and_a_reimport_leaves_it(seeded, importer):
+    from actions.models import EntryState, StoryEntry
+    from sendplan.models import Issue
+    from spreadsheets.services import confirm_plan_import
+
+    issue = Issue.objects.filter(plan=seeded).order_by("order").first()
+    owner = {"issue": issue} if issue else {"priority": Priority.objects.filter(plan=seeded)[0]}
+    draft = StoryEntry.objects.create(
+        plan=seeded,
+        **owner,
+        month=MONTH,
+        narrative="<p>Half-written: waiting for the figures.</p>",
+        state=EntryState.DRAFT,
+    )
+    data = export_plan(plan=seeded, fmt="xlsx")
+
+    assert "Half-written" not in str(_cells(data)["updates"])
+    confirm_plan_import(
+        source=Upload("plan.xlsx", data),
+        area_name=seeded.area.name,
+        plan_title=seeded.title,
+        slug=seeded.slug,
+        replace=True,
+        user=importer,
+        month=MONTH,
+    )
+    draft.refresh_from_db()
+    assert draft.state == EntryState.DRAFT

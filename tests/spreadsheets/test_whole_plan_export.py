@@ -309,3 +309,44 @@ def test_a_workbook_with_the_parts_alone_replaces_findings_and_milestones(whole,
     assert not MilestonePriority.objects.filter(plan=copy).exists()
     assert preview.counts["milestones"]["deleted"] == 2
     assert Plan.objects.get(pk=copy.pk).vision == VISION  # no "about" sheet: kept
+
+
+def test_a_latest_figure_is_checked_as_the_monthly_update_checks_it(db, importer):
+    target = {"unit": "%", "baseline": 40, "target_value": 60}
+    data = _workbook(
+        [
+            {**GOOD, **target, "latest_figure": 140},
+            {
+                **GOOD,
+                "ref": "1.2",
+                "unit": "young people",
+                "baseline": 4,
+                "target_value": 10,
+                "latest_figure": 2.5,
+            },
+        ]
+    )
+
+    with pytest.raises(PlanImportError) as error:
+        _import(importer, data, name="plan.xlsx", area="New", slug="new")
+
+    assert [str(p) for p in error.value.problems] == [
+        "Row 2, column latest_figure: Enter a percentage from 0 to 100; 140% is not one.",
+        "Row 3, column latest_figure: Enter the number of young people as a whole number, "
+        "0 or more.",
+    ]
+
+
+def test_a_latest_figure_far_beyond_its_target_is_imported_with_a_note(db, importer):
+    data = _workbook(
+        [{**GOOD, "unit": "days", "baseline": 20, "target_value": 12, "latest_figure": 900}]
+    )
+
+    copy, preview = _import(importer, data, name="plan.xlsx", area="New", slug="new")
+
+    assert preview.notes == [
+        "Row 2, column latest_figure: 900 is far beyond both the baseline and the target. "
+        "Check it before importing: it is imported as the sheet gives it."
+    ]
+    rating = OutcomeTarget.objects.get(plan=copy).ratings.get()
+    assert rating.measured_value == 900
