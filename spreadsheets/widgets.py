@@ -170,13 +170,7 @@ class FigureWidget(widgets.Widget):
         self.what = what
 
     def clean(self, value, row=None, **kwargs) -> Decimal | None:
-        if isinstance(value, bool):
-            value = str(value)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            text = f"{value}"
-        else:
-            text = cell_text(value)
-        text = text.replace(",", "").removesuffix("%").strip()
+        text = cell_text(value).replace(",", "").removesuffix("%").strip()
         if not text:
             return None
         try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..columns import ACTION_COLUMNS, TARGET_COLUMNS
+
 
 class PlanRow:
     """One row of the plan sheet, as the widgets read it."""
@@ -61,23 +63,11 @@ class PlanRow:
 ISSUE_CONTENT = (
     "issue",
     "strategy_links",
-    "action",
-    "actioned_by",
-    "by_when",
-    "completed",
-    "bragg",
-    "outcome_target",
-    "target_date",
-    "impact_rag",
     "gap",
-    "originally_due",
-    "due_revised_reason",
-    "unit",
-    "baseline",
-    "baseline_date",
-    "target_value",
-    "direction",
-    "latest_figure",
+    "action",
+    *ACTION_COLUMNS,
+    "outcome_target",
+    *TARGET_COLUMNS,
 )
 
 
