@@ -271,6 +271,7 @@ def _targets(read: _Reading, issues: dict[int, IssueState]) -> dict[int, TargetS
             is_ongoing=row.is_ongoing,
             unit=row.unit,
             baseline=row.baseline,
+            baseline_month=row.baseline_month,
             target_value=row.target_value,
             direction=row.direction,
             version=row.version,

@@ -106,6 +106,7 @@ class TargetState:
     is_ongoing: bool
     unit: str
     baseline: Decimal | None
+    baseline_month: dt.date | None
     target_value: Decimal | None
     direction: str
     version: int

@@ -350,3 +350,22 @@ def test_a_latest_figure_far_beyond_its_target_is_imported_with_a_note(db, impor
     ]
     rating = OutcomeTarget.objects.get(plan=copy).ratings.get()
     assert rating.measured_value == 900
+
+
+def test_an_imported_baseline_date_is_shown_beside_the_baseline(db, importer, client):
+    from django.urls import reverse
+
+    from sendplan.models import Role
+    from tests import factories
+
+    data = _workbook(
+        [{**GOOD, "unit": "%", "baseline": 56, "baseline_date": "Sept 2023", "target_value": 90}]
+    )
+    copy, _ = _import(importer, data, name="plan.xlsx", area="New", slug="new")
+    reader = factories.UserFactory(username="reader")
+    factories.MembershipFactory(user=reader, area=copy.area, role=Role.VIEWER)
+    client.force_login(reader)
+
+    page = client.get(reverse("reports:issue_detail", args=[copy.slug, "1.1"])).content.decode()
+
+    assert "Target 90%, baseline 56% (September 2023)" in page
