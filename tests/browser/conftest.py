@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from playwright.sync_api import Error as PlaywrightError
 
 BROWSER_DIR = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
@@ -20,6 +21,8 @@ CHROMIUM = "/usr/bin/chromium"
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
+# What Playwright says when the page navigated while axe was reading it.
+NAVIGATED = ("Execution context was destroyed", "reading 'documentElement'")
 PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory
 
 
@@ -98,13 +101,23 @@ def axe(axe_runner) -> Callable:
     Serious and critical violations fail the test; minor and moderate are printed."""
 
     def check(page, name: str):
-        results = axe_runner.run(
-            page,
-            options={
-                "runOnly": {"type": "tag", "values": WCAG_TAGS},
-                "resultTypes": ["violations"],
-            },
-        )
+        # A click that navigates returns before the next page has loaded: axe run then
+        # reads a document that is going away. Wait for the page, and run again if a
+        # navigation still pulled the document from under it.
+        for attempt in range(3):
+            page.wait_for_load_state("load")
+            try:
+                results = axe_runner.run(
+                    page,
+                    options={
+                        "runOnly": {"type": "tag", "values": WCAG_TAGS},
+                        "resultTypes": ["violations"],
+                    },
+                )
+                break
+            except PlaywrightError as error:
+                if attempt == 2 or not any(s in str(error) for s in NAVIGATED):
+                    raise
         violations = results.response["violations"]
         print(f"axe on {name} ({page.url}): {len(violations)} violation(s)")
         if violations:

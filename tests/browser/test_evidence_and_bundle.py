@@ -113,6 +113,7 @@ def test_evidence_behind_a_blue_action_reaches_readiness_and_the_bundle(
     _sign_in(page, live_server, "darlington-sae")
     page.goto(f"{live_server.url}/plans/{plan.slug}/")
     page.get_by_role("link", name="Monitoring-visit bundles").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Monitoring-visit bundles")
     axe(page, "bundles")
     page.get_by_role("button", name="Build a bundle").click()
     expect(page.get_by_role("heading", name="Ready")).to_be_visible(timeout=60_000)
