@@ -248,7 +248,7 @@ def test_the_export_command_writes_a_workbook_the_import_command_reads(
         stdout=StringIO(),
     )
 
-    assert f"Wrote Darlington WSoA (darlington-wsoa) to {output}." in out.getvalue()
+    assert f"Wrote Darlington WSoA (darlington-wsoa) to {output} as XLSX." in out.getvalue()
     assert canonical(Plan.objects.get(slug="darlington-copy")) == canonical(darlington)
 
 
@@ -259,6 +259,43 @@ def test_the_export_command_writes_the_story_so_far_beside_a_csv(darlington, tmp
 
     assert output.read_bytes() == export_plan(plan=darlington, fmt="csv")
     assert (tmp_path / "plan-updates.csv").read_bytes() == export_plan_updates(plan=darlington)
+
+
+def test_the_export_command_writes_the_format_the_file_is_named(darlington, tmp_path):
+    out = StringIO()
+
+    call_command(
+        "export_plan", "--plan", "darlington-wsoa", "-o", str(tmp_path / "p.csv"), stdout=out
+    )
+    call_command(
+        "export_plan", "--plan", "darlington-wsoa", "-o", str(tmp_path / "p.XLSX"), stdout=out
+    )
+    call_command("export_plan", "--plan", "darlington-wsoa", "-o", str(tmp_path / "p"), stdout=out)
+
+    assert (tmp_path / "p.csv").read_bytes() == export_plan(plan=darlington, fmt="csv")
+    assert (tmp_path / "p-updates.csv").read_bytes() == export_plan_updates(plan=darlington)
+    assert load_workbook(tmp_path / "p.XLSX").sheetnames[0] == "plan"
+    assert load_workbook(io.BytesIO((tmp_path / "p").read_bytes())).sheetnames[0] == "plan"
+    assert f"to {tmp_path / 'p.csv'} as CSV." in out.getvalue()
+
+
+def test_the_export_command_refuses_a_format_the_name_contradicts(darlington, tmp_path):
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "export_plan",
+            "--plan",
+            "darlington-wsoa",
+            "--format",
+            "xlsx",
+            "-o",
+            str(tmp_path / "plan.csv"),
+        )
+
+    assert str(error.value) == (
+        "plan.csv ends in .csv but --format is xlsx: name the file .xlsx, or leave "
+        "--format out to write CSV."
+    )
+    assert not (tmp_path / "plan.csv").exists()
 
 
 def test_the_export_command_names_an_unknown_plan(db, tmp_path):
