@@ -39,13 +39,29 @@ def is_count(unit: str, baseline: Decimal | None, target: Decimal | None) -> boo
     return _is_whole(target) and (baseline is None or _is_whole(baseline))
 
 
+def with_unit(value: Decimal | float | int | None, unit: str) -> str:
+    """A figure as pages, packs and e-mails write it: "56%", "53 weeks", "120".
+
+    A percentage sign sits against the number; any other unit follows a space. Trailing
+    zeros go ("56.50" reads "56.5"); an absent figure is the empty string."""
+    if value is None:
+        return ""
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    number = f"{value.normalize():f}"
+    unit = unit.strip()
+    if unit.startswith("%"):
+        return f"{number}{unit}"
+    return f"{number} {unit}".strip()
+
+
 def figure_problem(
     value: Decimal | None, *, unit: str, baseline: Decimal | None, target: Decimal | None
 ) -> FigureProblem | None:
     """What is wrong with ``value`` for a target measured in ``unit``, if anything."""
     if value is None:
         return None
-    shown = f"{value.normalize():f}{unit if is_percent(unit) else ''}"
+    shown = with_unit(value, unit if is_percent(unit) else "")
     if is_percent(unit) and not Decimal(0) <= value <= Decimal(100):
         return FigureProblem(f"Enter a percentage from 0 to 100; {shown} is not one", False)
     if is_count(unit, baseline, target) and (value < 0 or not _is_whole(value)):

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from actions.change_requests import decide_change_request
 from actions.monthly_rating import save_monthly_rating
+from outcomes.figures import with_unit
 from sendplan.history import save_with_history
 from sendplan.ratings import RAG
 
@@ -38,8 +39,7 @@ def _measured(target: OutcomeTarget):
     def details(row: ImpactRating) -> list[tuple[str, str]]:
         if not target.is_quantified:
             return []
-        shown = "" if row.measured_value is None else f"{row.measured_value:f}"
-        return [("Measured figure", f"{shown} {target.unit}".strip() or "(none)")]
+        return [("Measured figure", with_unit(row.measured_value, target.unit) or "(none)")]
 
     return details
 

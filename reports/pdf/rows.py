@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from governance.periods import Period
+from outcomes.figures import with_unit
 from progress.plan_state import (
     NOT_RATED,
     ActionState,
@@ -103,19 +104,12 @@ class TargetRow:
         target = self.target
         if target.target_value is None:
             return ""
-        return _figure(target.target_value, target.unit)
+        return with_unit(target.target_value, target.unit)
 
     @property
     def measured(self) -> str:
         measured = self.target.latest_measured
-        return _figure(measured, self.target.unit) if measured is not None else "Not measured"
-
-
-def _figure(value, unit: str) -> str:
-    number = f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
-    if unit.startswith("%"):
-        return f"{number}{unit}"
-    return f"{number} {unit}".strip()
+        return with_unit(measured, self.target.unit) if measured is not None else "Not measured"
 
 
 @dataclass

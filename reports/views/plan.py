@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from actions.models import Action, DueDateChangeRequest, StoryComment
 from evidence.models import evidence_as_at
+from outcomes.figures import with_unit
 from outcomes.models import OutcomeTarget, TargetChangeRequest
 from progress.plan_state import PlanState, end_of_day, plan_state, rows_as_at
 from sendplan.access import Can, get_plan
@@ -272,7 +273,7 @@ def issue_timeline(state: PlanState, issue, *, as_at) -> list[TimelineEvent]:
     for target in issue.targets:
         for rating in target.ratings:
             measured = (
-                f"Measured {rating.measured_value:g}{target.unit}. "
+                f"Measured {with_unit(rating.measured_value, target.unit)}. "
                 if (rating.measured_value is not None)
                 else ""
             )

@@ -90,3 +90,20 @@ def test_an_implausible_count_is_kept_once_the_lead_confirms_it(
     data[f"target-{target.pk}-confirm_figure"] = "on"
     assert client.post(url, {**data, "draft": "1"}).status_code == 302
     assert ImpactRating.objects.get(target=target).measured_value == 5000
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (Decimal("56.50"), "%", "56.5%"),
+        (Decimal("53"), "weeks", "53 weeks"),
+        (Decimal("100"), "%", "100%"),
+        (Decimal("1200"), "young people", "1200 young people"),
+        (Decimal("7.25"), "", "7.25"),
+        (None, "%", ""),
+    ],
+)
+def test_a_figure_is_written_with_its_unit_the_same_way_everywhere(value, unit, shown):
+    from outcomes.figures import with_unit
+
+    assert with_unit(value, unit) == shown

@@ -112,7 +112,7 @@ def test_the_service_records_the_rating_and_refuses_a_stale_version(target, lead
     assert (row.version, row.rated_by) == (1, lead_a)
     with pytest.raises(ConflictError) as caught:
         record_impact_rating(target=target, month=MAY, user=lead_a, rag=RAG.RED, expected_version=0)
-    assert ("Measured figure", "24.00 pupils") in caught.value.saved
+    assert ("Measured figure", "24 pupils") in caught.value.saved
     assert ImpactRating.objects.get().rag == RAG.GREEN
 
 

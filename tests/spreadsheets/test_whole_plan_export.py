@@ -369,3 +369,25 @@ def test_an_imported_baseline_date_is_shown_beside_the_baseline(db, importer, cl
     page = client.get(reverse("reports:issue_detail", args=[copy.slug, "1.1"])).content.decode()
 
     assert "Target 90%, baseline 56% (September 2023)" in page
+
+
+def test_a_figure_in_weeks_reads_with_a_space_and_a_percentage_without(db, importer, client):
+    from django.urls import reverse
+
+    from sendplan.models import Role
+    from tests import factories
+
+    data = _workbook(
+        [
+            {**GOOD, "unit": "weeks", "baseline": 53, "target_value": "20", "direction": ""},
+        ]
+    )
+    copy, _ = _import(importer, data, name="plan.xlsx", area="New", slug="new")
+    reader = factories.UserFactory(username="reader")
+    factories.MembershipFactory(user=reader, area=copy.area, role=Role.VIEWER)
+    client.force_login(reader)
+
+    page = client.get(reverse("reports:issue_detail", args=[copy.slug, "1.1"])).content.decode()
+
+    assert "Target 20 weeks, baseline 53 weeks" in page
+    assert "53weeks" not in page
