@@ -314,6 +314,7 @@ def _run(
     preview.columns = parsed.sheets.columns
     plan_ds, updates_ds = parsed.sheets.plan, parsed.sheets.updates
     parts = parsed.sheets.parts
+    word = parsed.sheets.is_word
     if expected_sha256 and preview.sha256 and expected_sha256 != preview.sha256:
         preview.problems.append(
             Problem("The file is not the one that was previewed; preview it again.")
@@ -336,14 +337,14 @@ def _run(
 
     places = parsed.sheets.places
     if dry_run:
-        _plan_the_import(preview, plan_ds, updates_ds, parts, user=user)
+        _plan_the_import(preview, plan_ds, updates_ds, parts, user=user, word=word)
         preview.problems = _in_tables(preview.problems, places)
         return preview, None
     try:
         # One transaction around reading the plan as it is and writing it as the sheet
         # says (area, plan, rows, story so far, history).
         with transaction.atomic():
-            writer = _plan_the_import(preview, plan_ds, updates_ds, parts, user=user)
+            writer = _plan_the_import(preview, plan_ds, updates_ds, parts, user=user, word=word)
             if not preview.problems:
                 writer.write()
                 # The bulk writes send no history signals: the plan's kept figures go here.
@@ -362,7 +363,7 @@ def _run(
 
 
 def _plan_the_import(
-    preview: ImportPreview, plan_ds, updates_ds, parts: dict, *, user
+    preview: ImportPreview, plan_ds, updates_ds, parts: dict, *, user, word: bool = False
 ) -> PlanWriter:
     """Read and check every row and work out what the import changes, writing nothing:
     the problems and the counts go into ``preview``."""
@@ -374,6 +375,7 @@ def _plan_the_import(
         month=preview.month,
         replace=preview.replace,
         present=_fields_present(preview.columns),
+        word=word,
     )
     resource = PlanRowResource(writer=writer, updates=updates_ds, parts=parts)
     # import-export only reads and checks the rows here, so it needs neither its dry run

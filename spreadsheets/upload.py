@@ -68,6 +68,11 @@ class Sheets:
     # those it has.
     parts: dict[str, tablib.Dataset] = field(default_factory=dict)
 
+    @property
+    def is_word(self) -> bool:
+        """Whether the rows came from a Word document's tables."""
+        return self.places is not None
+
     def as_json(self) -> dict:
         return {
             "plan": _dataset_json(self.plan),

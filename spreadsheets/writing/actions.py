@@ -18,17 +18,17 @@ from sendplan.models import Issue, Person
 from sendplan.months import month_words
 from sendplan.ratings import BRAGG_NEEDS_NOTE
 
-from .changes import IMPORT_REASON
 from .rows import PlanRow
 
 # The sheet has no column for the reason a status is Red or Amber, and the plan's rule
 # asks for one: the import accepts the status and says where it came from.
 IMPORTED_NOTE = "Imported from spreadsheet; the sheet gives no reason."
+WORD_IMPORTED_NOTE = "Imported from Word document; the document gives no reason."
 
 
-def note_for(status: str, note: str) -> str:
+def note_for(status: str, note: str, *, word: bool = False) -> str:
     if status in BRAGG_NEEDS_NOTE and not (note or "").strip():
-        return IMPORTED_NOTE
+        return WORD_IMPORTED_NOTE if word else IMPORTED_NOTE
     return note
 
 
@@ -86,8 +86,8 @@ class ActionWriting:
                     action=action,
                     user=self.user,
                     due_month=due_month,
-                    reason=f"{IMPORT_REASON} on {self.now:%-d %B %Y}: the sheet gives a "
-                    "later due date",
+                    reason=f"{self.reason} on {self.now:%-d %B %Y}: the {self.file_word} "
+                    "gives a later due date",
                     effective_month=self.month,
                 )
             except ValidationError:
@@ -130,7 +130,7 @@ class ActionWriting:
         if existing is not None:
             values = {
                 "status": bragg,
-                "note": note_for(bragg, existing.note),
+                "note": note_for(bragg, existing.note, word=self.file_word == "document"),
                 "state": EntryState.SUBMITTED,
             }
             if any(getattr(existing, k) != v for k, v in values.items()):
@@ -143,7 +143,7 @@ class ActionWriting:
             action=action,
             month=self.month,
             status=bragg,
-            note=note_for(bragg, ""),
+            note=note_for(bragg, "", word=self.file_word == "document"),
             state=EntryState.SUBMITTED,
             rated_by=self.user,
             rated_at=self.now,

@@ -35,6 +35,9 @@ from sendplan.models import (
 )
 
 IMPORT_REASON = "Imported from spreadsheet"
+# What a Word document's import says instead: the history names the kind of file a figure
+# came from.
+WORD_IMPORT_REASON = "Imported from Word document"
 
 # Parents before children, for creating and changing records.
 WRITE_ORDER = (
@@ -159,6 +162,10 @@ class Changes:
 
     user = None
     now: dt.datetime
+    # The change reason of every history row (IMPORT_REASON or WORD_IMPORT_REASON) and
+    # what the file is called in the reasons of the changes asked for.
+    reason = IMPORT_REASON
+    file_word = "sheet"
 
     def __init__(self):
         self.created: dict[type, list[models.Model]] = defaultdict(list)
@@ -213,7 +220,7 @@ class Changes:
         for model in WRITE_ORDER:
             if records := self.created.get(model):
                 create_with_history(
-                    records, model, user=self.user, reason=IMPORT_REASON, when=self.now
+                    records, model, user=self.user, reason=self.reason, when=self.now
                 )
         for model in WRITE_ORDER:
             changed = [
@@ -227,11 +234,11 @@ class Changes:
                     model,
                     sorted(set().union(*(names for _, names in changed))),
                     default_user=self.user,
-                    default_change_reason=IMPORT_REASON,
+                    default_change_reason=self.reason,
                     default_date=self.now,
                 )
         for model in DELETE_ORDER:
             if records := list(self.deleted.get(model, {}).values()):
-                delete_with_history(records, user=self.user, reason=IMPORT_REASON, when=self.now)
+                delete_with_history(records, user=self.user, reason=self.reason, when=self.now)
         self.ask_for_target_changes()
         self.ask_for_due_date_changes()

@@ -31,7 +31,7 @@ from sendplan.models import Area, Issue, IssueStrategyLink, MilestonePriority, P
 
 from ..columns import PLAN_HEADERS
 from .actions import ActionWriting
-from .changes import Changes
+from .changes import WORD_IMPORT_REASON, Changes
 from .checks import RowChecks
 from .issues import IssueWriting
 from .loading import PlanLoading
@@ -63,8 +63,12 @@ class PlanWriter(
         month: dt.date,
         replace: bool,
         present: frozenset[str] = frozenset(PLAN_HEADERS),
+        word: bool = False,
     ):
         super().__init__()
+        # A Word document's import says so in the history it writes.
+        if word:
+            self.reason, self.file_word = WORD_IMPORT_REASON, "document"
         # The fields the sheet has a column for: a field it leaves out keeps what the plan
         # holds (a council's own sheet has no baseline column, say).
         self.present = present

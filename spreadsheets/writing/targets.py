@@ -9,7 +9,7 @@ from outcomes.models import PROMISED_FIELDS, ImpactRating, OutcomeTarget, Target
 from outcomes.services import propose_target_change
 from sendplan.models import Issue
 
-from .changes import IMPORT_REASON, _differs
+from .changes import _differs
 from .rows import PlanRow
 
 # What an existing target promises that the sheet may set: a change to these is listed as
@@ -83,8 +83,8 @@ class TargetWriting:
                 propose_target_change(
                     target=target,
                     user=self.user,
-                    reason=f"{IMPORT_REASON} on {self.now:%-d %B %Y}: the sheet gives a "
-                    "different outcome target",
+                    reason=f"{self.reason} on {self.now:%-d %B %Y}: the {self.file_word} "
+                    "gives a different outcome target",
                     effective_month=self.month,
                     **promised,
                 )

@@ -246,6 +246,9 @@ def test_a_word_plan_with_merged_cells_imports_as_the_document_reads(tmp_path):
     # The timescale merged down over both actions is the second's too.
     assert [a.due_month for a in issue.actions.order_by("pk")] == [dt.date(2025, 1, 1)] * 2
     assert Issue.objects.get(plan=plan, ref="2.1").actions.count() == 1
+    # The history says the figures came from a Word document, not a spreadsheet.
+    reasons = set(first.history.values_list("history_change_reason", flat=True))
+    assert reasons == {"Imported from Word document"}
 
 
 def test_a_word_plans_problem_names_its_table_and_row(tmp_path):
