@@ -60,6 +60,8 @@ class ImportPreview:
     target_changes: list[str] = field(default_factory=list)
     due_changes: list[str] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The plan as the file reads, a line per priority (PlanWriter.outline_lines).
+    outline: list[dict] = field(default_factory=list)
     area_exists: bool = False
     plan_exists: bool = False
     plan_rows: int = 0
@@ -387,6 +389,7 @@ def _plan_the_import(
     if writer.updates_result is not None:
         preview.problems.extend(_result_problems(writer.updates_result, "updates", UPDATES_HEADERS))
     preview.counts = writer.counts()
+    preview.outline = writer.outline_lines()
     preview.target_changes = writer.target_change_lines()
     preview.due_changes = writer.due_change_lines()
     return writer

@@ -89,6 +89,9 @@ class PlanWriter(
         self.story_levels: set[str] = set()
         # Text-level state of the sheet, for blank cells and conflicting repeats.
         self.previous_ref = None
+        # Each priority the rows name, in their order, and what the rows put under it:
+        # the outline the preview shows (``outline_lines``).
+        self.outline: dict[tuple, dict] = {}
         self.previous_story_ref = None
         self.sheet_refs: set[str] = set()
 
@@ -131,9 +134,15 @@ class PlanWriter(
             row.priority_title,
             row.priority_description if "priority_description" in self.present else None,
         )
+        tally = self.outline.setdefault(
+            row.priority_key, {"priority": priority, "issues": set(), "actions": 0, "targets": 0}
+        )
         if row.is_priority_only:
             return
         issue = self._issue(row, priority)
+        tally["issues"].add(row.key)
+        tally["actions"] += bool(row.action)
+        tally["targets"] += bool(row.outcome_target)
         action = None
         if row.action:
             action = self._action(issue, row)
@@ -224,3 +233,18 @@ class PlanWriter(
         if priorities:
             for through in MilestonePriority.objects.filter(plan=plan, priority__in=priorities):
                 self._delete(through)
+
+    def outline_lines(self) -> list[dict]:
+        """The plan as the rows read, a line per priority in the file's order: its name
+        as pages will show it, and how many issues, actions and outcome targets the file
+        puts under it. A programme manager sees from it that heading rows became the
+        priorities they meant."""
+        return [
+            {
+                "label": tally["priority"].label,
+                "issues": len(tally["issues"]),
+                "actions": tally["actions"],
+                "targets": tally["targets"],
+            }
+            for tally in self.outline.values()
+        ]

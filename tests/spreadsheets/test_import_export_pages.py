@@ -4,7 +4,9 @@ or cancel, export, who may use them, and the uploads nobody confirmed."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -449,3 +451,33 @@ def test_the_page_says_how_long_an_upload_waits(manager, plan_a, programme_manag
     page = manager.get(_page(plan_a)).content.decode()
     assert "Uploads waiting for you to confirm" in page
     assert "deleted after 14 days" in page
+
+
+def _outline(page: str) -> list[list[str]]:
+    """The rows of the preview's table "The plan as the file reads"."""
+    table = re.search(r'<table class="govuk-table" id="outline">(.*?)</table>', page, re.S)
+    assert table, "the preview shows no outline"
+    rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table[1], re.S)
+    cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S) for row in rows]
+    return [[html.unescape(c) for c in row] for row in cells[1:]]
+
+
+def test_the_preview_shows_the_priorities_heading_rows_start_and_what_is_under_each(
+    manager, plan_a
+):
+    from .layouts import super_header_workbook
+
+    upload = SimpleUploadedFile("city.xlsx", super_header_workbook())
+    manager.post(
+        _page(plan_a),
+        {"file": upload, "into": "new", "plan_title": "City LAP", "month": "2024-03"},
+    )
+    stored = PlanImport.objects.get()
+
+    page = manager.get(_preview(plan_a, stored)).content.decode()
+
+    # Priority, issues, actions, outcome targets: the merged heading rows became priorities.
+    assert _outline(page) == [
+        ["Priority 1: Inclusion", "1", "2", "1"],
+        ["Priority 2: Transitions", "1", "1", "1"],
+    ]
