@@ -26,13 +26,16 @@ IMPORTED_NOTE = "Imported from spreadsheet; the sheet gives no reason."
 WORD_IMPORTED_NOTE = "Imported from Word document; the document gives no reason."
 
 
-def note_for(status: str, note: str, *, word: bool = False) -> str:
+def note_for(status: str, note: str, *, imported: str = IMPORTED_NOTE) -> str:
     if status in BRAGG_NEEDS_NOTE and not (note or "").strip():
-        return WORD_IMPORTED_NOTE if word else IMPORTED_NOTE
+        return imported
     return note
 
 
 class ActionWriting:
+    # The note a Red or Amber status the file gives without a reason is imported with.
+    imported_note = IMPORTED_NOTE
+
     def _action(self, issue: Issue, row: PlanRow) -> Action:
         due = row.by_when
         values = {
@@ -130,7 +133,7 @@ class ActionWriting:
         if existing is not None:
             values = {
                 "status": bragg,
-                "note": note_for(bragg, existing.note, word=self.file_word == "document"),
+                "note": note_for(bragg, existing.note, imported=self.imported_note),
                 "state": EntryState.SUBMITTED,
             }
             if any(getattr(existing, k) != v for k, v in values.items()):
@@ -143,7 +146,7 @@ class ActionWriting:
             action=action,
             month=self.month,
             status=bragg,
-            note=note_for(bragg, "", word=self.file_word == "document"),
+            note=note_for(bragg, "", imported=self.imported_note),
             state=EntryState.SUBMITTED,
             rated_by=self.user,
             rated_at=self.now,

@@ -30,7 +30,7 @@ from outcomes.models import ImpactRating, OutcomeTarget
 from sendplan.models import Area, Issue, IssueStrategyLink, MilestonePriority, Plan, Priority
 
 from ..columns import PLAN_HEADERS
-from .actions import ActionWriting
+from .actions import WORD_IMPORTED_NOTE, ActionWriting
 from .changes import WORD_IMPORT_REASON, Changes
 from .checks import RowChecks
 from .issues import IssueWriting
@@ -69,6 +69,7 @@ class PlanWriter(
         # A Word document's import says so in the history it writes.
         if word:
             self.reason, self.file_word = WORD_IMPORT_REASON, "document"
+            self.imported_note = WORD_IMPORTED_NOTE
         # The fields the sheet has a column for: a field it leaves out keeps what the plan
         # holds (a council's own sheet has no baseline column, say).
         self.present = present
@@ -134,26 +135,29 @@ class PlanWriter(
             row.priority_title,
             row.priority_description if "priority_description" in self.present else None,
         )
+        # The records themselves, by identity: a line the file repeats ("as above") is
+        # counted as the one record the import makes of it.
         tally = self.outline.setdefault(
-            row.priority_key, {"priority": priority, "issues": set(), "actions": 0, "targets": 0}
+            row.priority_key,
+            {"priority": priority, "issues": set(), "actions": set(), "targets": set()},
         )
         if row.is_priority_only:
             return
         issue = self._issue(row, priority)
-        tally["issues"].add(row.key)
-        tally["actions"] += bool(row.action)
-        tally["targets"] += bool(row.outcome_target)
+        tally["issues"].add(id(issue))
         action = None
         if row.action:
             action = self._action(issue, row)
             self._leads(action, row.actioned_by)
             self._status(action, row.bragg)
             self.last_action[row.key] = action
+            tally["actions"].add(id(action))
         if row.outcome_target:
             measured_action = action if row.action else self.last_action.get(row.key)
             target = self._target(issue, measured_action, row)
             figure = row.latest_figure if "latest_figure" in self.present else KEEP
             self._rating(target, row.impact_rag, figure)
+            tally["targets"].add(id(target))
 
     def _match(self, old: list, text: str, ref: str, kind: str):
         """The existing record a line of the sheet updates, when replacing: the one with
@@ -243,8 +247,8 @@ class PlanWriter(
             {
                 "label": tally["priority"].label,
                 "issues": len(tally["issues"]),
-                "actions": tally["actions"],
-                "targets": tally["targets"],
+                "actions": len(tally["actions"]),
+                "targets": len(tally["targets"]),
             }
             for tally in self.outline.values()
         ]

@@ -251,6 +251,49 @@ def test_a_word_plan_with_merged_cells_imports_as_the_document_reads(tmp_path):
     assert reasons == {"Imported from Word document"}
 
 
+def test_a_red_status_a_word_document_gives_without_a_reason_says_where_it_came_from(
+    tmp_path,
+):
+    document = Document()
+    table = document.add_table(rows=2, cols=6)
+    for cells, values in zip(
+        table.rows,
+        [
+            ("Ref", "Priority", "Issue", "Action", "Lead officer", "BRAGG"),
+            ("1.1", "Inclusion", "Exclusions", "Launch the charter", "Head of inclusion", "Red"),
+        ],
+        strict=True,
+    ):
+        for cell, value in zip(cells.cells, values, strict=True):
+            cell.text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    _command(_write(tmp_path, "wsoa.docx", buffer.getvalue()), area="County", plan="County")
+
+    status = Action.objects.get(text="Launch the charter").statuses.get()
+    assert status.note == "Imported from Word document; the document gives no reason."
+
+
+def test_the_outline_of_a_word_plan_counts_a_line_merged_down_as_one(db):
+    preview = preview_plan_import(
+        source=Upload("wsoa.docx", word_plan()),
+        area_name="County",
+        plan_title="County WSoA",
+        user=import_user(),
+    )
+
+    # The issue merged down over two actions is one issue, as the import makes it.
+    assert [(line["label"], line["issues"], line["actions"]) for line in preview.outline] == [
+        ("Priority 1: Inclusion", 1, 2),
+        ("Priority 2: Transitions", 1, 1),
+    ]
+    assert (
+        sum(line["issues"] for line in preview.outline)
+        == (preview.counts["issues to be addressed"]["created"])
+    )
+
+
 def test_a_word_plans_problem_names_its_table_and_row(tmp_path):
     data = word_plan().replace(b"Sept 2025", b"Smarch 25")
     document = Document(io.BytesIO(word_plan()))

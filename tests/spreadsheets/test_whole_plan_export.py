@@ -352,42 +352,36 @@ def test_a_latest_figure_far_beyond_its_target_is_imported_with_a_note(db, impor
     assert rating.measured_value == 900
 
 
-def test_an_imported_baseline_date_is_shown_beside_the_baseline(db, importer, client):
+@pytest.mark.parametrize(
+    ("figures", "shown"),
+    [
+        # The baseline's date beside it; a percentage sign against the number.
+        (
+            {"unit": "%", "baseline": 56, "baseline_date": "Sept 2023", "target_value": 90},
+            "Target 90%, baseline 56% (September 2023)",
+        ),
+        # Any other unit after a space: "53 weeks", never "53weeks".
+        (
+            {"unit": "weeks", "baseline": 53, "target_value": 20},
+            "Target 20 weeks, baseline 53 weeks",
+        ),
+    ],
+)
+def test_an_imported_targets_figures_are_shown_as_the_plan_writes_them(
+    db, importer, client, figures, shown
+):
     from django.urls import reverse
 
     from sendplan.models import Role
     from tests import factories
 
-    data = _workbook(
-        [{**GOOD, "unit": "%", "baseline": 56, "baseline_date": "Sept 2023", "target_value": 90}]
+    copy, _ = _import(
+        importer, _workbook([{**GOOD, **figures}]), name="plan.xlsx", area="New", slug="new"
     )
-    copy, _ = _import(importer, data, name="plan.xlsx", area="New", slug="new")
     reader = factories.UserFactory(username="reader")
     factories.MembershipFactory(user=reader, area=copy.area, role=Role.VIEWER)
     client.force_login(reader)
 
     page = client.get(reverse("reports:issue_detail", args=[copy.slug, "1.1"])).content.decode()
 
-    assert "Target 90%, baseline 56% (September 2023)" in page
-
-
-def test_a_figure_in_weeks_reads_with_a_space_and_a_percentage_without(db, importer, client):
-    from django.urls import reverse
-
-    from sendplan.models import Role
-    from tests import factories
-
-    data = _workbook(
-        [
-            {**GOOD, "unit": "weeks", "baseline": 53, "target_value": "20", "direction": ""},
-        ]
-    )
-    copy, _ = _import(importer, data, name="plan.xlsx", area="New", slug="new")
-    reader = factories.UserFactory(username="reader")
-    factories.MembershipFactory(user=reader, area=copy.area, role=Role.VIEWER)
-    client.force_login(reader)
-
-    page = client.get(reverse("reports:issue_detail", args=[copy.slug, "1.1"])).content.decode()
-
-    assert "Target 20 weeks, baseline 53 weeks" in page
-    assert "53weeks" not in page
+    assert shown in page
