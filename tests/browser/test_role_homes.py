@@ -64,10 +64,13 @@ def test_the_months_page_shows_overdue_sorts_by_missing_and_sends_reminders(
 
     sort = page.get_by_role("navigation", name="Sort and filter the leads")
     sort.get_by_role("link", name="Name").click()
+    # The chosen order is shown in bold, not as a link: the sorted page has arrived.
+    expect(sort.locator("strong", has_text="Name")).to_be_visible()
     names = page.locator("table.govuk-table tbody th a").all_inner_texts()
     assert names == sorted(names, key=lambda n: n.split()[-1]) or names == sorted(names), names
     sort = page.get_by_role("navigation", name="Sort and filter the leads")
     sort.get_by_role("link", name="Most missing first").click()
+    expect(sort.locator("strong", has_text="Most missing first")).to_be_visible()
     rows = page.locator("table.govuk-table tbody tr")
     missing = [int(t) for t in rows.locator("td:nth-child(4)").all_inner_texts() if t.isdigit()]
     assert missing and missing == sorted(missing, reverse=True), missing
