@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -368,6 +369,14 @@ def test_the_preview_shows_each_columns_field_and_reads_again_with_the_ones_chos
     assert again.status_code == 302
     page = client.get(uploaded["Location"]).content.decode()
     assert "What the import will do" in page
+    # The admin's preview shows the plan as the file reads too: one priority, named as
+    # the pages will name it, with its issue and action and no outcome target.
+    outline = re.search(r'<div class="module" id="outline">(.*?)</div>', page, re.S)
+    assert outline, "the admin's preview shows no outline"
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th>(.*?)</tr>", outline[1], re.S)
+    assert [(label, re.findall(r"<td>(\d+)</td>", cells)) for label, cells in rows] == [
+        ("Priority 1: Early help", ["1", "1", "0"])
+    ]
     stored = PlanImport.objects.get()
 
     client.post(uploaded["Location"], {"sha256": stored.sha256})
