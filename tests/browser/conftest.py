@@ -7,13 +7,19 @@ Content-Security-Policy violation fails the test that caused it.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
 from playwright.sync_api import Error as PlaywrightError
+
+from demo.seeding.demo import DEMO_PASSWORD
+from sendplan.models import Plan
 
 BROWSER_DIR = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
@@ -141,16 +147,43 @@ def screenshot(artefacts_dir) -> Callable:
     return save
 
 
+def sign_in(page, live_server, username: str, password: str) -> None:
+    """Sign in through the real sign-in form and wait for the home page."""
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
 @pytest.fixture
 def signed_in_page(page, live_server, transactional_db) -> Callable:
-    """signed_in_page(user) signs the user in through the real sign-in form."""
+    """signed_in_page(user) signs a factory-made user in through the real sign-in form."""
 
-    def sign_in(user, password: str = PASSWORD):
-        page.goto(f"{live_server.url}/sign-in/")
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{live_server.url}/")
+    def sign_in_user(user, password: str = PASSWORD):
+        sign_in(page, live_server, user.username, password)
         return page
 
-    return sign_in
+    return sign_in_user
+
+
+@pytest.fixture
+def seeded(transactional_db) -> Plan:
+    """The demo as ``seed_demo`` makes it (both areas, every demo account); Darlington's
+    plan. The cache is cleared around it: kept figures of another test's plan must not
+    answer for this one's."""
+    cache.clear()
+    call_command("seed_demo", stdout=io.StringIO())
+    yield Plan.objects.get(slug="darlington-wsoa-2023")
+    cache.clear()
+
+
+@pytest.fixture
+def sign_in_as(page, live_server) -> Callable:
+    """sign_in_as("darlington-pm") signs a demo account in with the demo password."""
+
+    def sign_in_demo(username: str):
+        sign_in(page, live_server, username, DEMO_PASSWORD)
+        return page
+
+    return sign_in_demo

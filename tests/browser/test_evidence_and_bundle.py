@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from actions.models import ActionStatus, EntryState
-from demo.seeding.demo import DEMO_PASSWORD
 from evidence.models import Evidence
 from progress.items import lead_items
 from sendplan.models import Person, Plan
@@ -41,16 +40,8 @@ def seeded(transactional_db, settings, tmp_path):
     return plan
 
 
-def _sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def test_evidence_behind_a_blue_action_reaches_readiness_and_the_bundle(
-    page, live_server, seeded, axe, screenshot, tmp_path
+    page, sign_in_as, live_server, seeded, axe, screenshot, tmp_path
 ):
     plan = seeded
     jo = Person.objects.get(area=plan.area, name="Jo Littler")
@@ -62,7 +53,7 @@ def test_evidence_behind_a_blue_action_reaches_readiness_and_the_bundle(
     source.write_bytes(pdf)
 
     # Jo, in her month: the action's evidence page, a PDF, then back to rate it Blue.
-    _sign_in(page, live_server, "darlington-lead")
+    sign_in_as("darlington-lead")
     page.get_by_role("link", name="My updates").first.click()
     page.locator(f"a[href*='/my-updates/{to_do.issue.ref}/'][href$='#{to_do.key}']").click()
     item = page.locator(f"[data-item='{to_do.key}']")
@@ -97,7 +88,7 @@ def test_evidence_behind_a_blue_action_reaches_readiness_and_the_bundle(
     page.get_by_role("button", name="Sign out").click()
 
     # The programme manager: May's readiness has nothing weak to say about that action.
-    _sign_in(page, live_server, "darlington-pm")
+    sign_in_as("darlington-pm")
     page.goto(f"{live_server.url}/plans/{plan.slug}/readiness/?month=2023-05")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Inspection readiness")
     axe(page, "readiness")
@@ -110,7 +101,7 @@ def test_evidence_behind_a_blue_action_reaches_readiness_and_the_bundle(
     page.get_by_role("button", name="Sign out").click()
 
     # The assurance executive builds a bundle and downloads it.
-    _sign_in(page, live_server, "darlington-sae")
+    sign_in_as("darlington-sae")
     page.goto(f"{live_server.url}/plans/{plan.slug}/")
     page.get_by_role("link", name="Monitoring-visit bundles").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Monitoring-visit bundles")

@@ -9,15 +9,11 @@ council wrote them."""
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from demo.seeding.demo import DEMO_PASSWORD
 from sendplan.models import Plan
 from tests.spreadsheets.layouts import (
     PILLARS_CSV,
@@ -78,21 +74,6 @@ WORD = Layout(
     "Accountable",
     "actioned_by",
 )
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    call_command("seed_demo", stdout=io.StringIO())
-    return Plan.objects.get(slug="darlington-wsoa-2023")
-
-
-def _sign_in(page, live_server):
-    page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill("darlington-pm")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def _upload(page, live_server, plan, layout: Layout):
@@ -162,9 +143,10 @@ def _created(page, records: str):
 
 
 def test_the_programme_manager_imports_four_council_layouts_through_the_preview(
-    page, live_server, seeded, axe, screenshot
+    page, sign_in_as, live_server, seeded, axe, screenshot
 ):
-    _sign_in(page, live_server)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in_as("darlington-pm")
 
     # A county's CSV in its own words: the outcome targets' column is one it chose.
     _upload(page, live_server, seeded, COUNTY)

@@ -6,22 +6,12 @@ import csv
 import io
 import re
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from actions.models import Action
-from demo.seeding.demo import DEMO_PASSWORD
-from sendplan.models import Plan
 from spreadsheets.models import PlanImport, PlanImportStatus
 
 NEW_TEXT = "Publish the SEND Local Offer in community languages, tested with parent carers"
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    call_command("seed_demo", stdout=io.StringIO())
-    return Plan.objects.get(slug="darlington-wsoa-2023")
 
 
 def _edited(exported: bytes) -> tuple[bytes, str]:
@@ -36,16 +26,12 @@ def _edited(exported: bytes) -> tuple[bytes, str]:
 
 
 def test_the_programme_manager_exports_edits_imports_and_sees_the_plan_changed(
-    page, live_server, seeded, axe, screenshot
+    page, sign_in_as, live_server, seeded, axe, screenshot
 ):
     plan = seeded
     actions_before = Action.objects.filter(plan=plan).count()
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill("darlington-pm")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in_as("darlington-pm")
 
     page.goto(f"{live_server.url}{plan.get_absolute_url()}")
     page.get_by_role("link", name="Import and export").click()

@@ -3,17 +3,13 @@ rest confirmed unchanged, counted in interactions and page heights (issue: the p
 month). The counts and screenshots are written to test-artefacts/."""
 
 import datetime as dt
-import io
 import json
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from actions.models import ActionStatus, EntryState
-from demo.seeding.demo import DEMO_PASSWORD
 from progress.items import lead_items
-from sendplan.models import Person, Plan
+from sendplan.models import Person
 from sendplan.ratings import BRAGG
 
 MAY = dt.date(2023, 5, 1)
@@ -49,25 +45,15 @@ class Journey:
         self.screenshot(self.page, f"lead-month-{name}")
 
 
-@pytest.fixture
-def seeded(transactional_db):
-    call_command("seed_demo", stdout=io.StringIO())
-    return Plan.objects.get(slug="darlington-wsoa-2023")
-
-
 def test_jo_does_her_may_in_a_few_interactions_on_short_pages(
-    page, live_server, seeded, axe, screenshot, artefacts_dir
+    page, sign_in_as, live_server, seeded, axe, screenshot, artefacts_dir
 ):
     plan = seeded
     jo = Person.objects.get(area=plan.area, name="Jo Littler")
     items = lead_items(plan, MAY, {jo.id})
     assert len(items) == 32
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill("darlington-lead")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in_as("darlington-lead")
 
     journey = Journey(page, screenshot)
     journey.measure("home")

@@ -2,27 +2,9 @@
 page of every area, filtering by kind of plan, sorting by readiness and drilling down to
 an area's dashboard, each page checked with axe (issue 20)."""
 
-import io
 import re
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
-
-from demo.seeding.demo import DEMO_PASSWORD
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    call_command("seed_demo", stdout=io.StringIO())
-
-
-def _sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def _table(page):
@@ -44,10 +26,10 @@ def _readiness(page) -> list[int]:
 
 
 def test_a_national_adviser_filters_sorts_and_drills_down_to_an_areas_dashboard(
-    page, live_server, seeded, axe, screenshot
+    page, sign_in_as, live_server, seeded, axe, screenshot
 ):
     page.set_viewport_size({"width": 1400, "height": 900})
-    _sign_in(page, live_server, "national-adviser")
+    sign_in_as("national-adviser")
     main = page.get_by_role("main")
     expect(main).to_contain_text("Adviser (read only)")
     page.get_by_role("link", name="Compare with the other areas you advise").first.click()
@@ -85,9 +67,11 @@ def test_a_national_adviser_filters_sorts_and_drills_down_to_an_areas_dashboard(
     axe(page, "national-page-drill-down")
 
 
-def test_the_north_east_adviser_sees_their_regions_areas(page, live_server, seeded, axe):
+def test_the_north_east_adviser_sees_their_regions_areas(
+    page, sign_in_as, live_server, seeded, axe
+):
     page.set_viewport_size({"width": 1400, "height": 900})
-    _sign_in(page, live_server, "north-east-adviser")
+    sign_in_as("north-east-adviser")
     page.goto(f"{live_server.url}/advisers/areas/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Areas in North East")
     assert _areas_shown(page) == ["Darlington", "Durham"]

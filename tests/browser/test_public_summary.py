@@ -5,13 +5,9 @@ page or the public one; the PDF is tagged."""
 
 import io
 
-import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from demo.seeding.demo import DEMO_PASSWORD
 from public.readability import reading_age
 
 PUBLIC = "/public/darlington/darlington-wsoa-2023/"
@@ -20,30 +16,14 @@ PUBLIC = "/public/darlington/darlington-wsoa-2023/"
 FIRST_FIGURE_MS = 20_000
 
 
-@pytest.fixture
-def seeded(transactional_db):
-    cache.clear()
-    call_command("seed_demo", stdout=io.StringIO())
-    yield
-    cache.clear()
-
-
-def _sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def _first_priority(page):
     return page.locator("fieldset.govuk-fieldset").filter(has=page.locator("textarea")).first
 
 
 def test_a_manager_publishes_the_summary_and_a_family_reads_it_without_a_cookie(
-    page, browser, live_server, seeded, axe, screenshot
+    page, sign_in_as, browser, live_server, seeded, axe, screenshot
 ):
-    _sign_in(page, live_server, "darlington-pm")
+    sign_in_as("darlington-pm")
     page.goto(f"{live_server.url}/plans/darlington-wsoa-2023/")
     page.get_by_role("link", name="Public summary for families").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Public summary for families")
@@ -99,7 +79,7 @@ def test_a_manager_publishes_the_summary_and_a_family_reads_it_without_a_cookie(
 
 
 def test_a_late_answer_for_the_pages_first_text_does_not_replace_the_figure_typed_since(
-    page, live_server, seeded
+    page, sign_in_as, live_server, seeded
 ):
     """The page asks for each box's reading figure as it opens, then again as one types.
     On a busy server the first answer can come back last: the figure for what was typed
@@ -113,7 +93,7 @@ def test_a_late_answer_for_the_pages_first_text_does_not_replace_the_figure_type
             route.continue_()
 
     typed = False
-    _sign_in(page, live_server, "darlington-pm")
+    sign_in_as("darlington-pm")
     page.route("**/public-summary/readability/", hold_the_first_answers)
     page.goto(f"{live_server.url}/plans/darlington-wsoa-2023/public-summary/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Public summary for families")

@@ -2,29 +2,10 @@
 the people meet them: what each home offers, the overdue month, sorting the leads by what
 is missing and sending reminders, each page checked with axe (issue: the people's month)."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
-
-from demo.seeding.demo import DEMO_PASSWORD
-from sendplan.models import Plan
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    call_command("seed_demo", stdout=io.StringIO())
-    return Plan.objects.get(slug="darlington-wsoa-2023")
-
-
-def _sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 @pytest.mark.parametrize(
@@ -39,21 +20,21 @@ def _sign_in(page, live_server, username):
     ],
 )
 def test_each_roles_home_says_what_it_offers_and_passes_axe(
-    page, live_server, seeded, axe, screenshot, username, offers
+    page, sign_in_as, seeded, axe, screenshot, username, offers
 ):
     page.set_viewport_size({"width": 1280, "height": 800})
-    _sign_in(page, live_server, username)
+    sign_in_as(username)
     expect(page.get_by_role("main")).to_contain_text(re.compile(offers, re.IGNORECASE))
     axe(page, f"home-{username}")
     screenshot(page, f"home-{username}")
 
 
 def test_the_months_page_shows_overdue_sorts_by_missing_and_sends_reminders(
-    page, live_server, seeded, axe, screenshot
+    page, sign_in_as, live_server, seeded, axe, screenshot
 ):
     plan = seeded
     page.set_viewport_size({"width": 1280, "height": 800})
-    _sign_in(page, live_server, "darlington-pm")
+    sign_in_as("darlington-pm")
     page.get_by_role("link", name="See who is missing and chase them").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(": progress$"))
     # The demo's open month's deadline passed long ago: it shows as overdue, with days.
