@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from demo.seeding.demo import DEMO_PASSWORD
 from sendplan.models import Plan
@@ -30,6 +31,11 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 # What Playwright says when the page navigated while axe was reading it.
 NAVIGATED = ("Execution context was destroyed", "reading 'documentElement'")
 PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory
+
+# CI shares its machine and runs the suite on both cores: a page that answers in 200 ms
+# on its own can take seconds there. expect() waits up to 15 s for what a test awaits
+# (Playwright's default is 5 s); a test that passes is no slower for it.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):
