@@ -18,12 +18,12 @@ from sendplan.models import Issue, Person
 from sendplan.months import month_words
 from sendplan.ratings import BRAGG_NEEDS_NOTE
 
+from .changes import SHEET
 from .rows import PlanRow
 
 # The sheet has no column for the reason a status is Red or Amber, and the plan's rule
 # asks for one: the import accepts the status and says where it came from.
-IMPORTED_NOTE = "Imported from spreadsheet; the sheet gives no reason."
-WORD_IMPORTED_NOTE = "Imported from Word document; the document gives no reason."
+IMPORTED_NOTE = SHEET.no_reason_note
 
 
 def note_for(status: str, note: str, *, imported: str = IMPORTED_NOTE) -> str:
@@ -33,9 +33,6 @@ def note_for(status: str, note: str, *, imported: str = IMPORTED_NOTE) -> str:
 
 
 class ActionWriting:
-    # The note a Red or Amber status the file gives without a reason is imported with.
-    imported_note = IMPORTED_NOTE
-
     def _action(self, issue: Issue, row: PlanRow) -> Action:
         due = row.by_when
         values = {
@@ -89,8 +86,7 @@ class ActionWriting:
                     action=action,
                     user=self.user,
                     due_month=due_month,
-                    reason=f"{self.reason} on {self.now:%-d %B %Y}: the {self.file_word} "
-                    "gives a later due date",
+                    reason=self.source.gives(self.now, "a later due date"),
                     effective_month=self.month,
                 )
             except ValidationError:
@@ -133,7 +129,7 @@ class ActionWriting:
         if existing is not None:
             values = {
                 "status": bragg,
-                "note": note_for(bragg, existing.note, imported=self.imported_note),
+                "note": note_for(bragg, existing.note, imported=self.source.no_reason_note),
                 "state": EntryState.SUBMITTED,
             }
             if any(getattr(existing, k) != v for k, v in values.items()):
@@ -146,7 +142,7 @@ class ActionWriting:
             action=action,
             month=self.month,
             status=bragg,
-            note=note_for(bragg, "", imported=self.imported_note),
+            note=note_for(bragg, "", imported=self.source.no_reason_note),
             state=EntryState.SUBMITTED,
             rated_by=self.user,
             rated_at=self.now,

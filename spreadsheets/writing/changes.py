@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import connections, models, router, transaction
 from django.db.models.deletion import Collector
@@ -34,10 +35,29 @@ from sendplan.models import (
     StrategyLink,
 )
 
-IMPORT_REASON = "Imported from spreadsheet"
-# What a Word document's import says instead: the history names the kind of file a figure
-# came from.
-WORD_IMPORT_REASON = "Imported from Word document"
+
+@dataclass(frozen=True)
+class ImportSource:
+    """The kind of file an import reads, as the history it writes names it."""
+
+    # The change reason of every history row the import writes.
+    reason: str
+    # The file, as the reasons of the changes the import asks for call it.
+    noun: str
+
+    def gives(self, when: dt.datetime, what: str) -> str:
+        """The reason of a change the file asks for: "...: the sheet gives a later due date"."""
+        return f"{self.reason} on {when:%-d %B %Y}: the {self.noun} gives {what}"
+
+    @property
+    def no_reason_note(self) -> str:
+        """The note of a Red or Amber status the file gives without the reason one needs."""
+        return f"{self.reason}; the {self.noun} gives no reason."
+
+
+SHEET = ImportSource(reason="Imported from spreadsheet", noun="sheet")
+WORD_DOCUMENT = ImportSource(reason="Imported from Word document", noun="document")
+IMPORT_REASON = SHEET.reason
 
 # Parents before children, for creating and changing records.
 WRITE_ORDER = (
@@ -162,10 +182,8 @@ class Changes:
 
     user = None
     now: dt.datetime
-    # The change reason of every history row (IMPORT_REASON or WORD_IMPORT_REASON) and
-    # what the file is called in the reasons of the changes asked for.
-    reason = IMPORT_REASON
-    file_word = "sheet"
+    # What the history says the records came from (a Word import sets WORD_DOCUMENT).
+    source = SHEET
 
     def __init__(self):
         self.created: dict[type, list[models.Model]] = defaultdict(list)
@@ -220,7 +238,7 @@ class Changes:
         for model in WRITE_ORDER:
             if records := self.created.get(model):
                 create_with_history(
-                    records, model, user=self.user, reason=self.reason, when=self.now
+                    records, model, user=self.user, reason=self.source.reason, when=self.now
                 )
         for model in WRITE_ORDER:
             changed = [
@@ -234,11 +252,13 @@ class Changes:
                     model,
                     sorted(set().union(*(names for _, names in changed))),
                     default_user=self.user,
-                    default_change_reason=self.reason,
+                    default_change_reason=self.source.reason,
                     default_date=self.now,
                 )
         for model in DELETE_ORDER:
             if records := list(self.deleted.get(model, {}).values()):
-                delete_with_history(records, user=self.user, reason=self.reason, when=self.now)
+                delete_with_history(
+                    records, user=self.user, reason=self.source.reason, when=self.now
+                )
         self.ask_for_target_changes()
         self.ask_for_due_date_changes()

@@ -30,8 +30,8 @@ from outcomes.models import ImpactRating, OutcomeTarget
 from sendplan.models import Area, Issue, IssueStrategyLink, MilestonePriority, Plan, Priority
 
 from ..columns import PLAN_HEADERS
-from .actions import WORD_IMPORTED_NOTE, ActionWriting
-from .changes import WORD_IMPORT_REASON, Changes
+from .actions import ActionWriting
+from .changes import WORD_DOCUMENT, Changes
 from .checks import RowChecks
 from .issues import IssueWriting
 from .loading import PlanLoading
@@ -68,8 +68,7 @@ class PlanWriter(
         super().__init__()
         # A Word document's import says so in the history it writes.
         if word:
-            self.reason, self.file_word = WORD_IMPORT_REASON, "document"
-            self.imported_note = WORD_IMPORTED_NOTE
+            self.source = WORD_DOCUMENT
         # The fields the sheet has a column for: a field it leaves out keeps what the plan
         # holds (a council's own sheet has no baseline column, say).
         self.present = present

@@ -83,8 +83,7 @@ class TargetWriting:
                 propose_target_change(
                     target=target,
                     user=self.user,
-                    reason=f"{self.reason} on {self.now:%-d %B %Y}: the {self.file_word} "
-                    "gives a different outcome target",
+                    reason=self.source.gives(self.now, "a different outcome target"),
                     effective_month=self.month,
                     **promised,
                 )

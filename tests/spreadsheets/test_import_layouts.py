@@ -276,6 +276,32 @@ def test_a_red_status_a_word_document_gives_without_a_reason_says_where_it_came_
     assert status.note == "Imported from Word document; the document gives no reason."
 
 
+def test_a_word_document_moving_a_due_date_asks_for_approval_in_its_own_words(tmp_path):
+    from django.utils import timezone
+
+    from actions.models import DueDateChangeRequest
+
+    _command(_write(tmp_path, "wsoa.docx", word_plan()), area="County", plan="County WSoA")
+    document = Document(io.BytesIO(word_plan()))
+    document.tables[1].cell(0, 4).text = "Sept 2026"  # 2.1's action, a year later
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    _command(
+        _write(tmp_path, "wsoa-revised.docx", buffer.getvalue()),
+        area="County",
+        plan="County WSoA",
+        replace=True,
+    )
+
+    change = DueDateChangeRequest.objects.get()
+    assert change.action.text == "Plan from year 9"
+    assert change.reason == (
+        f"Imported from Word document on {timezone.now():%-d %B %Y}: the document gives a "
+        "later due date"
+    )
+
+
 def test_the_outline_of_a_word_plan_counts_a_line_merged_down_as_one(db):
     preview = preview_plan_import(
         source=Upload("wsoa.docx", word_plan()),

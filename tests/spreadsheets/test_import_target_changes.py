@@ -57,6 +57,7 @@ def test_a_later_import_changing_a_target_asks_for_approval_instead_of_editing(i
     assert (change.status, change.requested_by) == (ChangeStatus.PENDING, importer)
     assert change.new_target_month == dt.date(2023, 6, 1)
     assert change.reason.startswith("Imported from spreadsheet on ")
+    assert change.reason.endswith(": the sheet gives a different outcome target")
 
 
 def test_a_later_import_changing_a_targets_wording_asks_for_approval(importer, tmp_path):
@@ -100,6 +101,7 @@ def test_a_later_import_moving_a_due_date_far_asks_for_approval_and_a_small_move
     change = DueDateChangeRequest.objects.get()
     assert (change.action, change.due_month) == (moved_far, dt.date(2024, 9, 1))
     assert (change.status, change.requested_by) == (ChangeStatus.PENDING, importer)
+    assert change.reason.endswith(": the sheet gives a later due date")
     moved_near = Action.objects.get(plan=plan, text__startswith=near)
     assert moved_near.due_month == dt.date(2023, 2, 1)  # within the allowance: imported
 
