@@ -152,7 +152,8 @@ def load_run(args, servers: Servers, work: Path) -> list[str]:
         flush=True,
     )
     if stats["failures"]:
-        return [f"load: {stats['failures']} of the simulated leads' requests failed"]
+        because = "; ".join(stats["failed_because"]) or "locust gave no reason"
+        return [f"load: {stats['failures']} of the simulated leads' requests failed ({because})"]
     if not stats["by_name"].get("save draft", {}).get("requests"):
         return ["load: the simulated leads saved nothing"]
     return []

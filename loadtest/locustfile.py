@@ -37,6 +37,7 @@ import gevent
 from client import simulated_lead
 from forms import FormFields, first_section
 from locust import HttpUser, between, tag, task
+from urllib3.util.retry import Retry
 
 AREAS = int(os.environ.get("LOCUST_AREAS", "1"))
 PASSWORD = os.environ.get("LOCUST_PASSWORD", "generated-demo-2023")
@@ -73,6 +74,17 @@ def _send_secure_cookies_over_loopback(policy, cookie, request) -> bool:
 DefaultCookiePolicy.return_ok_secure = _send_secure_cookies_over_loopback
 
 
+# A browser sends a request again when the server closed the kept-alive connection it went
+# out on before answering (gunicorn closes an idle one after --keep-alive seconds, and a
+# click can cross that close). The simulated leads do the same for page reads, once; the
+# log line urllib3 writes for each ("Retrying (...) after connection broken by ...") is
+# counted by run_load.read_retries. A connection refused, a second break or any POST is
+# still a failure.
+AS_A_BROWSER_DOES = Retry(
+    total=1, connect=0, read=1, status=0, other=0, allowed_methods=frozenset({"GET"})
+)
+
+
 class SignedIn(HttpUser):
     """What leads and advisers share: signing in, and page reads that must answer 200."""
 
@@ -81,6 +93,8 @@ class SignedIn(HttpUser):
 
     def on_start(self):
         self.origin = "https://" + urlsplit(self.host).netloc
+        for adapter in self.client.adapters.values():
+            adapter.max_retries = AS_A_BROWSER_DOES
         self.client.headers.update({"X-Forwarded-Proto": "https"})
         self.sign_in()
         if next(_signed_in) == self.environment.parsed_options.num_users and STEADY_SECONDS:

@@ -198,6 +198,7 @@ def read_stats(prefix: Path) -> dict:
         if r["Name"] != "Aggregated"
     }
     return {
+        "failed_because": read_failures(prefix),
         "requests": int(total["Request Count"]),
         "failures": int(total["Failure Count"]),
         "rps": float(total["Requests/s"]),
@@ -205,6 +206,22 @@ def read_stats(prefix: Path) -> dict:
         "p95_ms": _ms(total["95%"]),
         "by_name": by_name,
     }
+
+
+def read_failures(prefix: Path) -> list[str]:
+    """Why requests failed, from locust's failures CSV: "dashboard: <error> (x2)"."""
+    try:
+        with open(f"{prefix}_failures.csv", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except FileNotFoundError:
+        return []
+    return [f"{r['Name']}: {r['Error']} (x{r['Occurrences']})" for r in rows]
+
+
+def read_retries(output: Path) -> int:
+    """How many page reads were sent again after the server closed their kept-alive
+    connection (the warning urllib3 logs for each, in locust's output)."""
+    return output.read_text(errors="replace").count("after connection broken by")
 
 
 def read_log(log: Path) -> dict:
@@ -245,45 +262,47 @@ def run_locust(
         "LOCUST_ADVISERS": str(leads_per_adviser),
     }
     run_time = seconds + 300 if after_sign_in else seconds
-    subprocess.run(  # noqa: S603
-        [
-            str(BIN / "locust"),
-            "-f",
-            str(ROOT / "loadtest" / "locustfile.py"),
-            "--headless",
-            "--users",
-            str(users),
-            "--spawn-rate",
-            str(spawn_rate),
-            "--run-time",
-            f"{run_time}s",
-            "--host",
-            f"http://127.0.0.1:{port}",
-            "--csv",
-            str(workdir / "locust"),
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-            "--exit-code-on-error",
-            "0",
-            # Figures for the steady state once every lead has signed in: each sign-in
-            # costs about half a second of CPU on purpose (PBKDF2), which would otherwise
-            # crowd the first seconds of a short run on a small machine.
-            "--reset-stats",
-            # At the end each lead finishes the click it is on: a request cut off half-way
-            # would count as a failure.
-            "--stop-timeout",
-            "30",
-            *(["--exclude-tags", *exclude_tags] if exclude_tags else []),
-        ],
-        cwd=ROOT,
-        env=locust_env,
-        capture_output=True,
-        text=True,
-        timeout=run_time + 120,
-        check=False,
-    )
-    return read_stats(workdir / "locust")
+    output_path = workdir / "locust.log"  # its warnings: the retried page reads
+    with output_path.open("w") as output:
+        subprocess.run(  # noqa: S603
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(ROOT / "loadtest" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(users),
+                "--spawn-rate",
+                str(spawn_rate),
+                "--run-time",
+                f"{run_time}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(workdir / "locust"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--exit-code-on-error",
+                "0",
+                # Figures for the steady state once every lead has signed in: each sign-in
+                # costs about half a second of CPU on purpose (PBKDF2), which would otherwise
+                # crowd the first seconds of a short run on a small machine.
+                "--reset-stats",
+                # At the end each lead finishes the click it is on: a request cut off half-way
+                # would count as a failure.
+                "--stop-timeout",
+                "30",
+                *(["--exclude-tags", *exclude_tags] if exclude_tags else []),
+            ],
+            cwd=ROOT,
+            env=locust_env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            timeout=run_time + 120,
+            check=False,
+        )
+    return {**read_stats(workdir / "locust"), "retried": read_retries(output_path)}
 
 
 def run(args) -> dict:
@@ -344,12 +363,15 @@ def describe(result: dict) -> str:
         f"  errors {result['failures']}, 5xx {result['server_errors']}, "
         f"'database is locked' {result['locked']}, tracebacks {result['tracebacks']}, "
         f"save conflicts shown (409) {result['conflicts']}",
+        f"  page reads sent again after the server closed their kept-alive connection "
+        f"(as a browser does) {result.get('retried', 0)}",
     ]
     for name, row in sorted(result["by_name"].items()):
         lines.append(
             f"    {name:28} {row['requests']:>6} requests, median {row['median_ms']:>5.0f} ms, "
             f"p95 {row['p95_ms']:>5.0f} ms, {row['failures']} failed"
         )
+    lines += [f"    failed because {reason}" for reason in result.get("failed_because", [])]
     lines.append(f"  gunicorn log: {result['log']}")
     return "\n".join(lines)
 
